@@ -1,1 +1,16 @@
-pub fn placeholder() {}
+//! SeaORM entities of Xinyong: the tables as Rust types, their relations, active enums and typed
+//! ids. No HTTP and no business rules live here; visibility rules that every public reader must
+//! apply are written once as scoped query constructors (`list_entry::Entity::find_public`).
+#![forbid(unsafe_code)]
+
+pub mod audit_event;
+pub mod enums;
+pub mod ids;
+pub mod list_entry;
+pub mod notice;
+pub mod outbox;
+pub mod staff;
+pub mod subject;
+
+pub use enums::*;
+pub use ids::*;

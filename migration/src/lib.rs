@@ -1,1 +1,17 @@
+//! Schema history of Xinyong. Each step is one self-contained file and never imports the entity
+//! crate, so old steps keep meaning what they meant when they ran.
+#![forbid(unsafe_code)]
+
 pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_create_core_tables;
+
+/// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_create_core_tables::Migration)]
+    }
+}

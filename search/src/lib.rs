@@ -1,1 +1,183 @@
-pub fn placeholder() {}
+//! Xinyong's search: the public documents, one [`Engine`] chosen by configuration, and two
+//! engines behind it that pass one conformance suite:
+//!
+//! - [`embedded`]: tantivy on local disk with jieba segmentation, the zero-set-up default;
+//! - [`meili`]: Meilisearch, for production.
+//!
+//! Both find company names by segmented words, by fragments (character bigrams of the name),
+//! by the start of the word being typed, with one typo in Latin words of five letters or more,
+//! and by exact code (USCC); both filter, count facets, highlight and paginate stably.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), search::Error> {
+//! use search::{Engine, Filter, Query, SubjectDoc};
+//! let engine = Engine::open_embedded(std::path::Path::new("data/index"))?;
+//! let results = engine
+//!     .search::<SubjectDoc>(&Query {
+//!         q: "天汉建设".into(),
+//!         filters: vec![Filter::eq("lists", "black")],
+//!         facets: vec!["region_code".into()],
+//!         highlight: true,
+//!         ..Query::default()
+//!     })
+//!     .await?;
+//! println!("{} found", results.total);
+//! # Ok(()) }
+//! ```
+
+#![forbid(unsafe_code)]
+
+mod document;
+pub mod documents;
+pub mod embedded;
+mod error;
+pub mod meili;
+mod query;
+pub mod text;
+
+use std::marker::PhantomData;
+use std::path::Path;
+
+pub use document::{BIGRAM_SUFFIX, Document, ID_FIELD, IndexSettings};
+pub use documents::{EntryDoc, NoticeDoc, SubjectDoc};
+pub use error::Error;
+pub use query::{
+    DEFAULT_LIMIT, Filter, FilterValue, Hit, MAX_LIMIT, MAX_OFFSET, Query, Results, Sort,
+};
+
+use embedded::{EmbeddedEngine, EmbeddedRebuild};
+use meili::{MeiliEngine, MeiliRebuild};
+
+/// The search engine the application uses, chosen by configuration at start-up. Cheap to
+/// clone (the engines are reference-counted inside).
+#[derive(Clone, Debug)]
+pub enum Engine {
+    /// tantivy indexes on local disk.
+    Embedded(EmbeddedEngine),
+    /// A Meilisearch server.
+    Meili(MeiliEngine),
+}
+
+impl Engine {
+    /// Opens the embedded engine, creating `dir` if needed; each index lives in a
+    /// sub-directory named after it.
+    pub fn open_embedded(dir: &Path) -> Result<Engine, Error> {
+        EmbeddedEngine::open(dir).map(Engine::Embedded)
+    }
+
+    /// Connects to Meilisearch at `url` and applies the index settings (idempotent; each task
+    /// awaited with a bound). Index uids are `{index_prefix}{INDEX}`.
+    pub async fn connect_meili(
+        url: &str,
+        api_key: Option<&str>,
+        index_prefix: &str,
+    ) -> Result<Engine, Error> {
+        MeiliEngine::connect(url, api_key, index_prefix)
+            .await
+            .map(Engine::Meili)
+    }
+
+    /// `"embedded"` or `"meilisearch"` (for logs and metrics: `search.engine`).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Engine::Embedded(_) => "embedded",
+            Engine::Meili(_) => "meilisearch",
+        }
+    }
+
+    /// Checks that the engine can serve: the index directory exists, or Meilisearch answers.
+    pub async fn health(&self) -> Result<(), Error> {
+        match self {
+            Engine::Embedded(engine) => engine.health().await,
+            Engine::Meili(engine) => engine.health().await,
+        }
+    }
+
+    /// Adds or replaces documents by id. When this returns, searches see them.
+    pub async fn upsert<D: Document>(&self, docs: &[D]) -> Result<(), Error> {
+        match self {
+            Engine::Embedded(engine) => engine.upsert(docs).await,
+            Engine::Meili(engine) => engine.upsert(docs).await,
+        }
+    }
+
+    /// Removes documents by id. Removing an id that is not there is not an error.
+    pub async fn delete<D: Document>(&self, ids: &[String]) -> Result<(), Error> {
+        match self {
+            Engine::Embedded(engine) => engine.delete::<D>(ids).await,
+            Engine::Meili(engine) => engine.delete::<D>(ids).await,
+        }
+    }
+
+    /// Searches the index of `D`.
+    pub async fn search<D: Document>(&self, query: &Query) -> Result<Results<D>, Error> {
+        match self {
+            Engine::Embedded(engine) => engine.search(query).await,
+            Engine::Meili(engine) => engine.search(query).await,
+        }
+    }
+
+    /// Number of documents in the index of `D`.
+    pub async fn count<D: Document>(&self) -> Result<u64, Error> {
+        match self {
+            Engine::Embedded(engine) => engine.count::<D>().await,
+            Engine::Meili(engine) => engine.count::<D>().await,
+        }
+    }
+
+    /// Starts rebuilding the index of `D` into a fresh index beside the live one, which keeps
+    /// serving (and taking upserts) until [`Rebuild::finish`] swaps the fresh one in.
+    ///
+    /// Writes made to the live index while a rebuild runs are not copied into it: re-apply
+    /// changes made since the rebuild's source snapshot after `finish`.
+    pub async fn rebuild<D: Document>(&self) -> Result<Rebuild<D>, Error> {
+        let inner = match self {
+            Engine::Embedded(engine) => RebuildInner::Embedded(engine.rebuild::<D>().await?),
+            Engine::Meili(engine) => RebuildInner::Meili(engine.rebuild::<D>().await?),
+        };
+        Ok(Rebuild {
+            inner,
+            _doc: PhantomData,
+        })
+    }
+}
+
+/// A rebuild in progress. Add documents, then [`finish`](Rebuild::finish) to swap the new
+/// index in atomically, or [`abort`](Rebuild::abort). Dropped unfinished, it is aborted.
+#[derive(Debug)]
+pub struct Rebuild<D> {
+    inner: RebuildInner<D>,
+    _doc: PhantomData<fn() -> D>,
+}
+
+#[derive(Debug)]
+enum RebuildInner<D> {
+    Embedded(EmbeddedRebuild<D>),
+    Meili(MeiliRebuild<D>),
+}
+
+impl<D: Document> Rebuild<D> {
+    /// Adds documents to the new index (not searchable before `finish`).
+    pub async fn add(&mut self, docs: &[D]) -> Result<(), Error> {
+        match &mut self.inner {
+            RebuildInner::Embedded(rebuild) => rebuild.add(docs).await,
+            RebuildInner::Meili(rebuild) => rebuild.add(docs).await,
+        }
+    }
+
+    /// Makes the new index the live one and removes the old one.
+    pub async fn finish(self) -> Result<(), Error> {
+        match self.inner {
+            RebuildInner::Embedded(rebuild) => rebuild.finish().await,
+            RebuildInner::Meili(rebuild) => rebuild.finish().await,
+        }
+    }
+
+    /// Drops the new index; the live one is untouched.
+    pub async fn abort(self) -> Result<(), Error> {
+        match self.inner {
+            RebuildInner::Embedded(rebuild) => rebuild.abort().await,
+            RebuildInner::Meili(rebuild) => rebuild.abort().await,
+        }
+    }
+}

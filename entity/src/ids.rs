@@ -1,0 +1,65 @@
+//! Typed ids. Public ids are random UUIDs (v4): opaque, so nobody can enumerate subjects by
+//! counting, and typed, so a subject id cannot be passed where an entry id is expected.
+
+use sea_orm::DeriveValueType;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! typed_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, DeriveValueType)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A fresh random id.
+            pub fn new() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        // Primary keys must implement this; a UUID can never come from an integer.
+        impl sea_orm::TryFromU64 for $name {
+            fn try_from_u64(_: u64) -> Result<Self, sea_orm::DbErr> {
+                Err(sea_orm::DbErr::ConvertFromU64(stringify!($name)))
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+typed_id!(
+    /// Id of a credit subject (信用主体).
+    SubjectId
+);
+typed_id!(
+    /// Id of a list entry (红黑名单记录).
+    EntryId
+);
+typed_id!(
+    /// Id of an exposure notice (曝光台文章).
+    NoticeId
+);
+typed_id!(
+    /// Id of a staff member of the credit office.
+    StaffId
+);

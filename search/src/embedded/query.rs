@@ -1,0 +1,206 @@
+//! Turns an analysed user query and filters into a tantivy query.
+//!
+//! Every query term must match (AND), in any searchable field, as:
+//! - a whole word (BM25, boosted 3x, more in earlier fields),
+//! - the start of a word, when it is the last word and the user may still be typing,
+//! - a word one typo away, for Latin words of at least five letters,
+//! - a run of character bigrams of a bigram field (CJK fragments such as `天汉`, `建设工程`),
+//! - a code field value (terms with digits; a prefix of one while typing).
+//!
+//! Contiguous CJK runs of the query earn a bonus when they occur contiguously, and a query
+//! equal to a whole code (USCC, document number) matches that code and ranks first.
+
+use tantivy::Term;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
+    PhraseQuery, Query, RegexQuery, TermQuery, TermSetQuery,
+};
+use tantivy::schema::{Field, IndexRecordOption};
+
+use super::schema::Fields;
+use crate::text::{AnalyzedQuery, QueryTerm, TermKind, bigram_tokens};
+use crate::{Error, Filter, FilterValue};
+
+/// Boost of a whole-word match over a bigram match.
+const WORD_BOOST: f32 = 3.0;
+/// Boost of a bigram run match.
+const BIGRAM_BOOST: f32 = 1.0;
+/// Constant score of a prefix match (automaton queries score 1.0 times their boost).
+const PREFIX_BOOST: f32 = 1.0;
+/// Constant score of a one-typo match.
+const TYPO_BOOST: f32 = 0.5;
+/// Constant score of a single character found inside a bigram.
+const CHAR_BOOST: f32 = 0.5;
+/// Boost of a contiguous CJK run, on top of its terms.
+const RUN_BOOST: f32 = 2.0;
+/// Boost of a query term equal to a code value.
+const CODE_TERM_BOOST: f32 = 20.0;
+/// Boost of a code prefix while typing.
+const CODE_PREFIX_BOOST: f32 = 2.0;
+/// Boost of the whole query equal to a code value: first, whatever else matches.
+const CODE_EXACT_BOOST: f32 = 100.0;
+/// A code prefix needs at least this many characters.
+const MIN_CODE_PREFIX: usize = 4;
+
+type Clause = (Occur, Box<dyn Query>);
+
+fn boosted(query: impl Query, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(Box::new(query), boost))
+}
+
+/// Weight of the `rank`-th searchable field: earlier fields rank higher.
+fn field_weight(rank: usize) -> f32 {
+    1.0 / (1.0 + 0.5 * rank as f32)
+}
+
+fn text_term(field: Field, text: &str) -> Term {
+    Term::from_field_text(field, text)
+}
+
+/// The query for `aq` restricted by `filters`.
+pub(crate) fn build(
+    aq: &AnalyzedQuery,
+    filters: &[Filter],
+    fields: &Fields,
+) -> Result<Box<dyn Query>, Error> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    if !aq.is_empty() {
+        clauses.push((Occur::Must, text_query(aq, fields)));
+    }
+    for filter in filters {
+        let query = filter_query(filter, fields)?;
+        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+    }
+    Ok(match clauses.len() {
+        0 => Box::new(AllQuery),
+        1 if !aq.is_empty() => clauses.remove(0).1,
+        _ => Box::new(BooleanQuery::new(clauses)),
+    })
+}
+
+fn text_query(aq: &AnalyzedQuery, fields: &Fields) -> Box<dyn Query> {
+    let mut text: Vec<Clause> = aq
+        .terms
+        .iter()
+        .map(|term| (Occur::Must, term_query(term, fields)))
+        .collect();
+    for run in &aq.cjk_runs {
+        for (rank, _, field) in &fields.bigrams {
+            if let Some(query) = bigram_run(*field, run) {
+                text.push((
+                    Occur::Should,
+                    boosted_box(query, RUN_BOOST * field_weight(*rank)),
+                ));
+            }
+        }
+    }
+    let text: Box<dyn Query> = Box::new(BooleanQuery::new(text));
+    let Some(code) = aq.code.as_deref().filter(|_| !fields.codes.is_empty()) else {
+        return text;
+    };
+    let mut either: Vec<Clause> = vec![(Occur::Should, text)];
+    for (_, field) in &fields.codes {
+        let exact = TermQuery::new(text_term(*field, code), IndexRecordOption::Basic);
+        either.push((Occur::Should, boosted(exact, CODE_EXACT_BOOST)));
+    }
+    Box::new(BooleanQuery::new(either))
+}
+
+fn boosted_box(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(query, boost))
+}
+
+/// A phrase of the bigrams of `run` in a bigram field (a single term for two characters).
+fn bigram_run(field: Field, run: &str) -> Option<Box<dyn Query>> {
+    let terms: Vec<Term> = bigram_tokens(run)
+        .into_iter()
+        .map(|t| text_term(field, &t.text))
+        .collect();
+    match terms.len() {
+        0 => None,
+        1 => Some(Box::new(TermQuery::new(
+            terms.into_iter().next()?,
+            IndexRecordOption::WithFreqs,
+        ))),
+        _ => Some(Box::new(PhraseQuery::new(terms))),
+    }
+}
+
+/// The alternatives by which one query term may match.
+fn term_query(term: &QueryTerm, fields: &Fields) -> Box<dyn Query> {
+    let mut alternatives: Vec<Clause> = Vec::new();
+    let mut push = |query: Box<dyn Query>| alternatives.push((Occur::Should, query));
+    for (rank, (_, field)) in fields.words.iter().enumerate() {
+        let weight = field_weight(rank);
+        let word = text_term(*field, &term.text);
+        push(boosted(
+            TermQuery::new(word.clone(), IndexRecordOption::WithFreqs),
+            WORD_BOOST * weight,
+        ));
+        if term.prefix {
+            push(boosted(
+                FuzzyTermQuery::new_prefix(word.clone(), 0, true),
+                PREFIX_BOOST * weight,
+            ));
+        }
+        if term.typo_tolerant() {
+            let fuzzy = if term.prefix {
+                FuzzyTermQuery::new_prefix(word, 1, true)
+            } else {
+                FuzzyTermQuery::new(word, 1, true)
+            };
+            push(boosted(fuzzy, TYPO_BOOST * weight));
+        }
+    }
+    if term.kind == TermKind::Cjk {
+        for (rank, _, field) in &fields.bigrams {
+            let weight = field_weight(*rank);
+            let mut chars = term.text.chars();
+            match (chars.next(), chars.next()) {
+                (Some(c), None) => {
+                    // One character: any bigram holding it (or a lone character).
+                    if let Ok(query) = RegexQuery::from_pattern(&format!("{c}.?|.{c}"), *field) {
+                        push(boosted(query, CHAR_BOOST * weight));
+                    }
+                }
+                _ => {
+                    if let Some(query) = bigram_run(*field, &term.text) {
+                        push(boosted_box(query, BIGRAM_BOOST * weight));
+                    }
+                }
+            }
+        }
+    }
+    if matches!(
+        term.kind,
+        TermKind::Code | TermKind::Latin | TermKind::Other
+    ) {
+        let code = term.text.to_uppercase();
+        for (_, field) in &fields.codes {
+            let value = text_term(*field, &code);
+            push(boosted(
+                TermQuery::new(value.clone(), IndexRecordOption::Basic),
+                CODE_TERM_BOOST,
+            ));
+            if term.prefix && term.kind == TermKind::Code && term.len_chars() >= MIN_CODE_PREFIX {
+                push(boosted(
+                    FuzzyTermQuery::new_prefix(value, 0, false),
+                    CODE_PREFIX_BOOST,
+                ));
+            }
+        }
+    }
+    Box::new(BooleanQuery::new(alternatives))
+}
+
+fn filter_query(filter: &Filter, fields: &Fields) -> Result<Box<dyn Query>, Error> {
+    let field = *fields.filters.get(filter.field()).ok_or_else(|| {
+        Error::InvalidQuery(format!("field `{}` is not filterable", filter.field()))
+    })?;
+    let term = |value: &FilterValue| text_term(field, &value.as_key());
+    Ok(match filter {
+        Filter::Eq(_, value) => Box::new(TermQuery::new(term(value), IndexRecordOption::Basic)),
+        Filter::In(_, values) if values.is_empty() => Box::new(EmptyQuery),
+        Filter::In(_, values) => Box::new(TermSetQuery::new(values.iter().map(term))),
+    })
+}

@@ -1,0 +1,190 @@
+//! Configuration: one typed tree parsed by clap from flags and environment variables. Every field
+//! has a doc comment (it is the `--help` text). Cross-field rules are checked by [`Config::check`]
+//! at start-up, with a message that says what to set.
+
+use crate::crypto::Secret;
+use crate::domain::{IdMaskStyle, NameMask};
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Xinyong (信用): the public-credit publication backend.
+#[derive(Debug, Parser)]
+#[command(name = "xinyong", version, about, long_about = None)]
+pub struct Cli {
+    /// Settings shared by every command.
+    #[command(flatten)]
+    pub config: Config,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server and the background workers (the default).
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Manage staff bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+/// Options of `serve`.
+#[derive(Debug, Default, Args)]
+pub struct ServeArgs {
+    /// Load the demo data set on first start (only into an empty database).
+    #[arg(long, env = "XINYONG_DEMO")]
+    pub demo: bool,
+}
+
+/// `token` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a staff member with a new bearer token; the token is printed once.
+    Create {
+        /// Role: admin, editor or reviewer.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Display name of the staff member.
+        #[arg(long, default_value = "administrator")]
+        name: String,
+    },
+}
+
+/// Log output format.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Settings of the server and the commands.
+#[derive(Clone, Debug, Args)]
+pub struct Config {
+    /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://…`. Default: a SQLite file in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+
+    /// Directory for the SQLite database, the embedded search index and development keys.
+    #[arg(long, env = "XINYONG_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+
+    /// Address the HTTP server listens on.
+    #[arg(
+        long,
+        env = "XINYONG_BIND",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub bind: SocketAddr,
+
+    /// Key of the keyed hash (HMAC-SHA256) of ID numbers: 32 bytes as hex or base64.
+    /// Required with PostgreSQL; generated into the data directory for a SQLite development set-up.
+    #[arg(long, env = "XINYONG_HMAC_KEY", hide_env_values = true, global = true)]
+    pub hmac_key: Option<Secret>,
+
+    /// Key (AES-256-GCM) encrypting ID numbers at rest: 32 bytes as hex or base64.
+    /// Required with PostgreSQL; generated into the data directory for a SQLite development set-up.
+    #[arg(
+        long,
+        env = "XINYONG_ENCRYPTION_KEY",
+        hide_env_values = true,
+        global = true
+    )]
+    pub encryption_key: Option<Secret>,
+
+    /// A bootstrap admin bearer token; stored hashed at start-up so the first admin can log in.
+    #[arg(
+        long,
+        env = "XINYONG_ADMIN_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub admin_token: Option<Secret>,
+
+    /// How public ID numbers are masked: first6_last4, birth_date or first3_last4.
+    #[arg(
+        long,
+        env = "XINYONG_ID_MASK",
+        default_value = "first6_last4",
+        global = true
+    )]
+    pub id_mask: IdMaskStyle,
+
+    /// How natural persons' names are masked on public surfaces: keep_first or none.
+    #[arg(
+        long,
+        env = "XINYONG_NAME_MASK",
+        default_value = "keep_first",
+        global = true
+    )]
+    pub name_mask: NameMask,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "XINYONG_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
+    pub max_body_bytes: usize,
+
+    /// Maximum connections in the database pool.
+    #[arg(long, env = "XINYONG_DB_POOL", default_value_t = 10, global = true)]
+    pub db_pool: u32,
+
+    /// Log format.
+    #[arg(long, env = "XINYONG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    pub log_format: LogFormat,
+}
+
+impl Config {
+    /// The configuration with every default, data under `data_dir` (tests and tools).
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        let mut config = Cli::parse_from(["xinyong"]).config;
+        config.data_dir = data_dir.into();
+        config.database_url = None;
+        config.hmac_key = None;
+        config.encryption_key = None;
+        config.admin_token = None;
+        config
+    }
+
+    /// The database URL in effect.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("xinyong.db").display()
+            ),
+        }
+    }
+
+    /// Whether the database is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        let url = self.database_url();
+        url.starts_with("postgres://") || url.starts_with("postgresql://")
+    }
+
+    /// Cross-field checks, with a message that says what to set.
+    pub fn check(&self) -> Result<(), String> {
+        let url = self.database_url();
+        if !(url.starts_with("sqlite:") || self.is_postgres()) {
+            return Err(format!(
+                "DATABASE_URL must start with sqlite: or postgres://, found `{}`",
+                url.split(':').next().unwrap_or_default()
+            ));
+        }
+        if self.is_postgres() && (self.hmac_key.is_none() || self.encryption_key.is_none()) {
+            return Err("with PostgreSQL, set XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY (32 bytes each, hex or base64); \
+                 development keys are only generated for a local SQLite database"
+                .into());
+        }
+        if self.max_body_bytes < 1024 {
+            return Err("XINYONG_MAX_BODY_BYTES must be at least 1024".into());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,82 @@
+//! Health, readiness, the error-code table and the API viewer.
+
+use crate::error::{ErrorCode, ErrorType};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+/// Liveness.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok`.
+    pub status: &'static str,
+}
+
+/// The process is up.
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, body = Health)))]
+async fn healthz() -> axum::Json<Health> {
+    axum::Json(Health { status: "ok" })
+}
+
+/// The database answers.
+#[utoipa::path(get, path = "/readyz", tag = "system",
+    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response(),
+        Err(e) => crate::error::ApiError::from(sea_orm::DbErr::Conn(
+            sea_orm::RuntimeErr::Internal(e.to_string()),
+        ))
+        .into_response(),
+    }
+}
+
+/// One row of the error-code table.
+#[derive(Serialize, ToSchema)]
+pub struct ErrorCodeDoc {
+    /// The code.
+    pub code: &'static str,
+    /// Its class.
+    #[serde(rename = "type")]
+    pub error_type: ErrorType,
+    /// HTTP status.
+    pub status: u16,
+    /// What it means.
+    pub description: &'static str,
+}
+
+/// Every error code the API answers with.
+#[utoipa::path(get, path = "/api/errors", tag = "system", responses((status = 200, body = Vec<ErrorCodeDoc>)))]
+async fn errors() -> axum::Json<Vec<ErrorCodeDoc>> {
+    axum::Json(
+        ErrorCode::ALL
+            .iter()
+            .map(|c| ErrorCodeDoc {
+                code: c.as_str(),
+                error_type: c.error_type(),
+                status: c.status().as_u16(),
+                description: c.description(),
+            })
+            .collect(),
+    )
+}
+
+/// A self-contained viewer of the OpenAPI document (no external scripts, so it works offline).
+#[utoipa::path(get, path = "/api/docs", tag = "system", responses((status = 200, content_type = "text/html", body = String)))]
+async fn docs() -> Html<&'static str> {
+    Html(include_str!("api_viewer.html"))
+}
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(errors))
+        .routes(routes!(docs))
+}

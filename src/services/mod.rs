@@ -1,0 +1,78 @@
+//! Business operations over SeaORM. Services are free functions over `&impl ConnectionTrait`
+//! (usually the handler's transaction), take commands made of domain types, and write their
+//! audit event and outbox row on the same connection.
+
+pub mod audit;
+pub mod entries;
+pub mod notices;
+pub mod outbox;
+pub mod staff;
+pub mod subjects;
+
+use crate::crypto::Keys;
+use crate::domain;
+use chrono::{DateTime, NaiveDate, Utc};
+
+/// Who is writing, and when.
+#[derive(Clone, Debug)]
+pub struct WriteCtx<'a> {
+    /// Audit actor label, e.g. `staff:<uuid>`.
+    pub actor: String,
+    /// The moment of the write (one value for every row it touches).
+    pub now: DateTime<Utc>,
+    /// Today in China.
+    pub today: NaiveDate,
+    /// Data keys.
+    pub keys: &'a Keys,
+}
+
+/// One page of a listing.
+#[derive(Clone, Copy, Debug)]
+pub struct Page {
+    /// 1-based page number.
+    pub page: u64,
+    /// Items per page.
+    pub per_page: u64,
+}
+
+impl From<domain::SubjectKind> for entity::SubjectKind {
+    fn from(kind: domain::SubjectKind) -> Self {
+        match kind {
+            domain::SubjectKind::LegalPerson => Self::LegalPerson,
+            domain::SubjectKind::OtherOrganisation => Self::OtherOrganisation,
+            domain::SubjectKind::IndividualBusiness => Self::IndividualBusiness,
+            domain::SubjectKind::NaturalPerson => Self::NaturalPerson,
+        }
+    }
+}
+
+impl From<entity::SubjectKind> for domain::SubjectKind {
+    fn from(kind: entity::SubjectKind) -> Self {
+        match kind {
+            entity::SubjectKind::LegalPerson => Self::LegalPerson,
+            entity::SubjectKind::OtherOrganisation => Self::OtherOrganisation,
+            entity::SubjectKind::IndividualBusiness => Self::IndividualBusiness,
+            entity::SubjectKind::NaturalPerson => Self::NaturalPerson,
+        }
+    }
+}
+
+impl From<domain::ListKind> for entity::ListKind {
+    fn from(kind: domain::ListKind) -> Self {
+        match kind {
+            domain::ListKind::Red => Self::Red,
+            domain::ListKind::Black => Self::Black,
+            domain::ListKind::KeyAttention => Self::KeyAttention,
+        }
+    }
+}
+
+impl From<domain::Severity> for entity::Severity {
+    fn from(severity: domain::Severity) -> Self {
+        match severity {
+            domain::Severity::Minor => Self::Minor,
+            domain::Severity::General => Self::General,
+            domain::Severity::Serious => Self::Serious,
+        }
+    }
+}

@@ -1,0 +1,173 @@
+//! Building and running the application: connect, migrate, bind, serve until told to stop.
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::{Keys, decode_key, generate_key};
+use crate::state::AppState;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    /// A configuration problem, with what to set.
+    #[error("configuration: {0}")]
+    Config(String),
+    /// The database could not be reached or migrated.
+    #[error("database: {0}")]
+    Database(#[from] sea_orm::DbErr),
+    /// The address could not be bound, or another I/O failure.
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Loads the data keys from configuration. Without them, a local SQLite set-up gets development
+/// keys generated into the data directory (and is told so); PostgreSQL refuses to start
+/// ([`Config::check`]).
+pub fn load_keys(config: &Config) -> Result<Keys, StartError> {
+    let key = |name, value: &crate::crypto::Secret| {
+        decode_key(name, value.expose()).map_err(|e| StartError::Config(e.to_string()))
+    };
+    match (&config.hmac_key, &config.encryption_key) {
+        (Some(h), Some(e)) => Ok(Keys::new(
+            key("XINYONG_HMAC_KEY", h)?,
+            key("XINYONG_ENCRYPTION_KEY", e)?,
+        )),
+        (None, None) if !config.is_postgres() => development_keys(&config.data_dir),
+        _ => Err(StartError::Config(
+            "set both XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY, or neither".into(),
+        )),
+    }
+}
+
+fn development_keys(dir: &Path) -> Result<Keys, StartError> {
+    let path = dir.join("dev-keys.txt");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) => {
+            std::fs::create_dir_all(dir)?;
+            let text = format!("{}\n{}\n", generate_key(), generate_key());
+            std::fs::write(&path, &text)?;
+            restrict(&path)?;
+            tracing::warn!(
+                path = %path.display(),
+                "generated development data keys; set XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY in production"
+            );
+            text
+        }
+    };
+    let mut lines = text.lines();
+    let mut next = |name| {
+        lines
+            .next()
+            .ok_or_else(|| {
+                StartError::Config(format!(
+                    "{} is incomplete; delete it to regenerate",
+                    path.display()
+                ))
+            })
+            .and_then(|l| decode_key(name, l).map_err(|e| StartError::Config(e.to_string())))
+    };
+    let hmac = next("development HMAC key")?;
+    let enc = next("development encryption key")?;
+    Ok(Keys::new(hmac, enc))
+}
+
+#[cfg(unix)]
+fn restrict(path: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
+}
+
+#[cfg(not(unix))]
+fn restrict(_: &Path) -> std::io::Result<()> {
+    Ok(())
+}
+
+/// Connects, migrates and builds the shared state.
+pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, StartError> {
+    config.check().map_err(StartError::Config)?;
+    let keys = load_keys(&config)?;
+    let db = crate::db::connect(&config.database_url(), config.db_pool).await?;
+    crate::db::migrate(&db).await?;
+    if let Some(token) = &config.admin_token {
+        crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
+    }
+    Ok(AppState {
+        db,
+        keys: Arc::new(keys),
+        clock,
+        config: Arc::new(config),
+    })
+}
+
+/// A built application: state ready, socket bound.
+pub struct Application {
+    state: AppState,
+    listener: TcpListener,
+}
+
+impl Application {
+    /// Connects, migrates and binds (port 0 picks a free port, as tests do).
+    pub async fn build(config: Config, clock: Clock) -> Result<Self, StartError> {
+        let bind = config.bind;
+        let state = build_state(config, clock).await?;
+        let listener = TcpListener::bind(bind).await?;
+        Ok(Self { state, listener })
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// The shared state (tests read the database through it).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = crate::http::router(self.state);
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
+    }
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}
