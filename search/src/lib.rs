@@ -181,3 +181,46 @@ impl<D: Document> Rebuild<D> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shareable<T: Send + Sync + Clone + 'static>() {}
+    fn sendable<T: Send + 'static>() {}
+
+    #[test]
+    fn the_engine_can_be_shared_across_tasks() {
+        shareable::<Engine>();
+        sendable::<Rebuild<SubjectDoc>>();
+        sendable::<Results<EntryDoc>>();
+    }
+
+    #[tokio::test]
+    async fn the_embedded_engine_reports_its_kind_and_health() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = Engine::open_embedded(&dir.path().join("index")).expect("open");
+        assert_eq!(engine.kind(), "embedded");
+        engine.health().await.expect("healthy");
+        drop(dir);
+        assert!(
+            engine.health().await.is_err(),
+            "a vanished directory is unhealthy"
+        );
+    }
+
+    #[tokio::test]
+    async fn connecting_to_a_meilisearch_that_is_not_there_is_unavailable() {
+        // Port 9 (discard) on the loopback interface: nothing listens there.
+        let result = Engine::connect_meili("http://127.0.0.1:9", Some("secret-key"), "x_").await;
+        match result {
+            Err(err @ Error::Unavailable(_)) => {
+                assert!(!err.to_string().contains("secret-key"), "{err}");
+                assert!(!err.to_string().contains("127.0.0.1"), "{err}");
+            }
+            other => panic!("expected Unavailable, got {other:?}"),
+        }
+        let bad_prefix = Engine::connect_meili("http://127.0.0.1:9", None, "bad prefix").await;
+        assert!(matches!(bad_prefix, Err(Error::Internal(_))));
+    }
+}

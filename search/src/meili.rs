@@ -445,16 +445,17 @@ impl MeiliEngine {
         }
         // Page mode gives an exact total; offsets that are not a page boundary fall back to
         // offset mode, whose total is an estimate.
-        let page_mode = query.limit == 0 || query.offset % query.limit == 0;
-        if page_mode {
-            let page = if query.limit == 0 {
-                1
-            } else {
-                query.offset / query.limit + 1
-            };
-            request.with_page(page).with_hits_per_page(query.limit);
-        } else {
-            request.with_offset(query.offset).with_limit(query.limit);
+        match query.offset.checked_div(query.limit) {
+            Some(pages) if query.offset.is_multiple_of(query.limit) => {
+                request.with_page(pages + 1).with_hits_per_page(query.limit);
+            }
+            Some(_) => {
+                request.with_offset(query.offset).with_limit(query.limit);
+            }
+            // No hits asked for: page mode still counts them exactly.
+            None => {
+                request.with_page(1).with_hits_per_page(0);
+            }
         }
         let response = bounded(request.execute::<Map<String, Value>>()).await?;
         let analyzed = AnalyzedQuery::parse(&query.q);

@@ -107,8 +107,7 @@ fn segment(text: &str, search_mode: bool) -> Vec<TextToken> {
     let mut out = Vec::with_capacity(words.len());
     // Positions only matter for phrase queries, which word fields never get; search mode's
     // overlapping sub-words simply take the next positions.
-    let mut position = 0usize;
-    for word in words {
+    for (position, word) in words.into_iter().enumerate() {
         for (offset, part) in alnum_parts(word.word) {
             let from = word.byte_start + offset;
             out.push(TextToken {
@@ -118,7 +117,6 @@ fn segment(text: &str, search_mode: bool) -> Vec<TextToken> {
                 position,
             });
         }
-        position += 1;
     }
     out
 }
@@ -466,24 +464,144 @@ mod tests {
     }
 
     #[test]
-    fn probe_segmentation() {
-        for s in [
-            "汉中市天汉建设工程有限公司",
-            "天汉建设",
+    fn normalisation_maps_full_width_ascii_and_keeps_character_count() {
+        assert_eq!(normalize("９１６１０７０２ＭＡ　汉中"), "91610702MA 汉中");
+        assert_eq!(fold("ＡＢＣ汉中Co."), "abc汉中co.");
+        assert_eq!(normalize_code(" 91610702ma6yl3k09y "), "91610702MA6YL3K09Y");
+    }
+
+    #[test]
+    fn index_words_include_sub_words_and_whole_latin_words() {
+        let words = index_words("汉中市天汉建设工程有限公司");
+        let words = texts(&words);
+        for expected in [
+            "汉中",
+            "汉中市",
             "天汉",
+            "建设",
+            "工程",
             "建设工程",
-            "汉中市天",
-            "勉县定军山茶业有限公司",
-            "Hanzhong Tianhan Construction Co., Ltd.",
-            "汉中ABC科技有限公司",
-            "91610702MA6YL3K09Y",
-            "汉中市宏达商贸有限公司",
+            "有限公司",
         ] {
-            println!(
-                "{s}: index={:?} query={:?}",
-                texts(&index_words(s)),
-                texts(&query_words(s))
-            );
+            assert!(words.contains(&expected), "{expected} in {words:?}");
         }
+        assert_eq!(
+            texts(&index_words("Hanzhong Tianhan Construction Co., Ltd.")),
+            ["hanzhong", "tianhan", "construction", "co", "ltd"]
+        );
+        assert_eq!(
+            texts(&index_words("91610702MA6YL3K09Y")),
+            ["91610702ma6yl3k09y"]
+        );
+    }
+
+    #[test]
+    fn query_words_do_not_overlap() {
+        assert_eq!(
+            texts(&query_words("汉中市天汉建设工程有限公司")),
+            ["汉中市", "天汉", "建设工程", "有限公司"]
+        );
+        assert_eq!(texts(&query_words("天汉建设")), ["天汉", "建设"]);
+    }
+
+    #[test]
+    fn bigrams_cover_cjk_runs_only() {
+        let tokens = bigram_tokens("定军山ABC茶业，张");
+        assert_eq!(texts(&tokens), ["定军", "军山", "茶业", "张"]);
+        let positions: Vec<usize> = tokens.iter().map(|t| t.position).collect();
+        assert_eq!(positions, [0, 1, 4, 7], "runs are separated by a gap");
+        assert_eq!(&"定军山ABC茶业，张"[tokens[1].from..tokens[1].to], "军山");
+        assert!(bigram_tokens("Hanzhong 2024").is_empty());
+        assert_eq!(bigram_string("天汉建设"), "天汉 汉建 建设");
+        assert_eq!(bigram_string(""), "");
+    }
+
+    #[test]
+    fn a_query_marks_its_last_word_as_a_prefix_unless_it_ends_with_a_space() {
+        let typing = AnalyzedQuery::parse("汉中市天");
+        assert_eq!(
+            typing.terms,
+            vec![
+                QueryTerm {
+                    text: "汉中市".into(),
+                    kind: TermKind::Cjk,
+                    prefix: false
+                },
+                QueryTerm {
+                    text: "天".into(),
+                    kind: TermKind::Cjk,
+                    prefix: true
+                },
+            ]
+        );
+        assert_eq!(typing.cjk_runs, ["汉中市天"]);
+        let done = AnalyzedQuery::parse("Hanzhong Constuction ");
+        assert!(done.terms.iter().all(|t| !t.prefix));
+        assert!(done.terms.iter().all(|t| t.kind == TermKind::Latin));
+        assert!(done.terms[1].typo_tolerant());
+        assert!(!AnalyzedQuery::parse("Cons").terms[0].typo_tolerant());
+        let code = AnalyzedQuery::parse("91610702ma6yl3k09y");
+        assert_eq!(code.terms[0].kind, TermKind::Code);
+        assert!(!code.terms[0].typo_tolerant());
+        assert_eq!(code.code.as_deref(), Some("91610702MA6YL3K09Y"));
+        assert!(AnalyzedQuery::parse("  ").is_empty());
+        assert!(AnalyzedQuery::parse("，。").is_empty());
+    }
+
+    #[test]
+    fn queries_are_cut_to_a_bounded_number_of_terms() {
+        let long = "一 二 三 四 五 六 七 八 九 十 十一 十二";
+        assert_eq!(AnalyzedQuery::parse(long).terms.len(), MAX_QUERY_TERMS);
+    }
+
+    #[test]
+    fn edit_distance_counts_a_transposition_as_one() {
+        let chars = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(
+            edit_distance(&chars("construction"), &chars("constuction"), 2),
+            1
+        );
+        assert_eq!(
+            edit_distance(&chars("construction"), &chars("consrtuction"), 2),
+            1
+        );
+        assert_eq!(edit_distance(&chars("abc"), &chars("abc"), 1), 0);
+        assert_eq!(
+            edit_distance(&chars("abcdef"), &chars("a"), 1),
+            2,
+            "stops above max"
+        );
+        assert!(prefix_within(&chars("construction"), &chars("constu"), 1));
+        assert!(!prefix_within(&chars("construction"), &chars("cnstxu"), 1));
+    }
+
+    #[test]
+    fn highlights_escape_text_and_mark_matches() {
+        let q = AnalyzedQuery::parse("天汉");
+        assert_eq!(
+            highlight("汉中市天汉<建设>&\"工程\"", &q),
+            "汉中市<mark>天汉</mark>&lt;建设&gt;&amp;&quot;工程&quot;"
+        );
+        let typo = AnalyzedQuery::parse("hanzhong constuction");
+        assert_eq!(
+            highlight("Hanzhong Tianhan Construction Co.", &typo),
+            "<mark>Hanzhong</mark> Tianhan <mark>Construction</mark> Co."
+        );
+        let prefix = AnalyzedQuery::parse("Tian");
+        assert_eq!(
+            highlight("Hanzhong Tianhan", &prefix),
+            "Hanzhong <mark>Tian</mark>han"
+        );
+        let word = AnalyzedQuery::parse("co ");
+        assert_eq!(
+            highlight("Co. construction", &word),
+            "<mark>Co</mark>. construction"
+        );
+        let full_width = AnalyzedQuery::parse("ａｂｃ");
+        assert_eq!(
+            highlight("ＡＢＣ汉中", &full_width),
+            "<mark>ＡＢＣ</mark>汉中"
+        );
+        assert_eq!(highlight("无关", &q), "无关");
     }
 }

@@ -31,7 +31,7 @@ pub struct NewEvent<'a> {
 }
 
 // An arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
-const AUDIT_CHAIN_LOCK: i64 = 0x5859_4155_4449_54;
+const AUDIT_CHAIN_LOCK: i64 = 0x0058_5941_5544_4954;
 
 /// Appends an event to the chain.
 pub async fn record(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), DbErr> {

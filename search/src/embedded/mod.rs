@@ -195,7 +195,7 @@ impl EmbeddedEngine {
             let slot = inner.slot(D::INDEX, D::settings())?;
             let generation = slot.create_generation(REBUILD_WRITER_MEMORY)?;
             Ok(EmbeddedRebuild {
-                state: Some(RebuildState { slot, generation }),
+                state: Some(Box::new(RebuildState { slot, generation })),
                 _doc: PhantomData,
             })
         })
@@ -542,7 +542,7 @@ struct RebuildState {
 /// A rebuild of one embedded index: documents go to a new generation that replaces the live
 /// one on [`finish`](EmbeddedRebuild::finish). Dropped unfinished, it is aborted.
 pub struct EmbeddedRebuild<D> {
-    state: Option<RebuildState>,
+    state: Option<Box<RebuildState>>,
     _doc: PhantomData<fn() -> D>,
 }
 
@@ -629,5 +629,132 @@ impl<D> Drop for EmbeddedRebuild<D> {
         if let Some(state) = self.state.take() {
             discard(state.generation);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SubjectDoc;
+
+    fn subject(id: &str, name: &str) -> SubjectDoc {
+        SubjectDoc {
+            id: id.into(),
+            kind: "legal_person".into(),
+            display_name: name.into(),
+            name: Some(name.into()),
+            uscc: None,
+            id_number_masked: None,
+            person_key: None,
+            region_code: "610702".into(),
+            region_name: None,
+            lists: Vec::new(),
+            list_names: Vec::new(),
+            authorities: Vec::new(),
+            years: Vec::new(),
+            red_count: 0,
+            black_count: 0,
+            key_attention_count: 0,
+            notice_count: 0,
+            under_objection: false,
+            updated_at: 0,
+        }
+    }
+
+    async fn ids(engine: &EmbeddedEngine, q: &str) -> Vec<String> {
+        engine
+            .search::<SubjectDoc>(&Query::text(q))
+            .await
+            .expect("search")
+            .hits
+            .into_iter()
+            .map(|h| h.doc.id)
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn any_contiguous_fragment_of_a_name_finds_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        engine
+            .upsert(&[
+                subject("a", "汉中市天汉建设工程有限公司"),
+                subject("b", "汉中市宏达商贸有限公司"),
+            ])
+            .await
+            .expect("upsert");
+        for fragment in ["设工程", "市天汉建", "程有限", "中市天", "宏达商"] {
+            let expected = if fragment == "宏达商" { "b" } else { "a" };
+            assert_eq!(ids(&engine, fragment).await, vec![expected], "{fragment}");
+        }
+        // One character finds every name holding it, wherever it is.
+        assert_eq!(ids(&engine, "贸").await, vec!["b"]);
+        assert_eq!(ids(&engine, "司").await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn opening_keeps_the_current_generation_and_removes_stale_ones() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        {
+            let engine = EmbeddedEngine::open(dir.path()).expect("open");
+            engine
+                .upsert(&[subject("a", "汉中市天汉建设工程有限公司")])
+                .await
+                .expect("upsert");
+        }
+        let root = dir.path().join("subjects");
+        let current = std::fs::read_to_string(root.join(CURRENT_FILE)).expect("CURRENT");
+        std::fs::create_dir_all(root.join("gen-000099")).expect("a stale rebuild");
+        let engine = EmbeddedEngine::open(dir.path()).expect("reopen");
+        assert_eq!(engine.count::<SubjectDoc>().await.expect("count"), 1);
+        assert!(!root.join("gen-000099").exists());
+        assert!(root.join(current.trim()).exists());
+        // The next rebuild does not reuse the stale number.
+        let rebuild = engine.rebuild::<SubjectDoc>().await.expect("rebuild");
+        let name = rebuild.state.as_ref().map(|s| s.generation.name.clone());
+        assert_eq!(name.as_deref(), Some("gen-000100"));
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_live_generation_is_replaced_by_an_empty_one() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path().join("subjects");
+        std::fs::create_dir_all(root.join("gen-000001")).expect("mkdir");
+        std::fs::write(root.join("gen-000001").join("meta.json"), "not json").expect("write");
+        std::fs::write(root.join(CURRENT_FILE), "gen-000001").expect("write");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        assert_eq!(engine.count::<SubjectDoc>().await.expect("count"), 0);
+        engine
+            .upsert(&[subject("a", "汉中市天汉建设工程有限公司")])
+            .await
+            .expect("upsert");
+        assert_eq!(ids(&engine, "天汉").await, vec!["a"]);
+        let current = std::fs::read_to_string(root.join(CURRENT_FILE)).expect("CURRENT");
+        assert_eq!(current, "gen-000002");
+        assert!(!root.join("gen-000001").exists());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_writes_and_searches_lose_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        let mut tasks = Vec::new();
+        for worker in 0..4 {
+            let engine = engine.clone();
+            tasks.push(tokio::spawn(async move {
+                for i in 0..10 {
+                    let doc = subject(&format!("w{worker}-{i}"), "汉中市天汉建设工程有限公司");
+                    engine.upsert(&[doc]).await.expect("upsert");
+                    engine
+                        .search::<SubjectDoc>(&Query::text("天汉"))
+                        .await
+                        .expect("search");
+                }
+            }));
+        }
+        for task in tasks {
+            task.await.expect("task");
+        }
+        assert_eq!(engine.count::<SubjectDoc>().await.expect("count"), 40);
     }
 }

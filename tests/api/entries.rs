@@ -1,0 +1,308 @@
+//! List entries: drafts, required fields, dates, publication, withdrawal, the audit chain.
+
+use crate::db_tests;
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+const ENTRIES: &str = "/api/v1/office/entries";
+
+pub async fn a_subject(app: &TestApp) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/office/subjects",
+            Some(ADMIN_TOKEN),
+            subject(
+                "legal_person",
+                "汉中市天汉建设工程有限公司",
+                "91610702MA6YL3K09Y",
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().expect("id").to_owned()
+}
+
+pub fn black_entry(subject_id: &str) -> Value {
+    json!({
+        "subject_id": subject_id,
+        "list": "black",
+        "list_name": "失信被执行人",
+        "severity": "serious",
+        "reason": "有履行能力而拒不履行生效法律文书确定义务",
+        "facts": "拒不支付工程款",
+        "legal_basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "authority_name": "汉中市中级人民法院",
+        "document_number": "(2026)陕07执123号",
+        "decision_date": "2026-03-10",
+        "listing_date": "2026-03-12",
+    })
+}
+
+async fn a_black_entry_is_drafted_published_and_withdrawn(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let editor = app.token("editor").await;
+    let reviewer = app.token("reviewer").await;
+    let (status, draft) = app
+        .post(ENTRIES, Some(&editor), black_entry(&subject_id))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    assert_eq!(draft["status"], "draft");
+    // Serious, decided 2026-03-10 under the 2025-06-22 rule: 1 to 3 years.
+    assert_eq!(draft["publicity_min_until"], "2027-03-10");
+    assert_eq!(draft["publicity_until"], "2029-03-10");
+    assert_eq!(draft["source_name"], "汉中市中级人民法院");
+    let url = format!("{ENTRIES}/{}", draft["id"].as_str().expect("id"));
+
+    let (status, body) = app
+        .post(
+            &format!("{url}/publish"),
+            Some(&editor),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 1, "reason": "撤销"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        body,
+        json!({"code": "entry_not_published", "type": "conflict",
+               "message": format!("Entry `{}` is `draft` and cannot be withdrawn.", draft["id"].as_str().expect("id")),
+               "link": "/api/errors#entry_not_published"})
+    );
+    let (status, published) = app
+        .post(
+            &format!("{url}/publish"),
+            Some(&reviewer),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["version"], 2);
+    let (status, body) = app
+        .patch(&url, Some(&editor), json!({"version": 2, "reason": "改"}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "entry_not_draft");
+    let (status, body) = app
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 2, "reason": "  "}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "missing_withdrawal_reason");
+    let (status, withdrawn) = app
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 2, "reason": "原决定已被撤销"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{withdrawn}");
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["removal_reason"], "原决定已被撤销");
+    assert_eq!(withdrawn["removal_date"], "2026-06-15");
+
+    // One audit event per write (subject + 3 entry transitions), chained and intact; two outbox rows
+    // (entry and subject) per entry write.
+    assert_eq!(app.count(entity::audit_event::Entity).await, 6); // + 2 staff creations
+    assert_eq!(app.count(entity::outbox::Entity).await, 1 + 3 * 2);
+    assert_eq!(
+        xinyong::services::audit::verify(&app.state.db)
+            .await
+            .expect("verify"),
+        xinyong::services::audit::ChainCheck::Intact { events: 6 }
+    );
+}
+
+async fn an_edited_audit_row_breaks_the_chain_at_that_row(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    app.post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
+        .await;
+    app.patch(
+        &format!("/api/v1/office/subjects/{subject_id}"),
+        Some(ADMIN_TOKEN),
+        json!({"version": 1, "legal_representative": "张三"}),
+    )
+    .await;
+    app.sql("UPDATE audit_events SET actor = 'someone-else' WHERE id = 2")
+        .await;
+    let check = xinyong::services::audit::verify(&app.state.db)
+        .await
+        .expect("verify");
+    assert!(
+        matches!(
+            check,
+            xinyong::services::audit::ChainCheck::Broken { id: 2, .. }
+        ),
+        "{check:?}"
+    );
+}
+
+async fn entry_content_is_checked_field_by_field(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let with = |patch: Value| {
+        let mut body = black_entry(&subject_id);
+        for (k, v) in patch.as_object().expect("object") {
+            if v.is_null() {
+                body.as_object_mut().expect("object").remove(k);
+            } else {
+                body[k] = v.clone();
+            }
+        }
+        body
+    };
+    let cases = [
+        (
+            json!({"legal_basis": null}),
+            "missing_entry_legal_basis",
+            "`legal_basis`: a black-list entry needs its legal basis (认定依据).",
+        ),
+        (
+            json!({"severity": null}),
+            "invalid_entry_severity",
+            "`severity`: a black-list entry needs its severity class: `minor`, `general` or `serious`.",
+        ),
+        (
+            json!({"list": "grey"}),
+            "invalid_entry_list",
+            "`list`: `grey` is not one of `red`, `black`, `key_attention`",
+        ),
+        (
+            json!({"decision_date": "2026-07-01", "listing_date": "2026-07-01"}),
+            "invalid_entry_dates",
+            "`decision_date`: `2026-07-01` is in the future",
+        ),
+        (
+            json!({"listing_date": "2026-03-01"}),
+            "invalid_entry_dates",
+            "`listing_date`: `2026-03-01` is before the decision date",
+        ),
+        (
+            json!({"authority_uscc": "91610702MA6YL3K0IY"}),
+            "invalid_entry_uscc",
+            "`authority_uscc`: `91610702MA6YL3K0IY` is not a valid unified social credit code: character 17 `I` is not allowed",
+        ),
+        (
+            json!({"document_number": " "}),
+            "invalid_entry_field",
+            "`document_number`: required.",
+        ),
+        (
+            json!({"severity": "minor", "decision_date": "2024-01-10", "listing_date": "2024-01-10"}),
+            "invalid_entry_severity",
+            "`severity`: `minor` cannot be published: minor entries may not be published under the rule in force on 2024-01-10",
+        ),
+    ];
+    for (patch, code, message) in cases {
+        let (status, body) = app
+            .post(ENTRIES, Some(ADMIN_TOKEN), with(patch.clone()))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{patch}: {body}");
+        assert_eq!(body["code"], code, "{patch}: {body}");
+        assert_eq!(body["message"], message, "{patch}");
+    }
+    let (status, body) = app
+        .post(
+            ENTRIES,
+            Some(ADMIN_TOKEN),
+            with(json!({"subject_id": uuid::Uuid::nil().to_string()})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["code"], "subject_not_found");
+    assert_eq!(app.count(entity::list_entry::Entity).await, 0);
+    // A red entry needs neither legal basis nor severity.
+    let red = json!({
+        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
+        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
+        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
+    });
+    let (status, body) = app.post(ENTRIES, Some(ADMIN_TOKEN), red).await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(body["publicity_until"], Value::Null);
+    // The natural key: one document number per authority.
+    let (status, _) = app
+        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = app
+        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "entry_already_exists");
+    assert_eq!(app.count(entity::list_entry::Entity).await, 2);
+}
+
+async fn a_draft_is_edited_with_its_version(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let (_, draft) = app
+        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
+        .await;
+    let url = format!("{ENTRIES}/{}", draft["id"].as_str().expect("id"));
+    let (status, v2) = app
+        .patch(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": 1, "severity": "general"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v2}");
+    assert_eq!(v2["severity"], "general");
+    assert_eq!(v2["publicity_until"], "2027-03-10");
+    assert_eq!(v2["reason"], draft["reason"]);
+    let (status, body) = app
+        .patch(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": 1, "severity": "serious"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "entry_version_conflict");
+    let (_, now) = app.get(&url, Some(ADMIN_TOKEN)).await;
+    assert_eq!(now["severity"], "general");
+    let (_, list) = app
+        .get(
+            &format!("{ENTRIES}?status=draft&subject_id={subject_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(list["total"], 1);
+}
+
+async fn a_decision_dated_tomorrow_is_accepted_once_the_day_has_come(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let mut body = black_entry(&subject_id);
+    body["decision_date"] = json!("2026-06-16");
+    body["listing_date"] = json!("2026-06-16");
+    let (status, refused) = app.post(ENTRIES, Some(ADMIN_TOKEN), body.clone()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused["message"], "`decision_date`: `2026-06-16` is in the future");
+    // 2026-06-15 12:00 in Beijing + 12 hours = the 16th at midnight, Beijing time.
+    app.clock.advance(chrono::Duration::hours(12));
+    let (status, created) = app.post(ENTRIES, Some(ADMIN_TOKEN), body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+}
+
+db_tests!(
+    a_decision_dated_tomorrow_is_accepted_once_the_day_has_come,
+    a_black_entry_is_drafted_published_and_withdrawn,
+    an_edited_audit_row_breaks_the_chain_at_that_row,
+    entry_content_is_checked_field_by_field,
+    a_draft_is_edited_with_its_version,
+);

@@ -1,0 +1,10 @@
+//! Integration tests: the real application over a real socket, on SQLite always and on PostgreSQL
+//! when `TEST_DATABASE_URL` is set.
+
+mod helpers;
+
+mod auth;
+mod contract;
+mod entries;
+mod notices;
+mod subjects;

@@ -1,0 +1,86 @@
+//! Exposure notices.
+
+use crate::db_tests;
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+async fn a_notice_is_drafted_rendered_safely_published_and_withdrawn(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let body_md = "## 基本案情\n\n某公司拖欠工资。<script>alert(1)</script>\n\n[详情](javascript:alert(1))\n\n## 处理结果\n\n列入失信名单。";
+    let (status, draft) = app
+        .post(
+            "/api/v1/office/notices",
+            Some(ADMIN_TOKEN),
+            json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case", "issuing_unit": "汉中市信用办",
+                   "body_md": body_md, "subject_usccs": ["91610702ma6yl3k09y"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    assert_eq!(draft["subject_usccs"], json!(["91610702MA6YL3K09Y"]));
+    let html = draft["body_html"].as_str().expect("html");
+    assert!(html.contains("<h2>基本案情</h2>"));
+    assert!(
+        !html.contains("<script>") && !html.contains("javascript:"),
+        "{html}"
+    );
+    let url = format!(
+        "/api/v1/office/notices/{}",
+        draft["id"].as_str().expect("id")
+    );
+    let (status, published) = app
+        .post(
+            &format!("{url}/publish"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(published["status"], "published");
+    assert_eq!(published["publication_date"], "2026-06-15");
+    let (status, body) = app
+        .patch(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": 2, "title": "改"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(body["code"], "notice_not_draft");
+    let (status, withdrawn) = app
+        .post(
+            &format!("{url}/withdraw"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 2, "reason": "案例信息有误"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(withdrawn["status"], "withdrawn");
+    assert_eq!(withdrawn["withdrawal_reason"], "案例信息有误");
+    assert_eq!(app.count(entity::audit_event::Entity).await, 3);
+    assert_eq!(app.count(entity::outbox::Entity).await, 3);
+}
+
+async fn a_notice_with_a_bad_linked_code_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, body) = app
+        .post(
+            "/api/v1/office/notices",
+            Some(ADMIN_TOKEN),
+            json!({"title": "t", "category": "integrity_model", "issuing_unit": "u", "body_md": "b", "subject_usccs": ["123"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body,
+        json!({"code": "invalid_notice_field", "type": "invalid_request",
+               "message": "`subject_usccs`: `123` is not a valid unified social credit code: must be 18 characters, found 3",
+               "link": "/api/errors#invalid_notice_field"})
+    );
+    assert_eq!(app.count(entity::notice::Entity).await, 0);
+}
+
+db_tests!(
+    a_notice_is_drafted_rendered_safely_published_and_withdrawn,
+    a_notice_with_a_bad_linked_code_is_refused
+);
