@@ -12,6 +12,7 @@ pub mod domain;
 pub mod error;
 pub mod http;
 pub mod markdown;
+pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -7,4 +7,5 @@ mod auth;
 mod contract;
 mod entries;
 mod notices;
+mod seed;
 mod subjects;

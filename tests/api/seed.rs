@@ -1,0 +1,1 @@
+//! Seed tests (being written).
