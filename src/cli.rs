@@ -1,9 +1,12 @@
 //! The commands of the `xinyong` binary.
 
 use crate::clock::Clock;
-use crate::config::{Cli, Command, Config, ServeArgs, TokenCommand};
+use crate::config::{Cli, Command, Config, SeedArgs, ServeArgs, TokenCommand};
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
+use crate::state::AppState;
 use entity::StaffRole;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::time::Instant;
 
 /// Runs the parsed command line.
 pub async fn run(cli: Cli) -> Result<(), StartError> {
@@ -14,17 +17,95 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Token(TokenCommand::Create { role, name }) => {
-            token_create(cli.config, &role, name).await
+        Command::Reindex => {
+            let state = build_state(cli.config, Clock::system()).await?;
+            reindex(&state).await
+        }
+        Command::Seed(args) => seed(cli.config, args).await,
+        Command::Token(TokenCommand::Create { role, name }) => token_create(cli.config, &role, name).await,
+    }
+}
+
+fn failed(what: &str, e: impl std::fmt::Display) -> StartError {
+    StartError::Config(format!("{what}: {e}"))
+}
+
+async fn serve(config: Config, args: ServeArgs) -> Result<(), StartError> {
+    let app = Application::build(config, Clock::system()).await?;
+    if args.demo {
+        seed_demo(app.state()).await?;
+    }
+    tracing::info!(addr = %app.local_addr()?, search.engine = app.state().search.kind(), "listening");
+    app.run_until_stopped(shutdown_signal()).await?;
+    Ok(())
+}
+
+async fn seed_demo(state: &AppState) -> Result<(), StartError> {
+    let started = Instant::now();
+    match seed_demo_pending(state).await.map_err(|e| failed("demo data", e))? {
+        Some(report) => {
+            tracing::info!(
+                subjects = report.subjects,
+                entries = report.entries,
+                notices = report.notices,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "demo data loaded"
+            );
+            reindex(state).await
+        }
+        None => {
+            tracing::info!("the database already has subjects: demo data not loaded");
+            Ok(())
         }
     }
 }
 
-async fn serve(config: Config, args: ServeArgs) -> Result<(), StartError> {
-    let _ = args.demo;
-    let app = Application::build(config, Clock::system()).await?;
-    tracing::info!(addr = %app.local_addr()?, "listening");
-    app.run_until_stopped(shutdown_signal()).await?;
+async fn seed(config: Config, args: SeedArgs) -> Result<(), StartError> {
+    let state = build_state(config, Clock::system()).await?;
+    if args.demo {
+        return seed_demo(&state).await;
+    }
+    let n = args.synthetic.unwrap_or(0);
+    let bar = ProgressBar::new(n).with_style(bar_style());
+    bar.set_message("subjects");
+    let started = Instant::now();
+    let report = seed_synthetic_pending(&state, n, &|done| bar.set_position(done))
+        .await
+        .map_err(|e| failed("synthetic data", e))?;
+    bar.finish();
+    eprintln!(
+        "seeded {} subjects, {} entries in {:.1}s",
+        report.subjects,
+        report.entries,
+        started.elapsed().as_secs_f64()
+    );
+    reindex(&state).await
+}
+
+fn bar_style() -> ProgressStyle {
+    ProgressStyle::with_template("{msg:>9} [{bar:40}] {pos}/{len} ({per_sec}, {eta})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ")
+}
+
+async fn reindex(state: &AppState) -> Result<(), StartError> {
+    let bar = ProgressBar::new(0).with_style(bar_style());
+    let started = Instant::now();
+    let report = crate::reindex::reindex(state, &|index, done, total| {
+        bar.set_message(index.to_owned());
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .await
+    .map_err(|e| failed("reindex", e))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "reindexed {} subjects, {} entries, {} notices in {:.1}s",
+        report.subjects,
+        report.entries,
+        report.notices,
+        started.elapsed().as_secs_f64()
+    );
     Ok(())
 }
 
@@ -33,23 +114,28 @@ async fn token_create(config: Config, role: &str, name: String) -> Result<(), St
         "admin" => StaffRole::Admin,
         "editor" => StaffRole::Editor,
         "reviewer" => StaffRole::Reviewer,
-        other => {
-            return Err(StartError::Config(format!(
-                "--role `{other}` is not one of admin, editor, reviewer"
-            )));
-        }
+        other => return Err(StartError::Config(format!("--role `{other}` is not one of admin, editor, reviewer"))),
     };
     let state = build_state(config, Clock::system()).await?;
     let txn = crate::db::begin_write(&state.db).await?;
-    let (member, token) =
-        crate::services::staff::create(&txn, &state.write_ctx("cli".into()), name, role)
-            .await
-            .map_err(|e| StartError::Config(e.message))?;
+    let (member, token) = crate::services::staff::create(&txn, &state.write_ctx("cli".into()), name, role)
+        .await
+        .map_err(|e| StartError::Config(e.message))?;
     txn.commit().await?;
-    eprintln!(
-        "created staff member {} ({role:?}); the token is shown only this once:",
-        member.id
-    );
+    eprintln!("created staff member {} ({role:?}); the token is shown only this once:", member.id);
     println!("{token}");
     Ok(())
+}
+
+// TEMPORARY until the seed module lands.
+struct PendingReport {
+    subjects: u64,
+    entries: u64,
+    notices: u64,
+}
+async fn seed_demo_pending(_: &AppState) -> Result<Option<PendingReport>, String> {
+    Err("not yet available".into())
+}
+async fn seed_synthetic_pending(_: &AppState, _: u64, _: &(dyn Fn(u64) + Sync)) -> Result<PendingReport, String> {
+    Err("not yet available".into())
 }

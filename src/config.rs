@@ -27,6 +27,10 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild every search index from the database and swap the fresh ones in atomically.
+    Reindex,
+    /// Load data: the Hanzhong demo set, or N synthetic subjects for scale tests.
+    Seed(SeedArgs),
     /// Manage staff bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -38,6 +42,18 @@ pub struct ServeArgs {
     /// Load the demo data set on first start (only into an empty database).
     #[arg(long, env = "XINYONG_DEMO")]
     pub demo: bool,
+}
+
+/// Options of `seed`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct SeedArgs {
+    /// The realistic Hanzhong demo set (only into an empty database).
+    #[arg(long)]
+    pub demo: bool,
+    /// N synthetic subjects with entries.
+    #[arg(long, value_name = "N")]
+    pub synthetic: Option<u64>,
 }
 
 /// `token` sub-commands.
@@ -134,6 +150,26 @@ pub struct Config {
     #[arg(long, env = "XINYONG_DB_POOL", default_value_t = 10, global = true)]
     pub db_pool: u32,
 
+    /// Meilisearch URL; when set, Meilisearch replaces the embedded engine (never silently).
+    #[arg(long, env = "MEILI_URL", global = true)]
+    pub meili_url: Option<String>,
+
+    /// Meilisearch API key.
+    #[arg(long, env = "MEILI_API_KEY", hide_env_values = true, global = true)]
+    pub meili_api_key: Option<Secret>,
+
+    /// Prefix of the Meilisearch index names, so several sites can share a server.
+    #[arg(long, env = "MEILI_INDEX_PREFIX", default_value = "xinyong_", global = true)]
+    pub meili_index_prefix: String,
+
+    /// Public requests per minute per client address (0: no limit).
+    #[arg(long, env = "XINYONG_RATE_LIMIT", default_value_t = 300, global = true)]
+    pub rate_limit_per_minute: u32,
+
+    /// Burst size of the per-client rate limit.
+    #[arg(long, env = "XINYONG_RATE_BURST", default_value_t = 60, global = true)]
+    pub rate_limit_burst: u32,
+
     /// Log format.
     #[arg(long, env = "XINYONG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -148,6 +184,8 @@ impl Config {
         config.hmac_key = None;
         config.encryption_key = None;
         config.admin_token = None;
+        config.meili_url = None;
+        config.meili_api_key = None;
         config
     }
 

@@ -260,5 +260,20 @@ impl From<sea_orm::DbErr> for ApiError {
     }
 }
 
+impl From<search::Error> for ApiError {
+    fn from(err: search::Error) -> Self {
+        if err.is_unavailable() {
+            Self {
+                code: ErrorCode::SearchUnavailable,
+                message: "Search is unavailable right now; try again shortly.".into(),
+                cause: Some(err.to_string()),
+                retry_after: Some(5),
+            }
+        } else {
+            Self::internal(err)
+        }
+    }
+}
+
 /// Result of a handler or service.
 pub type ApiResult<T> = Result<T, ApiError>;

@@ -95,12 +95,30 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     if let Some(token) = &config.admin_token {
         crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
     }
+    let search = open_search(&config).await?;
+    let limiter = crate::http::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
     Ok(AppState {
         db,
         keys: Arc::new(keys),
         clock,
         config: Arc::new(config),
+        search,
+        metrics: Arc::default(),
+        limiter: Arc::new(limiter),
     })
+}
+
+/// The engine chosen by configuration: Meilisearch when `MEILI_URL` is set, else the embedded
+/// engine under the data directory. Never one in place of the other.
+pub async fn open_search(config: &Config) -> Result<search::Engine, StartError> {
+    let engine = match &config.meili_url {
+        Some(url) => {
+            let key = config.meili_api_key.as_ref().map(|k| k.expose().to_owned());
+            search::Engine::connect_meili(url, key.as_deref(), &config.meili_index_prefix).await
+        }
+        None => search::Engine::open_embedded(&config.data_dir.join("index")),
+    };
+    engine.map_err(|e| StartError::Config(format!("search engine: {e}")))
 }
 
 /// A built application: state ready, socket bound.
@@ -128,18 +146,23 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run_until_stopped(
-        self,
-        shutdown: impl Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<()> {
+    /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer)
+    /// run beside the server and stop with it.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        let indexer = tokio::spawn(crate::workers::indexer::run(self.state.clone(), stop_rx));
+        let served = self.run_without_workers(shutdown).await;
+        let _ = stop_tx.send(true);
+        let _ = indexer.await;
+        served
+    }
+
+    /// Serves without the background workers: tests drain the outbox themselves, synchronously.
+    pub async fn run_without_workers(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let app = crate::http::router(self.state);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown)
+            .await
     }
 }
 

@@ -3,6 +3,8 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Keys;
+use crate::metrics::Metrics;
+use crate::projection::{Masking, Projector};
 use crate::services::WriteCtx;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -18,6 +20,12 @@ pub struct AppState {
     pub clock: Clock,
     /// The configuration.
     pub config: Arc<Config>,
+    /// The search engine chosen by configuration.
+    pub search: search::Engine,
+    /// Process metrics.
+    pub metrics: Arc<Metrics>,
+    /// Per-client rate limiter of the public endpoints.
+    pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
 }
 
 impl AppState {
@@ -28,6 +36,15 @@ impl AppState {
             now: self.clock.now(),
             today: self.clock.today(),
             keys: &self.keys,
+        }
+    }
+
+    /// The public projection as of today, with the configured masking.
+    pub fn projector(&self) -> Projector<'_> {
+        Projector {
+            keys: &self.keys,
+            masking: Masking { id_mask: self.config.id_mask, name_mask: self.config.name_mask },
+            today: self.clock.today(),
         }
     }
 }

@@ -24,7 +24,12 @@ impl Error {
 
 impl From<tantivy::TantivyError> for Error {
     fn from(err: tantivy::TantivyError) -> Self {
-        Error::Internal(format!("embedded index: {err}"))
+        match err {
+            tantivy::TantivyError::LockFailure(..) => {
+                Error::Unavailable("the embedded index is locked by another process".into())
+            }
+            err => Error::Internal(format!("embedded index: {err}")),
+        }
     }
 }
 

@@ -77,6 +77,13 @@ impl Engine {
             .map(Engine::Meili)
     }
 
+    /// The Meilisearch engine without contacting the server: each index gets its settings on
+    /// first use. Use it to start while Meilisearch may be down; lookups answer
+    /// [`Error::Unavailable`] until it is back.
+    pub fn meili(url: &str, api_key: Option<&str>, index_prefix: &str) -> Result<Engine, Error> {
+        MeiliEngine::new(url, api_key, index_prefix).map(Engine::Meili)
+    }
+
     /// `"embedded"` or `"meilisearch"` (for logs and metrics: `search.engine`).
     pub fn kind(&self) -> &'static str {
         match self {
@@ -222,5 +229,17 @@ mod tests {
         }
         let bad_prefix = Engine::connect_meili("http://127.0.0.1:9", None, "bad prefix").await;
         assert!(matches!(bad_prefix, Err(Error::Internal(_))));
+    }
+
+    #[tokio::test]
+    async fn a_lazy_meilisearch_engine_starts_while_the_server_is_down() {
+        let engine = Engine::meili("http://127.0.0.1:9/", Some("secret-key"), "x_").expect("built");
+        assert_eq!(engine.kind(), "meilisearch");
+        let search = engine.search::<SubjectDoc>(&Query::text("天汉")).await;
+        assert!(matches!(search, Err(Error::Unavailable(_))), "{search:?}");
+        let upsert = engine.upsert::<SubjectDoc>(&[]).await;
+        assert!(upsert.is_ok(), "an empty batch needs no server");
+        let debug = format!("{engine:?}");
+        assert!(!debug.contains("secret-key"), "{debug}");
     }
 }

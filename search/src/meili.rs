@@ -39,6 +39,8 @@ use crate::{
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bound on waiting for an ordinary task (settings, upsert, delete, swap).
 pub const TASK_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bound on waiting for a settings task: changed settings re-index the documents.
+pub const SETTINGS_TASK_TIMEOUT: Duration = Duration::from_secs(60);
 /// Bound on waiting for a bulk task of a rebuild.
 pub const BULK_TASK_TIMEOUT: Duration = Duration::from_secs(300);
 /// Interval between task status polls.
@@ -259,12 +261,10 @@ pub fn render_filters(filters: &[Filter]) -> Option<String> {
 }
 
 impl MeiliEngine {
-    /// Connects to Meilisearch and applies the settings of the three public indexes.
-    pub async fn connect(
-        url: &str,
-        api_key: Option<&str>,
-        index_prefix: &str,
-    ) -> Result<MeiliEngine, Error> {
+    /// A client for Meilisearch at `url`, without contacting it: each index gets its settings
+    /// on first use. Lets the application start while Meilisearch is down (lookups then fail
+    /// with [`Error::Unavailable`] until it is back).
+    pub fn new(url: &str, api_key: Option<&str>, index_prefix: &str) -> Result<MeiliEngine, Error> {
         if !valid_uid_part(index_prefix) {
             return Err(Error::Internal(
                 "the Meilisearch index prefix may only hold ASCII letters, digits, `-` and `_`"
@@ -272,13 +272,22 @@ impl MeiliEngine {
             ));
         }
         let client = Client::new(url.trim_end_matches('/'), api_key).map_err(map_error)?;
-        let engine = MeiliEngine {
+        Ok(MeiliEngine {
             inner: Arc::new(MeiliInner {
                 client,
                 prefix: index_prefix.to_owned(),
                 configured: tokio::sync::Mutex::new(HashSet::new()),
             }),
-        };
+        })
+    }
+
+    /// Connects to Meilisearch and applies the settings of the three public indexes.
+    pub async fn connect(
+        url: &str,
+        api_key: Option<&str>,
+        index_prefix: &str,
+    ) -> Result<MeiliEngine, Error> {
+        let engine = MeiliEngine::new(url, api_key, index_prefix)?;
         engine.health().await?;
         engine.ensure::<SubjectDoc>().await?;
         engine.ensure::<EntryDoc>().await?;
@@ -339,7 +348,7 @@ impl MeiliEngine {
         self.wait(created, TASK_TIMEOUT).await?;
         let index = client.index(uid);
         let applied = bounded(index.set_settings(&meili_settings(&settings))).await?;
-        self.wait(applied, TASK_TIMEOUT).await
+        self.wait(applied, SETTINGS_TASK_TIMEOUT).await
     }
 
     /// Applies `D`'s settings once per process.

@@ -156,6 +156,7 @@ conformance!(
     a_latin_name_with_a_typo_is_found,
     the_word_being_typed_matches_as_a_prefix,
     whole_words_rank_above_fragments,
+    scattered_characters_do_not_make_a_fragment,
     filters_narrow_the_results,
     an_empty_in_filter_matches_nothing,
     facet_counts_are_exact_over_the_filtered_set,
@@ -178,6 +179,9 @@ conformance!(
 
 const TIANHAN: &str = "s-tianhan";
 const HONGDA: &str = "s-hongda";
+/// Shares 天 and 汉中 with 天汉 but not the fragment 天汉: the unrelated company most at risk
+/// of being returned for 天汉 by an engine that matches characters rather than fragments.
+const TIANCHENG: &str = "s-tiancheng";
 const DINGJUNSHAN: &str = "s-dingjunshan";
 const LATIN: &str = "s-latin";
 const ZHUHUAN: &str = "s-zhuhuan";
@@ -287,7 +291,17 @@ fn subjects() -> Vec<SubjectDoc> {
     person.id_number_masked = Some("610702********0018".into());
     person.person_key = Some(PERSON_KEY.into());
     let person = listed(person, "black", "失信被执行人", "汉中市中级人民法院", 2023);
-    vec![tianhan, hongda, dingjunshan, latin, zhuhuan, mianpi, person]
+    let tiancheng = company(TIANCHENG, "汉中市天成商贸有限公司", "91610702MA6YT7CH5E");
+    vec![
+        tianhan,
+        hongda,
+        dingjunshan,
+        latin,
+        zhuhuan,
+        mianpi,
+        person,
+        tiancheng,
+    ]
 }
 
 async fn seed(engine: &Engine) {
@@ -336,6 +350,7 @@ mod cases {
         let found = ids_for(h, "汉中").await;
         assert!(found.contains(&TIANHAN.to_owned()), "{found:?}");
         assert!(found.contains(&HONGDA.to_owned()), "{found:?}");
+        assert!(found.contains(&TIANCHENG.to_owned()), "{found:?}");
         assert!(!found.contains(&DINGJUNSHAN.to_owned()), "{found:?}");
         assert!(!found.contains(&PERSON.to_owned()), "{found:?}");
     }
@@ -443,6 +458,24 @@ mod cases {
         assert_eq!(ids_for(h, "汉堡").await, vec!["s-hamburger"]);
     }
 
+    pub async fn scattered_characters_do_not_make_a_fragment(h: &mut Harness) {
+        seed(h).await;
+        // 汉韵 is not a dictionary word: a segmenter that cuts it into 汉 + 韵 would also
+        // match the second name, which holds both characters apart (汉台区, 韵达).
+        h.upsert(&[
+            company(
+                "s-hanyun",
+                "汉中市汉韵文化传媒有限公司",
+                "91610702MA6YH4Y21P",
+            ),
+            company("s-yunda", "汉台区韵达快递服务部", "92610702MA6YD8K30Q"),
+        ])
+        .await
+        .expect("upsert");
+        assert_eq!(ids_for(h, "汉韵").await, vec!["s-hanyun"]);
+        assert_eq!(ids_for(h, "韵达").await, vec!["s-yunda"]);
+    }
+
     pub async fn filters_narrow_the_results(h: &mut Harness) {
         seed(h).await;
         let black = find(h, filtered(vec![Filter::eq("lists", "black")])).await;
@@ -460,7 +493,10 @@ mod cases {
         assert_eq!(id_set(&local_black), set(&[TIANHAN, MIANPI, PERSON]));
 
         let legal = find(h, filtered(vec![Filter::eq("kind", "legal_person")])).await;
-        assert_eq!(id_set(&legal), set(&[TIANHAN, HONGDA, DINGJUNSHAN, LATIN]));
+        assert_eq!(
+            id_set(&legal),
+            set(&[TIANHAN, HONGDA, DINGJUNSHAN, LATIN, TIANCHENG])
+        );
 
         let years = find(h, filtered(vec![Filter::any("years", [2022i64, 2023])])).await;
         assert_eq!(
@@ -517,20 +553,20 @@ mod cases {
             },
         )
         .await;
-        assert_eq!(all.total, 7);
+        assert_eq!(all.total, 8);
         let counts = |pairs: &[(&str, u64)]| -> BTreeMap<String, u64> {
             pairs.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect()
         };
         assert_eq!(all.facets["lists"], counts(&[("black", 4), ("red", 3)]));
         assert_eq!(
             all.facets["region_code"],
-            counts(&[("610702", 5), ("610723", 1), ("610725", 1)])
+            counts(&[("610702", 6), ("610723", 1), ("610725", 1)])
         );
         assert_eq!(
             all.facets["kind"],
             counts(&[
                 ("individual_business", 1),
-                ("legal_person", 4),
+                ("legal_person", 5),
                 ("natural_person", 1),
                 ("other_organisation", 1),
             ])
@@ -550,7 +586,7 @@ mod cases {
             },
         )
         .await;
-        assert_eq!(local.total, 2, "{:?}", ids(&local));
+        assert_eq!(local.total, 3, "{:?}", ids(&local));
         assert_eq!(local.facets["lists"], counts(&[("black", 1), ("red", 1)]));
         assert_eq!(
             local.facets["authorities"],
@@ -678,22 +714,22 @@ mod cases {
 
     pub async fn deleting_removes_a_document_from_search_and_count(h: &mut Harness) {
         seed(h).await;
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
         h.delete::<SubjectDoc>(&[HONGDA.into(), "s-never-indexed".into()])
             .await
             .expect("delete");
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 6);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
         assert!(ids_for(h, "宏达").await.is_empty());
         h.delete::<SubjectDoc>(&[HONGDA.into()])
             .await
             .expect("deleting again is fine");
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 6);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
     }
 
     pub async fn upserting_is_idempotent_and_updates_fields(h: &mut Harness) {
         seed(h).await;
         seed(h).await;
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
         let mut renamed = subjects().remove(0);
         renamed.name = Some("汉中市天汉路桥工程有限公司".into());
         renamed.display_name = "汉中市天汉路桥工程有限公司".into();
@@ -701,7 +737,7 @@ mod cases {
         h.upsert(&[renamed.clone(), renamed.clone()])
             .await
             .expect("upsert twice in one batch");
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
         let found = find(h, Query::text("路桥")).await;
         assert_eq!(found.hits.len(), 1);
         assert_eq!(found.hits[0].doc, renamed);
@@ -876,7 +912,7 @@ mod cases {
         rebuild.add(&fresh[..1]).await.expect("add");
         rebuild.add(&fresh[1..]).await.expect("add");
         // Until finished, searches see the live index only.
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
         assert!(ids_for(h, "橘园").await.is_empty());
         assert_eq!(ids_for(h, "天汉").await, vec![TIANHAN]);
         rebuild.finish().await.expect("finish");
@@ -908,14 +944,14 @@ mod cases {
             .await
             .expect("add");
         rebuild.abort().await.expect("abort");
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
         assert!(ids_for(h, "汉江源").await.is_empty());
         assert_eq!(generations(h), before);
         // A rebuild dropped without finishing is abandoned the same way.
         let rebuild = h.rebuild::<SubjectDoc>().await.expect("start a rebuild");
         drop(rebuild);
         assert_eq!(generations(h), before);
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 8);
     }
 
     pub async fn reopening_sees_committed_documents(h: &mut Harness) {
@@ -924,7 +960,7 @@ mod cases {
             .await
             .expect("delete");
         h.reopen().await;
-        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 6);
+        assert_eq!(h.count::<SubjectDoc>().await.expect("count"), 7);
         assert_eq!(ids_for(h, "天汉建设").await, vec![TIANHAN]);
         assert!(ids_for(h, "宏达").await.is_empty());
         h.upsert(&subjects()[1..2])

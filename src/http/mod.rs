@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod ratelimit;
 pub mod system;
 
 use crate::error::{ApiError, ErrorCode, LoggedError};
@@ -26,7 +27,8 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     info(title = "Xinyong (信用) API", description = "Public-credit publication backend: credit subjects, red and black lists, exposure notices."),
     modifiers(&BearerAuth),
     components(schemas(crate::error::ErrorBody)),
-    tags((name = "office", description = "The credit office: staff bearer tokens with roles"),
+    tags((name = "public", description = "The public credit lookup, lists and notices; rate-limited per client"),
+         (name = "office", description = "The credit office: staff bearer tokens with roles"),
          (name = "system", description = "Health, readiness and documentation"))
 )]
 struct ApiDoc;
@@ -44,9 +46,11 @@ impl utoipa::Modify for BearerAuth {
 }
 
 /// The routes and the OpenAPI document describing them.
-pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let limited = middleware::from_fn_with_state(state.clone(), ratelimit::limit);
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::office::router())
+        .merge(api::public::router().route_layer(limited))
         .merge(system::router())
         .split_for_parts()
 }
@@ -54,7 +58,7 @@ pub fn routes() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
-    let (routes, openapi) = routes();
+    let (routes, openapi) = routes(&state);
     let openapi = std::sync::Arc::new(openapi);
     routes
         .route(

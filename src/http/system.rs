@@ -36,6 +36,17 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     }
 }
 
+/// Prometheus metrics: outbox backlog, indexing lag, rate limiting.
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
+async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    let pending = entity::outbox::Entity::find().count(&state.db).await.unwrap_or(u64::MAX);
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(pending, state.search.kind()),
+    )
+}
+
 /// One row of the error-code table.
 #[derive(Serialize, ToSchema)]
 pub struct ErrorCodeDoc {
@@ -77,6 +88,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(healthz))
         .routes(routes!(readyz))
+        .routes(routes!(metrics))
         .routes(routes!(errors))
         .routes(routes!(docs))
 }

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod entries;
 pub mod notices;
 pub mod outbox;
+pub mod public;
 pub mod staff;
 pub mod subjects;
 

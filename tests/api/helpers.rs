@@ -120,6 +120,11 @@ fn with_database(url: &str, name: &str) -> String {
 
 impl TestApp {
     pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    /// Spawns with a configuration change (rate limits, masking, …).
+    pub async fn spawn_with(backend: Backend, change: impl FnOnce(&mut Config)) -> TestApp {
         log_buffer();
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = Config::with_data_dir(dir.path());
@@ -128,6 +133,7 @@ impl TestApp {
         config.hmac_key = Some(Secret::new("11".repeat(32)));
         config.encryption_key = Some(Secret::new("22".repeat(32)));
         config.max_body_bytes = 64 * 1024;
+        config.rate_limit_per_minute = 0;
         let mut pg = None;
         if backend == Backend::Postgres {
             let admin_url =
@@ -143,13 +149,15 @@ impl TestApp {
             config.database_url = Some(with_database(&admin_url, &name));
             pg = Some(PgDatabase { admin_url, name });
         }
+        change(&mut config);
         let clock = Clock::fixed(test_now());
         let app = Application::build(config, clock.clone())
             .await
             .expect("application starts");
         let addr = app.local_addr().expect("bound");
         let state = app.state().clone();
-        tokio::spawn(app.run_until_stopped(std::future::pending()));
+        // No background workers: tests drain the outbox themselves, so they decide when.
+        tokio::spawn(app.run_without_workers(std::future::pending()));
         TestApp {
             base: format!("http://{addr}"),
             http: reqwest::Client::new(),
@@ -210,6 +218,11 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// Applies every due outbox row to the search engine, as the indexer worker would.
+    pub async fn drain(&self) -> usize {
+        xinyong::workers::indexer::drain(&self.state).await.expect("indexer drains")
     }
 
     /// Runs SQL on the app's database.

@@ -7,5 +7,6 @@ mod auth;
 mod contract;
 mod entries;
 mod notices;
+mod search;
 mod seed;
 mod subjects;

@@ -250,16 +250,23 @@ impl Slot {
             Err(err) => return Err(err.into()),
         };
         let live = match current.filter(|name| existing.iter().any(|(_, n)| n == name)) {
-            Some(name) => match Generation::open(root.join(&name), name.clone(), &fields) {
-                Ok(generation) => Some(generation),
+            Some(name) => match Generation::open_index(&root.join(&name), &fields) {
+                Ok(index) => Some(Generation::with_index(
+                    index,
+                    root.join(&name),
+                    name,
+                    &fields,
+                    LIVE_WRITER_MEMORY,
+                )?),
                 Err(err) => {
-                    // The index is a projection of the database: start an empty generation
-                    // rather than refuse to start; a reindex fills it.
+                    // Unreadable or built for other settings. The index is a projection of
+                    // the database: start an empty generation rather than refuse to start;
+                    // a reindex fills it. (A writer lock held by another process is not
+                    // this case: it fails above, leaving everything in place.)
                     tracing::warn!(
                         search.index = %root.display(),
                         error = %err,
-                        "cannot open the live index generation (settings changed?); \
-                         starting an empty one: run a reindex"
+                        "cannot use the live index generation; starting an empty one: run a reindex"
                     );
                     None
                 }
@@ -346,14 +353,15 @@ impl Generation {
         Generation::with_index(index, path, name, fields, memory)
     }
 
-    fn open(path: PathBuf, name: String, fields: &Fields) -> Result<Self, Error> {
-        let index = Index::open_in_dir(&path)?;
+    /// Opens an existing index and checks that it was built for these settings.
+    fn open_index(path: &Path, fields: &Fields) -> Result<Index, Error> {
+        let index = Index::open_in_dir(path)?;
         if index.schema() != fields.schema {
             return Err(Error::Internal(
                 "the index schema differs from the settings".into(),
             ));
         }
-        Generation::with_index(index, path, name, fields, LIVE_WRITER_MEMORY)
+        Ok(index)
     }
 
     fn with_index(
@@ -732,6 +740,23 @@ mod tests {
         let current = std::fs::read_to_string(root.join(CURRENT_FILE)).expect("CURRENT");
         assert_eq!(current, "gen-000002");
         assert!(!root.join("gen-000001").exists());
+    }
+
+    #[tokio::test]
+    async fn a_second_engine_on_the_same_directory_is_refused_and_destroys_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let first = EmbeddedEngine::open(dir.path()).expect("open");
+        first
+            .upsert(&[subject("a", "汉中市天汉建设工程有限公司")])
+            .await
+            .expect("upsert");
+        let second = EmbeddedEngine::open(dir.path()).expect("open lazily");
+        let refused = second.count::<SubjectDoc>().await;
+        assert!(matches!(refused, Err(Error::Unavailable(_))), "{refused:?}");
+        assert_eq!(first.count::<SubjectDoc>().await.expect("count"), 1);
+        assert_eq!(ids(&first, "天汉").await, vec!["a"]);
+        drop(first);
+        assert_eq!(second.count::<SubjectDoc>().await.expect("count"), 1);
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

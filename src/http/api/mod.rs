@@ -1,6 +1,7 @@
 //! The JSON API.
 
 pub mod office;
+pub mod public;
 
 use crate::services::Page;
 use serde::Serialize;

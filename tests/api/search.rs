@@ -1,0 +1,188 @@
+//! End to end: office writes → outbox → indexer → engine → public lookup, lists and profiles.
+
+use crate::db_tests;
+use crate::entries::{a_subject, black_entry};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+async fn lookup(app: &TestApp, query: &str) -> Value {
+    let (status, body) = app.get(&format!("/api/v1/lookup?{query}"), None).await;
+    assert_eq!(status, StatusCode::OK, "{query}: {body}");
+    body
+}
+
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect()
+}
+
+async fn publish(app: &TestApp, entry: &Value) -> Value {
+    let url = format!("/api/v1/office/entries/{}/publish", entry["id"].as_str().expect("id"));
+    let (status, body) = app.post(&url, Some(ADMIN_TOKEN), json!({"version": entry["version"]})).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    // Noise that must not match.
+    app.post("/api/v1/office/subjects", Some(ADMIN_TOKEN), subject("legal_person", "汉江药业股份有限公司", "93610724MA6YRB7192")).await;
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    app.drain().await;
+
+    // A draft is never visible: the company is on record, with no black badge.
+    let found = lookup(&app, &format!("q={}", enc("天汉建设"))).await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["black_count"], 0);
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["total"], 0);
+    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    assert_eq!(profile["black"], json!([]));
+
+    publish(&app, &draft).await;
+    assert_eq!(app.drain().await, 2);
+    for q in ["汉中市天汉建设工程有限公司", "天汉建设", "天汉", "建设工程", "91610702MA6YL3K09Y", "91610702ma6yl3k09y"] {
+        let found = lookup(&app, &format!("q={}", enc(q))).await;
+        assert_eq!(found["hits"][0]["id"], subject_id.as_str(), "{q}: {found}");
+        assert_eq!(found["hits"][0]["black_count"], 1, "{q}");
+        assert_eq!(found["hits"][0]["list_names"], json!(["失信被执行人"]), "{q}");
+        assert!(found["hits"].as_array().expect("hits").iter().all(|h| h["display_name"] != "汉江药业股份有限公司"), "{q}: {found}");
+    }
+    let found = lookup(&app, &format!("q={}", enc("天汉"))).await;
+    assert!(found["hits"][0]["name_html"].as_str().is_some_and(|h| h.contains("<mark>")), "{found}");
+    let by_filter = lookup(&app, "list=black").await;
+    assert_eq!(by_filter["total"], 1);
+    assert_eq!(by_filter["facets"]["lists"], json!({"black": 1}));
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["total"], 1, "{black}");
+    assert_eq!(black["entries"][0]["document_number"], "(2026)陕07执123号");
+    assert_eq!(black["entries"][0]["severity_label"], "严重");
+    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    assert_eq!(profile["black"].as_array().map(Vec::len), Some(1));
+    assert_eq!(profile["subject"]["display_name"], "汉中市天汉建设工程有限公司");
+
+    let url = format!("/api/v1/office/entries/{}/withdraw", draft["id"].as_str().expect("id"));
+    let (status, _) = app.post(&url, Some(ADMIN_TOKEN), json!({"version": 2, "reason": "原决定已撤销"})).await;
+    assert_eq!(status, StatusCode::OK);
+    app.drain().await;
+    let found = lookup(&app, &format!("q={}", enc("天汉建设"))).await;
+    assert_eq!(found["hits"][0]["black_count"], 0);
+    assert_eq!(lookup(&app, "list=black").await["total"], 0);
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["total"], 0);
+    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    assert_eq!(profile["black"], json!([]));
+    assert_eq!(app.count(entity::outbox::Entity).await, 0);
+}
+
+async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let clear = "610702200001010018";
+    let (_, person) = app
+        .post("/api/v1/office/subjects", Some(ADMIN_TOKEN), json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}))
+        .await;
+    let person_id = person["id"].as_str().expect("id").to_owned();
+    let mut entry = black_entry(&person_id);
+    entry["document_number"] = json!("(2026)陕0702执88号");
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry).await;
+    app.drain().await;
+    // Not public before publication, even with the exact key.
+    let exact = format!("name={}&id_number={clear}", enc("张三丰"));
+    assert_eq!(lookup(&app, &exact).await["total"], 0);
+    let (status, _) = app.get(&format!("/api/v1/subjects/{person_id}"), None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    publish(&app, &draft).await;
+    app.drain().await;
+    let found = lookup(&app, &exact).await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["display_name"], "张**");
+    assert_eq!(found["hits"][0]["id_number_masked"], "610702********0018");
+    for q in [format!("q={}", enc("张")), format!("q={}", enc("张三丰")), format!("q={}", enc("张**")), "q=610702".into(), format!("q={clear}"), String::new()] {
+        let r = lookup(&app, &q).await;
+        assert!(r["hits"].as_array().expect("hits").iter().all(|h| h["id"] != person_id.as_str()), "{q}: {r}");
+    }
+    assert_eq!(lookup(&app, &format!("name={}&id_number=610702200001010026", enc("张三丰"))).await["total"], 0);
+    assert_eq!(lookup(&app, &format!("name={}&id_number={clear}", enc("张三"))).await["total"], 0);
+    let (status, body) = app.get(&format!("/api/v1/lookup?name={}", enc("张三丰")), None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "invalid_query_parameter");
+    // The black list shows the entry with the masked name, and nothing anywhere shows the number.
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["entries"][0]["subject_name"], "张**");
+    let (_, profile) = app.get(&format!("/api/v1/subjects/{person_id}"), None).await;
+    for text in [found.to_string(), black.to_string(), profile.to_string(), crate::helpers::captured_logs()] {
+        assert!(!text.contains(clear) && !text.contains("张三丰"), "{text}");
+    }
+}
+
+async fn lookup_pages_are_capped_in_size_and_depth(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, body) = app.get("/api/v1/lookup?per_page=51", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body,
+        json!({"code": "invalid_query_parameter", "type": "invalid_request", "message": "`per_page`: `51` must be between 1 and 50", "link": "/api/errors#invalid_query_parameter"})
+    );
+    let (status, body) = app.get("/api/v1/lookup?page=21&per_page=50", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["message"], "`page`: `21` is too deep: at most 1000 results can be paged through; narrow the search");
+    let (status, body) = app.get("/api/v1/lists/grey", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "invalid_path_parameter");
+    let (status, body) = app.get("/api/v1/lookup", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["total"], 0);
+}
+
+async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.rate_limit_per_minute = 60;
+        c.rate_limit_burst = 3;
+    })
+    .await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/api/v1/lookup?q=x", None).await.0, StatusCode::OK);
+    }
+    let resp = app.http.get(format!("{}/api/v1/lookup?q=x", app.base)).send().await.expect("sent");
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({"code": "rate_limited", "type": "invalid_request", "message": "Too many requests; retry after 1 seconds.", "link": "/api/errors#rate_limited"})
+    );
+    // The office API is not limited.
+    assert_eq!(app.get("/api/v1/office/subjects", Some(ADMIN_TOKEN)).await.0, StatusCode::OK);
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
+    assert!(metrics.contains("xinyong_rate_limited_total 1"), "{metrics}");
+}
+
+async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    publish(&app, &draft).await;
+    // Skip the outbox entirely: the index knows nothing until the rebuild.
+    app.sql("DELETE FROM search_outbox").await;
+    assert_eq!(lookup(&app, "list=black").await["total"], 0);
+    let report = xinyong::reindex::reindex(&app.state, &|_, _, _| {}).await.expect("reindex");
+    assert_eq!(report, xinyong::reindex::ReindexReport { subjects: 1, entries: 1, notices: 0 });
+    assert_eq!(lookup(&app, "list=black").await["total"], 1);
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["total"], 1);
+    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
+    assert!(metrics.contains("xinyong_outbox_pending 0"), "{metrics}");
+    assert!(metrics.contains("xinyong_search_engine_info{engine=\"embedded\"} 1"), "{metrics}");
+}
+
+db_tests!(
+    a_published_entry_is_found_and_a_withdrawn_one_is_gone,
+    a_natural_person_is_found_only_by_exact_name_and_id_number,
+    lookup_pages_are_capped_in_size_and_depth,
+    public_endpoints_are_rate_limited_per_client,
+    reindex_rebuilds_every_index_to_match_the_database,
+);
