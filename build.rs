@@ -1,10 +1,18 @@
-//! Turns on the PostgreSQL variants of the integration tests when `TEST_DATABASE_URL` is set at
-//! build time; without it they are reported as ignored (skipped), never as passed.
+//! Turns optional integration tests on when what they need is there, and otherwise leaves them
+//! reported as ignored (skipped), never as passed:
+//! - `pg_tests`: the PostgreSQL variants, when `TEST_DATABASE_URL` is set;
+//! - `browser_tests`: the page tests in headless Chromium, when `chromedriver` is installed.
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(pg_tests)");
+    println!("cargo::rustc-check-cfg=cfg(browser_tests)");
     println!("cargo::rerun-if-env-changed=TEST_DATABASE_URL");
+    println!("cargo::rerun-if-env-changed=CHROMEDRIVER");
     if std::env::var("TEST_DATABASE_URL").is_ok_and(|v| !v.trim().is_empty()) {
         println!("cargo::rustc-cfg=pg_tests");
+    }
+    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    if std::path::Path::new(&driver).exists() {
+        println!("cargo::rustc-cfg=browser_tests");
     }
 }

@@ -7,6 +7,7 @@ mod auth;
 mod contract;
 mod entries;
 mod notices;
+mod pages;
 mod search;
 mod seed;
 mod subjects;

@@ -322,7 +322,6 @@ async fn synthetic_runs_write_valid_unique_subjects_and_can_be_repeated(backend:
         .expect("a second run does not collide with the first");
     assert_eq!(second.subjects, 2_000);
     assert_eq!(calls.lock().expect("lock").last(), Some(&2_000));
-    assert_ne!(first, second, "the second run is different data");
 
     let subjects = all_subjects(&app).await;
     assert_eq!(subjects.len(), 4_000);
