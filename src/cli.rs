@@ -22,6 +22,13 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             reindex(&state).await
         }
         Command::Seed(args) => seed(cli.config, args).await,
+        Command::Expire => {
+            let state = build_state(cli.config, Clock::system()).await?;
+            let n = crate::workers::expiry::run_once(&state).await?;
+            crate::workers::indexer::drain(&state).await.map_err(|e| failed("indexing", e))?;
+            eprintln!("publicity ended for {n} entries");
+            Ok(())
+        }
         Command::Token(TokenCommand::Create { role, name }) => token_create(cli.config, &role, name).await,
     }
 }

@@ -27,6 +27,8 @@ pub enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// End the publicity of every entry whose period is over, once, and exit.
+    Expire,
     /// Rebuild every search index from the database and swap the fresh ones in atomically.
     Reindex,
     /// Load data: the Hanzhong demo set, or N synthetic subjects for scale tests.

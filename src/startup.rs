@@ -150,10 +150,12 @@ impl Application {
     /// run beside the server and stop with it.
     pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let indexer = tokio::spawn(crate::workers::indexer::run(self.state.clone(), stop_rx));
+        let indexer = tokio::spawn(crate::workers::indexer::run(self.state.clone(), stop_rx.clone()));
+        let expiry = tokio::spawn(crate::workers::expiry::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = indexer.await;
+        let _ = expiry.await;
         served
     }
 

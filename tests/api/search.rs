@@ -179,7 +179,38 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
     assert!(metrics.contains("xinyong_search_engine_info{engine=\"embedded\"} 1"), "{metrics}");
 }
 
+async fn publicity_ends_at_the_maximum_and_not_a_day_early(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let published = publish(&app, &draft).await;
+    assert_eq!(published["publicity_until"], "2029-03-10");
+    app.drain().await;
+    // 2029-03-09 23:59 in Beijing: the last public day.
+    let last_day = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2029, 3, 9, 15, 59, 0).single().expect("time");
+    app.clock.set(last_day);
+    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 0);
+    app.drain().await;
+    assert_eq!(lookup(&app, "list=black").await["total"], 1);
+    app.clock.advance(chrono::Duration::minutes(1));
+    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 1);
+    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 0);
+    app.drain().await;
+    assert_eq!(lookup(&app, "list=black").await["total"], 0);
+    let (_, black) = app.get("/api/v1/lists/black", None).await;
+    assert_eq!(black["total"], 0);
+    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    assert_eq!(profile["black"], json!([]));
+    // Kept for the office, with the reason and an audit event by the system.
+    let (_, entry) = app.get(&format!("/api/v1/office/entries/{}", draft["id"].as_str().expect("id")), Some(ADMIN_TOKEN)).await;
+    assert_eq!(entry["status"], "expired");
+    assert_eq!(entry["removal_date"], "2029-03-10");
+    assert_eq!(entry["removal_reason"], "公示期满");
+    assert!(app.table_text("audit_events").await.contains("entry.expire"));
+}
+
 db_tests!(
+    publicity_ends_at_the_maximum_and_not_a_day_early,
     a_published_entry_is_found_and_a_withdrawn_one_is_gone,
     a_natural_person_is_found_only_by_exact_name_and_id_number,
     lookup_pages_are_capped_in_size_and_depth,

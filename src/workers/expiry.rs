@@ -1,0 +1,80 @@
+//! The expiry worker: ends publicity at the maximum period (DOMAIN.md §3.1) — no application
+//! needed. An expired entry leaves every public surface (its outbox rows remove it from the
+//! index) and stays in the database for the office and the audit trail.
+
+use super::{Shutdown, sleep_or_stop};
+use crate::services::entries::audit_view;
+use crate::services::{audit, outbox};
+use crate::state::AppState;
+use entity::{EntryStatus, OutboxTarget, list_entry};
+use sea_orm::sea_query::Condition;
+use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use std::time::Duration;
+
+/// Entries expired per transaction.
+const BATCH: u64 = 200;
+
+/// Expires every published entry whose publicity or validity is over today; returns how many.
+pub async fn run_once(state: &AppState) -> Result<u64, DbErr> {
+    let mut total = 0;
+    loop {
+        let today = state.clock.today();
+        let now = state.clock.now();
+        let txn = crate::db::begin_write(&state.db).await?;
+        let due = list_entry::Entity::find()
+            .filter(list_entry::Column::Status.eq(EntryStatus::Published))
+            .filter(
+                Condition::any()
+                    .add(list_entry::Column::PublicityUntil.lte(today))
+                    .add(list_entry::Column::ValidUntil.lt(today)),
+            )
+            .order_by_asc(list_entry::Column::Id)
+            .limit(BATCH)
+            .all(&txn)
+            .await?;
+        if due.is_empty() {
+            txn.commit().await?;
+            return Ok(total);
+        }
+        for before in due {
+            let mut active: list_entry::ActiveModel = before.clone().into();
+            active.status = Set(EntryStatus::Expired);
+            active.removal_date = Set(Some(today));
+            active.removal_reason = Set(Some("公示期满".into()));
+            active.version = Set(before.version + 1);
+            active.updated_at = Set(now);
+            let after = active.update(&txn).await?;
+            audit::record(
+                &txn,
+                audit::NewEvent {
+                    actor: "system",
+                    action: "entry.expire",
+                    target_type: "entry",
+                    target_id: after.id.to_string(),
+                    before: Some(audit_view(&before)),
+                    after: Some(audit_view(&after)),
+                    at: now,
+                },
+            )
+            .await?;
+            outbox::enqueue(&txn, OutboxTarget::Entry, after.id.0, now).await?;
+            outbox::enqueue(&txn, OutboxTarget::Subject, after.subject_id.0, now).await?;
+            total += 1;
+        }
+        txn.commit().await?;
+    }
+}
+
+/// Runs hourly until shutdown (publicity ends at the start of a day, so an hour's delay at most).
+pub async fn run(state: AppState, mut shutdown: Shutdown) {
+    loop {
+        match run_once(&state).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(entries = n, "publicity ended for expired entries"),
+            Err(e) => tracing::warn!(error = %e, "expiry failed; will retry"),
+        }
+        if sleep_or_stop(&mut shutdown, Duration::from_secs(3600)).await {
+            return;
+        }
+    }
+}
