@@ -1,7 +1,7 @@
 //! The commands of the `xinyong` binary.
 
 use crate::clock::Clock;
-use crate::config::{Cli, Command, Config, SeedArgs, ServeArgs, TokenCommand};
+use crate::config::{AuditCommand, Cli, Command, Config, SeedArgs, ServeArgs, TokenCommand};
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
 use entity::StaffRole;
@@ -22,6 +22,18 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             reindex(&state).await
         }
         Command::Seed(args) => seed(cli.config, args).await,
+        Command::Audit(AuditCommand::Verify) => {
+            let state = build_state(cli.config, Clock::system()).await?;
+            match crate::services::audit::verify(&state.db).await? {
+                crate::services::audit::ChainCheck::Intact { events } => {
+                    println!("audit trail intact: {events} events");
+                    Ok(())
+                }
+                crate::services::audit::ChainCheck::Broken { id, reason } => {
+                    Err(StartError::Config(format!("audit trail broken at event {id}: {reason}")))
+                }
+            }
+        }
         Command::Expire => {
             let state = build_state(cli.config, Clock::system()).await?;
             let n = crate::workers::expiry::run_once(&state).await?;
@@ -49,7 +61,7 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), StartError> {
 
 async fn seed_demo(state: &AppState) -> Result<(), StartError> {
     let started = Instant::now();
-    match seed_demo_pending(state).await.map_err(|e| failed("demo data", e))? {
+    match crate::seed::demo(state).await.map_err(|e| failed("demo data", e))? {
         Some(report) => {
             tracing::info!(
                 subjects = report.subjects,
@@ -76,7 +88,7 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), StartError> {
     let bar = ProgressBar::new(n).with_style(bar_style());
     bar.set_message("subjects");
     let started = Instant::now();
-    let report = seed_synthetic_pending(&state, n, &|done| bar.set_position(done))
+    let report = crate::seed::synthetic(&state, n, &|done| bar.set_position(done))
         .await
         .map_err(|e| failed("synthetic data", e))?;
     bar.finish();
@@ -132,17 +144,4 @@ async fn token_create(config: Config, role: &str, name: String) -> Result<(), St
     eprintln!("created staff member {} ({role:?}); the token is shown only this once:", member.id);
     println!("{token}");
     Ok(())
-}
-
-// TEMPORARY until the seed module lands.
-struct PendingReport {
-    subjects: u64,
-    entries: u64,
-    notices: u64,
-}
-async fn seed_demo_pending(_: &AppState) -> Result<Option<PendingReport>, String> {
-    Err("not yet available".into())
-}
-async fn seed_synthetic_pending(_: &AppState, _: u64, _: &(dyn Fn(u64) + Sync)) -> Result<PendingReport, String> {
-    Err("not yet available".into())
 }

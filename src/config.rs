@@ -33,6 +33,9 @@ pub enum Command {
     Reindex,
     /// Load data: the Hanzhong demo set, or N synthetic subjects for scale tests.
     Seed(SeedArgs),
+    /// Audit trail tools.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Manage staff bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -56,6 +59,13 @@ pub struct SeedArgs {
     /// N synthetic subjects with entries.
     #[arg(long, value_name = "N")]
     pub synthetic: Option<u64>,
+}
+
+/// `audit` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the hash chain of the audit trail and name the first broken link.
+    Verify,
 }
 
 /// `token` sub-commands.

@@ -109,12 +109,13 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
 }
 
 /// The engine chosen by configuration: Meilisearch when `MEILI_URL` is set, else the embedded
-/// engine under the data directory. Never one in place of the other.
+/// engine under the data directory. Never one in place of the other: if Meilisearch is down at
+/// start-up the server still starts, lookups answer `search_unavailable` and the outbox waits.
 pub async fn open_search(config: &Config) -> Result<search::Engine, StartError> {
     let engine = match &config.meili_url {
         Some(url) => {
             let key = config.meili_api_key.as_ref().map(|k| k.expose().to_owned());
-            search::Engine::connect_meili(url, key.as_deref(), &config.meili_index_prefix).await
+            search::Engine::meili(url, key.as_deref(), &config.meili_index_prefix)
         }
         None => search::Engine::open_embedded(&config.data_dir.join("index")),
     };

@@ -4,6 +4,7 @@ use crate::db_tests;
 use crate::entries::{a_subject, black_entry};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
 async fn lookup(app: &TestApp, query: &str) -> Value {
@@ -209,7 +210,63 @@ async fn publicity_ends_at_the_maximum_and_not_a_day_early(backend: Backend) {
     assert!(app.table_text("audit_events").await.contains("entry.expire"));
 }
 
+async fn an_engine_outage_loses_no_update(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    // The same application, but its engine is a Meilisearch server that is down (nothing listens
+    // on the port): a real connection failure, not a stand-in.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("port");
+    let port = closed.local_addr().expect("addr").port();
+    drop(closed);
+    let mut down = app.state.clone();
+    down.search = search::Engine::meili(&format!("http://127.0.0.1:{port}"), None, "down_").expect("engine");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let down_base = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = xinyong::http::router(down.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let subject_id = a_subject(&app).await;
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    publish(&app, &draft).await;
+    let pending = app.count(entity::outbox::Entity).await;
+    assert_eq!(pending, 5);
+    // The indexer fails, keeps every row and backs off.
+    for _ in 0..3 {
+        assert!(xinyong::workers::indexer::run_once(&down).await.is_err());
+        app.clock.advance(chrono::Duration::minutes(5));
+    }
+    assert_eq!(app.count(entity::outbox::Entity).await, pending);
+    assert!(app.table_text("search_outbox").await.contains("search engine"));
+    // Lookups say so, with the contract body.
+    let resp = app.http.get(format!("{down_base}/api/v1/lookup?q=x")).send().await.expect("sent");
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(
+        body,
+        json!({"code": "search_unavailable", "type": "system", "message": "Search is unavailable right now; try again shortly.", "link": "/api/errors#search_unavailable"})
+    );
+    // Writes go on while the engine is down.
+    let url = format!("/api/v1/office/subjects/{subject_id}");
+    let (status, _) = app.patch(&url, Some(ADMIN_TOKEN), json!({"version": 1, "name": "汉中市天汉建设集团有限公司"})).await;
+    assert_eq!(status, StatusCode::OK);
+    // The engine is back: everything committed during the outage is applied.
+    assert_eq!(app.drain().await, 6);
+    assert_eq!(app.count(entity::outbox::Entity).await, 0);
+    let found = lookup(&app, &format!("q={}", enc("天汉建设集团"))).await;
+    assert_eq!(found["total"], 1, "{found}");
+    assert_eq!(found["hits"][0]["black_count"], 1);
+    assert_eq!(lookup(&app, &format!("q={}", enc("天汉建设工程"))).await["total"], 0);
+    // And the index matches the database document for document.
+    let projector = app.state.projector();
+    let subjects: Vec<_> = entity::subject::Entity::find().all(&app.state.db).await.expect("subjects").into_iter().map(|s| s.id).collect();
+    let (expected, _) = xinyong::workers::indexer::subject_docs(&app.state.db, &projector, &subjects).await.expect("docs");
+    let indexed = app.state.search.search::<search::SubjectDoc>(&search::Query::default()).await.expect("search");
+    assert_eq!(indexed.hits.into_iter().map(|h| h.doc).collect::<Vec<_>>(), expected);
+    assert_eq!(app.state.search.count::<search::EntryDoc>().await.expect("count"), 1);
+}
+
 db_tests!(
+    an_engine_outage_loses_no_update,
     publicity_ends_at_the_maximum_and_not_a_day_early,
     a_published_entry_is_found_and_a_withdrawn_one_is_gone,
     a_natural_person_is_found_only_by_exact_name_and_id_number,

@@ -1,9 +1,42 @@
-//! The public pages (being written).
+//! The public pages: server-rendered Chinese HTML for citizens and businesses — the credit lookup
+//! (信用查询), subject profiles (信用档案), the red and black lists and the exposure notices
+//! (曝光台). They work without JavaScript (plain GET forms and links), load one cached stylesheet
+//! and nothing from other origins, and read everything through [`crate::services::public`], so
+//! they show exactly what the public API shows. Errors become HTML error pages ([`PageError`]).
+
+mod error;
+mod lists;
+mod lookup;
+mod notices;
+mod subjects;
+mod view;
+
+pub use error::PageError;
 
 use crate::state::AppState;
 use axum::Router;
+use axum::http::{HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
 
-/// The page routes.
+/// The page routes, and the stylesheet they share.
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/", get(lookup::page))
+        .route("/subjects/{id}", get(subjects::page))
+        .route("/lists/red", get(lists::red))
+        .route("/lists/black", get(lists::black))
+        .route("/notices", get(notices::list))
+        .route("/notices/{id}", get(notices::page))
+        .route("/static/site.css", get(stylesheet))
+}
+
+/// The stylesheet. Pages link it with a content fingerprint, so it may be cached for good.
+async fn stylesheet() -> Response {
+    let mut response = view::STYLESHEET.into_response();
+    let headers = response.headers_mut();
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8"));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    response
 }

@@ -1,0 +1,142 @@
+//! Errors of the public pages, rendered as a friendly Chinese HTML page with the status of the
+//! error code and its public message — never the internal cause, which goes to the log through
+//! the same [`LoggedError`] extension the JSON API uses.
+
+use super::view::{Layout, Section, secure};
+use crate::error::{ApiError, ErrorCode, LoggedError};
+use askama::Template;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, header};
+use axum::response::{Html, IntoResponse, Response};
+use serde::de::DeserializeOwned;
+
+/// An error on its way to becoming an HTML error page.
+#[derive(Debug)]
+pub struct PageError(pub ApiError);
+
+impl From<ApiError> for PageError {
+    fn from(err: ApiError) -> Self {
+        Self(err)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    layout: Layout,
+    status: u16,
+    title: &'static str,
+    advice: String,
+    code: &'static str,
+    message: &'a str,
+}
+
+/// A Chinese heading and advice for an error code.
+fn wording(err: &ApiError) -> (&'static str, String) {
+    match err.code {
+        ErrorCode::InvalidQueryParameter | ErrorCode::InvalidPathParameter => (
+            "查询条件有误",
+            "请检查输入的查询条件。每页最多显示 50 条，最多可翻阅前 1000 条结果；\
+             结果较多时，请输入更完整的名称或统一社会信用代码以缩小范围。"
+                .into(),
+        ),
+        ErrorCode::SubjectNotFound => (
+            "未找到该信用主体",
+            "该主体不存在，或其公示信息已到期移除。请通过信用查询重新检索。".into(),
+        ),
+        ErrorCode::NoticeNotFound => (
+            "未找到该曝光信息",
+            "该信息不存在、已撤回或已过公示期。".into(),
+        ),
+        ErrorCode::RouteNotFound => ("页面不存在", "请检查网址，或从导航重新进入。".into()),
+        ErrorCode::RateLimited => (
+            "查询过于频繁",
+            match err.retry_after {
+                Some(secs) => format!("为保护公示数据，查询频率受到限制，请在 {secs} 秒后重试。"),
+                None => "为保护公示数据，查询频率受到限制，请稍后重试。".into(),
+            },
+        ),
+        ErrorCode::SearchUnavailable => (
+            "查询服务暂时不可用",
+            "检索服务正在恢复中，请稍后再试。已公示的数据不受影响。".into(),
+        ),
+        ErrorCode::DatabaseUnavailable => ("服务暂时不可用", "请稍后再试。".into()),
+        _ => ("出错了", "服务器处理请求时出错，错误已记录，请稍后再试。".into()),
+    }
+}
+
+/// Used only if the error template itself cannot be rendered.
+const FALLBACK: &str = "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>出错了 - 信用汉中</title>\
+    </head><body><main><h1>出错了</h1><p>请稍后再试。</p><p><a href=\"/\">返回信用查询</a></p></main></body></html>";
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let err = self.0;
+        let status = err.code.status();
+        let (title, advice) = wording(&err);
+        let page = ErrorPage {
+            layout: Layout::new(Section::None),
+            status: status.as_u16(),
+            title,
+            advice,
+            code: err.code.as_str(),
+            message: &err.message,
+        };
+        let body = page.render().unwrap_or_else(|_| FALLBACK.to_owned());
+        let mut response = secure((status, Html(body)).into_response());
+        if let Some(secs) = err.retry_after
+            && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        response.extensions_mut().insert(LoggedError { code: err.code.as_str(), cause: err.cause });
+        response
+    }
+}
+
+/// Query-string parameters whose rejection is an error page. Unknown parameters are ignored
+/// (forms may add a button's name); values are checked by the page.
+#[derive(Debug)]
+pub(super) struct PageQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| PageQuery(v)).map_err(
+            |rejection: QueryRejection| {
+                let text = rejection.body_text();
+                let detail = text.trim_start_matches("Failed to deserialize query string: ");
+                PageError(ApiError::new(ErrorCode::InvalidQueryParameter, format!("Bad query string: {detail}")))
+            },
+        )
+    }
+}
+
+/// One path segment, as text; the page decides what an unparseable one means.
+#[derive(Debug)]
+pub(super) struct PagePath(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PagePath {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state).await.map(|Path(v)| PagePath(v)).map_err(
+            |rejection: PathRejection| {
+                PageError(ApiError::new(ErrorCode::InvalidPathParameter, format!("Bad path: {}", rejection.body_text())))
+            },
+        )
+    }
+}
+
+/// Parses an optional whole number of a query parameter.
+pub(super) fn number<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => v.parse().map(Some).map_err(|_| {
+            ApiError::field(ErrorCode::InvalidQueryParameter, field, v, "must be a whole number")
+        }),
+    }
+}

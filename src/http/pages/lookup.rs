@@ -1,0 +1,182 @@
+//! `/` 信用查询: the search box, the natural-person form, and the results with their badges,
+//! facets and pagination.
+
+use super::error::{PageError, PageQuery, number};
+use super::view::{
+    ActiveFilter, Badge, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section, badges, facets,
+    region_label, render,
+};
+use crate::error::{ApiError, ErrorCode};
+use crate::http::api::public::LookupParams;
+use crate::http::extract::validation_error;
+use crate::services::public::{self, LookupResults};
+use crate::state::AppState;
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use serde::Deserialize;
+use validator::Validate;
+
+/// The lookup form's parameters, all optional and taken as text so that a bad value becomes a
+/// friendly error page rather than a bare rejection.
+#[derive(Debug, Default, Deserialize)]
+pub(super) struct LookupForm {
+    q: Option<String>,
+    name: Option<String>,
+    id_number: Option<String>,
+    list: Option<String>,
+    list_name: Option<String>,
+    region: Option<String>,
+    authority: Option<String>,
+    kind: Option<String>,
+    year: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+impl LookupForm {
+    /// The API's parameters (and so its checks) for this form.
+    fn params(&self) -> Result<LookupParams, ApiError> {
+        let params = LookupParams {
+            q: self.q.clone(),
+            name: self.name.clone(),
+            id_number: self.id_number.clone(),
+            list: self.list.clone(),
+            list_name: self.list_name.clone(),
+            region: self.region.clone(),
+            authority: self.authority.clone(),
+            kind: self.kind.clone(),
+            year: number("year", self.year.as_deref())?,
+            page: number("page", self.page.as_deref())?,
+            per_page: number("per_page", self.per_page.as_deref())?,
+        };
+        params.validate().map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        Ok(params)
+    }
+
+    /// Every non-blank parameter, in form order.
+    fn query(&self) -> QueryString {
+        let mut q = QueryString::default();
+        for (key, value) in [
+            ("q", &self.q),
+            ("name", &self.name),
+            ("id_number", &self.id_number),
+            ("list", &self.list),
+            ("list_name", &self.list_name),
+            ("region", &self.region),
+            ("authority", &self.authority),
+            ("kind", &self.kind),
+            ("year", &self.year),
+            ("per_page", &self.per_page),
+            ("page", &self.page),
+        ] {
+            q.push(key, value.as_deref());
+        }
+        q
+    }
+
+    /// Nothing typed and no filter: the page introduces itself instead of searching.
+    fn is_blank(&self) -> bool {
+        let q = self.query();
+        ["q", "name", "id_number", "list", "list_name", "region", "authority", "kind", "year"]
+            .iter()
+            .all(|k| q.get(k).is_none())
+    }
+
+    fn is_person(&self) -> bool {
+        self.query().get("id_number").is_some()
+    }
+}
+
+const FACETS: &[FacetField] = &[
+    FacetField { facet: "lists", param: "list", title: "名单类型", kind: FacetKind::List },
+    FacetField { facet: "list_names", param: "list_name", title: "名单名称", kind: FacetKind::Text },
+    FacetField { facet: "region_code", param: "region", title: "区域", kind: FacetKind::Region },
+    FacetField { facet: "authorities", param: "authority", title: "认定部门", kind: FacetKind::Text },
+    FacetField { facet: "years", param: "year", title: "认定年份", kind: FacetKind::Year },
+    FacetField { facet: "kind", param: "kind", title: "主体类型", kind: FacetKind::SubjectKind },
+];
+
+/// One subject in the results.
+struct HitView {
+    href: String,
+    name_html: String,
+    kind_label: &'static str,
+    uscc: Option<String>,
+    id_number_masked: Option<String>,
+    region: String,
+    badges: Vec<Badge>,
+    list_names: String,
+}
+
+#[derive(Template)]
+#[template(path = "lookup.html")]
+struct LookupPage {
+    layout: Layout,
+    /// The search box's text.
+    q: String,
+    /// The person form's name (the ID number is never echoed back).
+    name: String,
+    /// Nothing was asked: show the introduction.
+    intro: bool,
+    person: bool,
+    total: u64,
+    hits: Vec<HitView>,
+    facets: Vec<FacetGroup>,
+    active_filters: Vec<ActiveFilter>,
+    pager: Pager,
+}
+
+impl LookupPage {
+    fn new(form: &LookupForm, results: Option<LookupResults>) -> Self {
+        let query = form.query();
+        let text = |key| query.get(key).unwrap_or_default().to_owned();
+        let mut page = Self {
+            layout: Layout::new(Section::Lookup),
+            q: text("q"),
+            name: text("name"),
+            intro: results.is_none(),
+            person: form.is_person(),
+            total: 0,
+            hits: Vec::new(),
+            facets: Vec::new(),
+            active_filters: Vec::new(),
+            pager: Pager::default(),
+        };
+        let Some(r) = results else { return page };
+        if !page.person {
+            // A person is found only by the exact pair: nothing to narrow.
+            (page.facets, page.active_filters) = facets("/", &query, FACETS, &r.facets);
+        }
+        page.pager = Pager::new("/", &query, r.page, r.per_page, r.total);
+        page.total = r.total;
+        page.hits = r
+            .hits
+            .into_iter()
+            .map(|h| HitView {
+                href: format!("/subjects/{}", h.id),
+                badges: badges(h.red_count, h.black_count, h.key_attention_count, h.notice_count, h.under_objection),
+                name_html: h.name_html,
+                kind_label: h.kind_label,
+                uscc: h.uscc,
+                id_number_masked: h.id_number_masked,
+                region: h.region_name.unwrap_or_else(|| region_label(&h.region_code)),
+                list_names: h.list_names.join("、"),
+            })
+            .collect();
+        page
+    }
+}
+
+/// `GET /`: the credit lookup.
+pub(super) async fn page(State(state): State<AppState>, PageQuery(form): PageQuery<LookupForm>) -> Result<Response, PageError> {
+    let (criteria, paging) = form.params()?.criteria()?;
+    let results = if form.is_blank() { None } else { Some(public::lookup(&state, &criteria, paging).await?) };
+    let mut response = render(&LookupPage::new(&form, results))?;
+    if form.is_person() {
+        // The address holds an ID number: keep the page out of every cache.
+        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    Ok(response)
+}
