@@ -70,7 +70,22 @@ async fn seed_demo(state: &AppState) -> Result<(), StartError> {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "demo data loaded"
             );
-            reindex(state).await
+            reindex(state).await?;
+            if state.config.admin_token.is_none() {
+                // A fresh demo site needs a way into the office API: one admin token, shown once.
+                let txn = crate::db::begin_write(&state.db).await?;
+                let (_, token) = crate::services::staff::create(
+                    &txn,
+                    &state.write_ctx("demo".into()),
+                    "demo administrator".into(),
+                    StaffRole::Admin,
+                )
+                .await
+                .map_err(|e| StartError::Config(e.message))?;
+                txn.commit().await?;
+                println!("demo admin token (shown only this once): {token}");
+            }
+            Ok(())
         }
         None => {
             tracing::info!("the database already has subjects: demo data not loaded");

@@ -118,6 +118,12 @@ error_codes! {
     EntryVersionConflict = ("entry_version_conflict", CONFLICT, Conflict),
     /// Only a draft entry can be edited or published.
     EntryNotDraft = ("entry_not_draft", CONFLICT, Conflict),
+    /// Only an entry waiting for review can be approved or rejected.
+    EntryNotPendingReview = ("entry_not_pending_review", CONFLICT, Conflict),
+    /// The person who submitted an entry cannot also review it (maker-checker).
+    ReviewerIsSubmitter = ("reviewer_is_submitter", FORBIDDEN, Auth),
+    /// A rejection needs its reason, which goes back to the editor.
+    MissingReviewReason = ("missing_review_reason", BAD_REQUEST, InvalidRequest),
     /// Only a published entry can be withdrawn.
     EntryNotPublished = ("entry_not_published", CONFLICT, Conflict),
     /// A notice field is empty, too long or of an unknown value.

@@ -60,6 +60,12 @@ pub struct Model {
     pub status: EntryStatus,
     /// Staff member who created the draft.
     pub created_by: Option<StaffId>,
+    /// Staff member who submitted it for review.
+    pub submitted_by: Option<StaffId>,
+    /// Staff member who approved or rejected it.
+    pub reviewed_by: Option<StaffId>,
+    /// Why a reviewer sent it back.
+    pub review_note: Option<String>,
     /// When it was (last) published.
     pub published_at: Option<DateTimeUtc>,
     /// Optimistic-concurrency version, starting at 1.

@@ -5,6 +5,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_create_core_tables;
+mod m20261129_000002_add_entry_review;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -12,6 +13,9 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261129_000001_create_core_tables::Migration)]
+        vec![
+            Box::new(m20261129_000001_create_core_tables::Migration),
+            Box::new(m20261129_000002_add_entry_review::Migration),
+        ]
     }
 }

@@ -137,6 +137,9 @@ pub async fn create_draft(
         under_objection: Set(false),
         status: Set(EntryStatus::Draft),
         created_by: Set(created_by),
+        submitted_by: Set(None),
+        reviewed_by: Set(None),
+        review_note: Set(None),
         published_at: Set(None),
         version: Set(1),
         created_at: Set(ctx.now),
@@ -221,6 +224,79 @@ pub async fn publish(
     active.status = Set(EntryStatus::Published);
     active.published_at = Set(Some(ctx.now));
     save(db, ctx, "entry.publish", before, active).await
+}
+
+/// Submits a draft for review (maker).
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: EntryId,
+    version: i32,
+    submitter: StaffId,
+) -> ApiResult<list_entry::Model> {
+    let before = current(db, id, version).await?;
+    if before.status != EntryStatus::Draft {
+        return Err(not_in_state(ErrorCode::EntryNotDraft, id, before.status, "submitted"));
+    }
+    let mut active: list_entry::ActiveModel = before.clone().into();
+    active.status = Set(EntryStatus::PendingReview);
+    active.submitted_by = Set(Some(submitter));
+    active.review_note = Set(None);
+    save(db, ctx, "entry.submit", before, active).await
+}
+
+/// Checks a review: the entry waits for review and the reviewer did not submit it.
+async fn reviewable(
+    db: &impl ConnectionTrait,
+    id: EntryId,
+    version: i32,
+    reviewer: StaffId,
+    verb: &str,
+) -> ApiResult<list_entry::Model> {
+    let before = current(db, id, version).await?;
+    if before.status != EntryStatus::PendingReview {
+        return Err(not_in_state(ErrorCode::EntryNotPendingReview, id, before.status, verb));
+    }
+    if before.submitted_by == Some(reviewer) {
+        return Err(ApiError::new(
+            ErrorCode::ReviewerIsSubmitter,
+            format!("Entry `{id}` was submitted by you; another reviewer must review it."),
+        ));
+    }
+    Ok(before)
+}
+
+/// Approves an entry waiting for review (checker); approval publishes it.
+pub async fn approve(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: EntryId,
+    version: i32,
+    reviewer: StaffId,
+) -> ApiResult<list_entry::Model> {
+    let before = reviewable(db, id, version, reviewer, "approved").await?;
+    let mut active: list_entry::ActiveModel = before.clone().into();
+    active.status = Set(EntryStatus::Published);
+    active.reviewed_by = Set(Some(reviewer));
+    active.published_at = Set(Some(ctx.now));
+    save(db, ctx, "entry.approve", before, active).await
+}
+
+/// Sends an entry waiting for review back to draft, with the reason.
+pub async fn reject(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: EntryId,
+    version: i32,
+    reviewer: StaffId,
+    reason: String,
+) -> ApiResult<list_entry::Model> {
+    let before = reviewable(db, id, version, reviewer, "rejected").await?;
+    let mut active: list_entry::ActiveModel = before.clone().into();
+    active.status = Set(EntryStatus::Draft);
+    active.reviewed_by = Set(Some(reviewer));
+    active.review_note = Set(Some(reason));
+    save(db, ctx, "entry.reject", before, active).await
 }
 
 /// Withdraws a published entry with a public reason (the decision was changed or revoked).

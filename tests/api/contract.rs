@@ -231,9 +231,17 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
     let expected = [
         "/api/docs",
         "/api/errors",
+        "/api/v1/lists/{list}",
+        "/api/v1/lookup",
+        "/api/v1/notices",
+        "/api/v1/notices/{id}",
+        "/api/v1/office/audit",
         "/api/v1/office/entries",
         "/api/v1/office/entries/{id}",
+        "/api/v1/office/entries/{id}/approve",
         "/api/v1/office/entries/{id}/publish",
+        "/api/v1/office/entries/{id}/reject",
+        "/api/v1/office/entries/{id}/submit",
         "/api/v1/office/entries/{id}/withdraw",
         "/api/v1/office/notices",
         "/api/v1/office/notices/{id}",
@@ -242,7 +250,9 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
         "/api/v1/office/staff",
         "/api/v1/office/subjects",
         "/api/v1/office/subjects/{id}",
+        "/api/v1/subjects/{id}",
         "/healthz",
+        "/metrics",
         "/readyz",
     ];
     assert_eq!(paths, expected);

@@ -39,90 +39,124 @@ pub fn black_entry(subject_id: &str) -> Value {
     })
 }
 
-async fn a_black_entry_is_drafted_published_and_withdrawn(backend: Backend) {
+async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let subject_id = a_subject(&app).await;
     let editor = app.token("editor").await;
     let reviewer = app.token("reviewer").await;
-    let (status, draft) = app
-        .post(ENTRIES, Some(&editor), black_entry(&subject_id))
-        .await;
+    let (status, draft) = app.post(ENTRIES, Some(&editor), black_entry(&subject_id)).await;
     assert_eq!(status, StatusCode::CREATED, "{draft}");
     assert_eq!(draft["status"], "draft");
     // Serious, decided 2026-03-10 under the 2025-06-22 rule: 1 to 3 years.
     assert_eq!(draft["publicity_min_until"], "2027-03-10");
     assert_eq!(draft["publicity_until"], "2029-03-10");
     assert_eq!(draft["source_name"], "汉中市中级人民法院");
-    let url = format!("{ENTRIES}/{}", draft["id"].as_str().expect("id"));
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let url = format!("{ENTRIES}/{id}");
 
-    let (status, body) = app
-        .post(
-            &format!("{url}/publish"),
-            Some(&editor),
-            json!({"version": 1}),
-        )
-        .await;
+    // Only administrators publish directly; reviewers approve what editors submit.
+    let (status, body) = app.post(&format!("{url}/publish"), Some(&reviewer), json!({"version": 1})).await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, body) = app
-        .post(
-            &format!("{url}/withdraw"),
-            Some(&reviewer),
-            json!({"version": 1, "reason": "撤销"}),
-        )
+        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 1, "reason": "撤销"}))
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
         body,
         json!({"code": "entry_not_published", "type": "conflict",
-               "message": format!("Entry `{}` is `draft` and cannot be withdrawn.", draft["id"].as_str().expect("id")),
+               "message": format!("Entry `{id}` is `draft` and cannot be withdrawn."),
                "link": "/api/errors#entry_not_published"})
     );
-    let (status, published) = app
-        .post(
-            &format!("{url}/publish"),
-            Some(&reviewer),
-            json!({"version": 1}),
-        )
-        .await;
+    let (status, body) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 1})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(
+        body,
+        json!({"code": "entry_not_pending_review", "type": "conflict",
+               "message": format!("Entry `{id}` is `draft` and cannot be approved."),
+               "link": "/api/errors#entry_not_pending_review"})
+    );
+    let (status, pending) = app.post(&format!("{url}/submit"), Some(&editor), json!({"version": 1})).await;
+    assert_eq!(status, StatusCode::OK, "{pending}");
+    assert_eq!(pending["status"], "pending_review");
+    let (status, published) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 2})).await;
     assert_eq!(status, StatusCode::OK, "{published}");
     assert_eq!(published["status"], "published");
-    assert_eq!(published["version"], 2);
-    let (status, body) = app
-        .patch(&url, Some(&editor), json!({"version": 2, "reason": "改"}))
-        .await;
+    assert_eq!(published["version"], 3);
+    let (status, body) = app.patch(&url, Some(&editor), json!({"version": 3, "reason": "改"})).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["code"], "entry_not_draft");
     let (status, body) = app
-        .post(
-            &format!("{url}/withdraw"),
-            Some(&reviewer),
-            json!({"version": 2, "reason": "  "}),
-        )
+        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 3, "reason": "  "}))
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "missing_withdrawal_reason");
     let (status, withdrawn) = app
-        .post(
-            &format!("{url}/withdraw"),
-            Some(&reviewer),
-            json!({"version": 2, "reason": "原决定已被撤销"}),
-        )
+        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 3, "reason": "原决定已被撤销"}))
         .await;
     assert_eq!(status, StatusCode::OK, "{withdrawn}");
     assert_eq!(withdrawn["status"], "withdrawn");
     assert_eq!(withdrawn["removal_reason"], "原决定已被撤销");
     assert_eq!(withdrawn["removal_date"], "2026-06-15");
 
-    // One audit event per write (subject + 3 entry transitions), chained and intact; two outbox rows
-    // (entry and subject) per entry write.
-    assert_eq!(app.count(entity::audit_event::Entity).await, 6); // + 2 staff creations
-    assert_eq!(app.count(entity::outbox::Entity).await, 1 + 3 * 2);
+    // One audit event per write (subject, 2 staff, 4 entry writes), chained and intact; two
+    // outbox rows (entry and subject) per entry write.
+    assert_eq!(app.count(entity::audit_event::Entity).await, 7);
+    assert_eq!(app.count(entity::outbox::Entity).await, 1 + 4 * 2);
     assert_eq!(
-        xinyong::services::audit::verify(&app.state.db)
-            .await
-            .expect("verify"),
-        xinyong::services::audit::ChainCheck::Intact { events: 6 }
+        xinyong::services::audit::verify(&app.state.db).await.expect("verify"),
+        xinyong::services::audit::ChainCheck::Intact { events: 7 }
     );
+}
+
+async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let editor = app.token("editor").await;
+    let reviewer = app.token("reviewer").await;
+    let (_, draft) = app.post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let id = draft["id"].as_str().expect("id").to_owned();
+    let url = format!("{ENTRIES}/{id}");
+    // An administrator may submit, but then may not approve their own submission.
+    let (status, _) = app.post(&format!("{url}/submit"), Some(ADMIN_TOKEN), json!({"version": 1})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.post(&format!("{url}/approve"), Some(ADMIN_TOKEN), json!({"version": 2})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        json!({"code": "reviewer_is_submitter", "type": "auth",
+               "message": format!("Entry `{id}` was submitted by you; another reviewer must review it."),
+               "link": "/api/errors#reviewer_is_submitter"})
+    );
+    // A reviewer sends it back with a reason; the editor fixes and resubmits; the reviewer approves.
+    let (status, body) = app
+        .post(&format!("{url}/reject"), Some(&reviewer), json!({"version": 2, "reason": ""}))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(body["code"], "missing_review_reason");
+    let (status, rejected) = app
+        .post(&format!("{url}/reject"), Some(&reviewer), json!({"version": 2, "reason": "认定依据条款有误"}))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(rejected["status"], "draft");
+    assert_eq!(rejected["review_note"], "认定依据条款有误");
+    let basis = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第（一）项";
+    let (status, _) = app.patch(&url, Some(&editor), json!({"version": 3, "legal_basis": basis})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = app.post(&format!("{url}/submit"), Some(&editor), json!({"version": 4})).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app.post(&format!("{url}/approve"), Some(&editor), json!({"version": 5})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "forbidden");
+    let (status, published) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 5})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(published["status"], "published");
+    // Exactly one audit event per transition of the entry, in order.
+    let (status, trail) = app.get(&format!("/api/v1/office/audit?target_id={id}"), Some(ADMIN_TOKEN)).await;
+    assert_eq!(status, StatusCode::OK, "{trail}");
+    let actions: Vec<&str> = trail["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
+    assert_eq!(actions, ["entry.create", "entry.submit", "entry.reject", "entry.update", "entry.submit", "entry.approve"]);
+    let (status, _) = app.get("/api/v1/office/audit", Some(&editor)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }
 
 async fn an_edited_audit_row_breaks_the_chain_at_that_row(backend: Backend) {
@@ -301,7 +335,8 @@ async fn a_decision_dated_tomorrow_is_accepted_once_the_day_has_come(backend: Ba
 
 db_tests!(
     a_decision_dated_tomorrow_is_accepted_once_the_day_has_come,
-    a_black_entry_is_drafted_published_and_withdrawn,
+    a_black_entry_is_drafted_reviewed_published_and_withdrawn,
+    the_same_person_cannot_submit_and_approve,
     an_edited_audit_row_breaks_the_chain_at_that_row,
     entry_content_is_checked_field_by_field,
     a_draft_is_edited_with_its_version,

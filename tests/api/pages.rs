@@ -1,1 +1,770 @@
-//! Page tests (being written).
+//! The public pages: server-rendered HTML over a real socket, and once in headless Chromium
+//! driven through chromedriver's W3C WebDriver API (which also saves the screenshots under
+//! `docs/screenshots/`).
+
+use crate::db_tests;
+use crate::entries::{a_subject, black_entry};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+
+/// Percent-encodes a query value.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+/// GETs a page: status, headers and body.
+async fn page(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
+    let resp = app
+        .http
+        .get(format!("{}{path}", app.base))
+        .send()
+        .await
+        .expect("request sent");
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.text().await.expect("body read");
+    (status, headers, body)
+}
+
+/// GETs a page that must answer 200 with HTML.
+async fn ok_page(app: &TestApp, path: &str) -> String {
+    let (status, headers, body) = page(app, path).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    assert_eq!(
+        headers["content-type"], "text/html; charset=utf-8",
+        "{path}"
+    );
+    body
+}
+
+/// Drafts an entry through the office API.
+async fn draft(app: &TestApp, entry: Value) -> Value {
+    let (status, body) = app
+        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body
+}
+
+/// Publishes a drafted entry or notice.
+async fn publish(app: &TestApp, kind: &str, draft: &Value) {
+    let url = format!(
+        "/api/v1/office/{kind}/{}/publish",
+        draft["id"].as_str().expect("id")
+    );
+    let (status, body) = app
+        .post(&url, Some(ADMIN_TOKEN), json!({"version": draft["version"]}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+}
+
+/// Creates a subject through the office API; its id.
+async fn create_subject(app: &TestApp, kind: &str, name: &str, uscc: &str) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/office/subjects",
+            Some(ADMIN_TOKEN),
+            subject(kind, name, uscc),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_str().expect("id").to_owned()
+}
+
+fn red_entry(subject_id: &str) -> Value {
+    json!({
+        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
+        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
+        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
+    })
+}
+
+/// Drafts and publishes an exposure notice naming the black-listed company; its id.
+async fn a_notice(app: &TestApp) -> String {
+    let body_md = "## 基本案情\n\n汉中市天汉建设工程有限公司拖欠农民工工资。\n\n## 处理结果\n\n列入失信被执行人名单。\n\n## 法律依据\n\n《保障农民工工资支付条例》。";
+    let (status, notice) = app
+        .post(
+            "/api/v1/office/notices",
+            Some(ADMIN_TOKEN),
+            json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case",
+                   "issuing_unit": "汉中市社会信用体系建设领导小组办公室", "body_md": body_md,
+                   "subject_usccs": ["91610702MA6YL3K09Y"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{notice}");
+    publish(app, "notices", &notice).await;
+    notice["id"].as_str().expect("id").to_owned()
+}
+
+async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, headers, body) = page(&app, "/").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.starts_with("<!DOCTYPE html>"), "{body}");
+    assert!(body.contains("<html lang=\"zh-CN\">"), "{body}");
+    assert!(body.contains("<h1 id=\"page-title\">信用查询</h1>"));
+    assert!(body.contains("aria-current=\"page\">信用查询</a>"));
+    for link in ["href=\"/lists/red\"", "href=\"/lists/black\"", "href=\"/notices\""] {
+        assert!(body.contains(link), "{link}");
+    }
+    assert!(body.contains("姓名和身份证号码须同时填写"));
+    assert!(body.contains("不会被保存"));
+    assert!(!body.contains("<script"), "no scripts on the pages");
+    let csp = headers["content-security-policy"]
+        .to_str()
+        .expect("ascii");
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    // The stylesheet is linked with a fingerprint and served from the page router.
+    let start = body.find("/static/site.css?v=").expect("stylesheet link");
+    let href = &body[start..body[start..].find('"').map(|e| start + e).expect("quote")];
+    let (status, headers, css) = page(&app, href).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["content-type"], "text/css; charset=utf-8");
+    assert!(headers["cache-control"]
+        .to_str()
+        .expect("ascii")
+        .contains("immutable"));
+    assert!(css.contains("PingFang SC") && css.contains("Noto Sans CJK SC"));
+}
+
+async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let entry = draft(&app, black_entry(&subject_id)).await;
+    app.drain().await;
+
+    // A draft is shown nowhere: the company is on record, without a badge or a record.
+    let lookup = ok_page(&app, &format!("/?q={}", enc("天汉"))).await;
+    assert!(lookup.contains(&format!("href=\"/subjects/{subject_id}\"")), "{lookup}");
+    assert!(lookup.contains("无红黑名单记录"), "{lookup}");
+    assert!(!lookup.contains("黑名单 1"), "{lookup}");
+    let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
+    assert!(!profile.contains("(2026)陕07执123号"), "{profile}");
+    let black = ok_page(&app, "/lists/black").await;
+    assert!(!black.contains("汉中市天汉建设工程有限公司"), "{black}");
+    assert!(black.contains("共 0 条"));
+
+    publish(&app, "entries", &entry).await;
+    app.drain().await;
+    let lookup = ok_page(&app, &format!("/?q={}", enc("天汉"))).await;
+    assert!(
+        lookup.contains(&format!("href=\"/subjects/{subject_id}\"")),
+        "{lookup}"
+    );
+    assert!(
+        lookup.contains("<span class=\"badge black\">黑名单 1</span>"),
+        "{lookup}"
+    );
+    assert!(lookup.contains("<mark>"), "the match is highlighted: {lookup}");
+    assert!(lookup.contains("91610702MA6YL3K09Y"));
+    assert!(lookup.contains("汉台区"), "the region by name: {lookup}");
+    assert!(lookup.contains("失信被执行人"));
+    // Facet links keep the query.
+    assert!(
+        lookup.contains(&format!("href=\"/?q={}&#38;list=black\"", enc("天汉"))),
+        "{lookup}"
+    );
+
+    let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
+    assert!(profile.contains("<h1>汉中市天汉建设工程有限公司</h1>"), "{profile}");
+    for text in [
+        "(2026)陕07执123号",
+        "失信被执行人",
+        "有履行能力而拒不履行生效法律文书确定义务",
+        "拒不支付工程款",
+        "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "汉中市中级人民法院",
+        "2026-03-10",
+        "2029-03-10",
+        "失信等级：严重",
+        "截至 <time datetime=\"2026-06-15\">",
+    ] {
+        assert!(profile.contains(text), "{text}: {profile}");
+    }
+    // The red, key-attention and notice sections are empty.
+    assert_eq!(profile.matches("查询期内无相关信息").count(), 3, "{profile}");
+    let red = &profile[profile.find("id=\"red-title\"").expect("red section")
+        ..profile.find("id=\"black-title\"").expect("black section")];
+    assert!(red.contains("查询期内无相关信息"), "{red}");
+
+    let black = ok_page(&app, "/lists/black").await;
+    assert!(black.contains("汉中市天汉建设工程有限公司"), "{black}");
+    assert!(black.contains(&format!("href=\"/subjects/{subject_id}\"")));
+    assert!(black.contains("(2026)陕07执123号"));
+    assert!(black.contains("aria-current=\"page\">黑名单</a>"));
+    let filtered = ok_page(&app, &format!("/lists/black?authority={}", enc("汉中市中级人民法院"))).await;
+    assert!(filtered.contains("认定部门：汉中市中级人民法院"), "{filtered}");
+    assert!(filtered.contains("共 1 条"));
+    let red = ok_page(&app, "/lists/red").await;
+    assert!(!red.contains("汉中市天汉建设工程有限公司"));
+}
+
+async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let first = a_subject(&app).await;
+    create_subject(&app, "individual_business", "洋县天汉五金店", "92610723MA6YQ0A20M").await;
+    create_subject(&app, "legal_person", "西乡县天汉农业专业合作社", "93610724MA6YRB7192").await;
+    publish(&app, "entries", &draft(&app, black_entry(&first)).await).await;
+    app.drain().await;
+    let q = enc("天汉");
+    let one = ok_page(&app, &format!("/?q={q}&per_page=1")).await;
+    assert!(one.contains("共 3 个主体"), "{one}");
+    assert!(
+        one.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;page=2\" rel=\"next\">下一页</a>")),
+        "{one}"
+    );
+    assert!(one.contains("<span class=\"disabled\" aria-disabled=\"true\">上一页</span>"));
+    assert!(one.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;page=3\">")), "{one}");
+    let two = ok_page(&app, &format!("/?q={q}&per_page=1&page=2")).await;
+    assert!(
+        two.contains(&format!("href=\"/?q={q}&#38;per_page=1\" rel=\"prev\">上一页</a>")),
+        "{two}"
+    );
+    assert!(two.contains("aria-current=\"page\" class=\"current\">"));
+    // A facet link keeps the query and the page size, and starts again at page 1.
+    assert!(
+        two.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;region=610723\"")),
+        "{two}"
+    );
+    let region = ok_page(&app, &format!("/?q={q}&per_page=1&region=610723")).await;
+    assert!(region.contains("共 1 个主体"), "{region}");
+    assert!(region.contains("洋县<mark>天汉</mark>五金店"), "{region}");
+    assert!(region.contains("区域：洋县"), "{region}");
+    assert!(region.contains(&format!("href=\"/?q={q}&#38;per_page=1\"")), "the filter can be removed");
+    // Nothing found says what to try.
+    let none = ok_page(&app, &format!("/?q={}", enc("不存在的公司名称"))).await;
+    assert!(none.contains("共 0 个主体"), "{none}");
+    assert!(none.contains("核对统一社会信用代码"));
+    assert!(none.contains("只输入字号"));
+}
+
+async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let clear = "610702200001010018";
+    let (status, person) = app
+        .post(
+            "/api/v1/office/subjects",
+            Some(ADMIN_TOKEN),
+            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{person}");
+    let person_id = person["id"].as_str().expect("id").to_owned();
+    let mut entry = black_entry(&person_id);
+    entry["document_number"] = json!("(2026)陕0702执88号");
+    publish(&app, "entries", &draft(&app, entry).await).await;
+    app.drain().await;
+    let path = format!("/?name={}&id_number={clear}", enc("张三丰"));
+    let (status, headers, found) = page(&app, &path).await;
+    assert_eq!(status, StatusCode::OK, "{found}");
+    assert_eq!(headers["cache-control"], "no-store");
+    assert!(found.contains("张**"), "{found}");
+    assert!(found.contains("610702********0018"));
+    assert!(found.contains(&format!("href=\"/subjects/{person_id}\"")));
+    let profile = ok_page(&app, &format!("/subjects/{person_id}")).await;
+    assert!(profile.contains("<h1>张**</h1>"), "{profile}");
+    assert!(!profile.contains("法定代表人"));
+    // Neither the result (which does not fill the form back in) nor the profile repeats them.
+    for text in [&found, &profile] {
+        assert!(!text.contains(clear) && !text.contains("张三丰"), "{text}");
+    }
+    // The name alone, typed into the search box, finds nothing.
+    let by_name = ok_page(&app, &format!("/?q={}", enc("张三丰"))).await;
+    assert!(!by_name.contains(&person_id), "never browsed by name: {by_name}");
+    assert!(!by_name.contains("0018"), "{by_name}");
+    assert!(by_name.contains("共 0 个主体"), "{by_name}");
+    let (status, _, body) = page(&app, &format!("/?name={}", enc("张三丰"))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("查询条件有误"), "{body}");
+}
+
+async fn typed_markup_comes_back_escaped(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    a_subject(&app).await;
+    app.drain().await;
+    let typed = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
+    let body = ok_page(&app, &format!("/?q={}", enc(typed))).await;
+    assert!(!body.contains("<script>alert"), "{body}");
+    assert!(!body.contains("<img src=x"), "{body}");
+    assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{body}");
+    let list = ok_page(&app, &format!("/lists/black?q={}", enc(typed))).await;
+    assert!(!list.contains("<script>alert"), "{list}");
+    let notices = ok_page(&app, &format!("/notices?q={}", enc(typed))).await;
+    assert!(!notices.contains("<script>alert"), "{notices}");
+    let (status, _, missing) = page(&app, &format!("/subjects/{}", enc(typed))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(!missing.contains("<script>alert"), "{missing}");
+}
+
+async fn bad_parameters_render_an_error_page_with_status_400(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (path, message) in [
+        ("/?per_page=500", "`per_page`: `500` must be between 1 and 50"),
+        ("/?q=x&page=21&per_page=50", "`page`: `21` is too deep"),
+        ("/?page=0", "`page`: `0` must be at least 1"),
+        ("/?page=abc", "`page`: `abc` must be a whole number"),
+        ("/?year=1800", "`year`: `1800` must be between 1990 and 2100"),
+        ("/lists/black?per_page=51", "`per_page`: `51` must be between 1 and 50"),
+        ("/lists/red?page=101", "`page`: `101` is too deep"),
+        ("/notices?category=other", "`category`: `other` must be"),
+        ("/notices?page=-1", "`page`: `-1` must be a whole number"),
+    ] {
+        let (status, headers, body) = page(&app, path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
+        assert_eq!(headers["content-type"], "text/html; charset=utf-8", "{path}");
+        assert!(body.contains("<html lang=\"zh-CN\">"), "{path}");
+        assert!(body.contains("<h1 id=\"page-title\">查询条件有误</h1>"), "{path}: {body}");
+        assert!(body.contains("invalid_query_parameter"), "{path}");
+        // The message, HTML-escaped (backticks are kept).
+        assert!(body.contains(message), "{path}: {body}");
+        assert!(body.contains("href=\"/\""), "{path}: a way back");
+    }
+}
+
+async fn unknown_subjects_and_notices_are_404_pages(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for (path, title) in [
+        (format!("/subjects/{}", uuid::Uuid::new_v4()), "未找到该信用主体"),
+        ("/subjects/not-an-id".to_owned(), "未找到该信用主体"),
+        (format!("/notices/{}", uuid::Uuid::new_v4()), "未找到该曝光信息"),
+    ] {
+        let (status, headers, body) = page(&app, &path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
+        assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+        assert!(body.contains(&format!("<h1 id=\"page-title\">{title}</h1>")), "{body}");
+        assert!(body.contains("<p class=\"error-status\">404</p>"));
+    }
+}
+
+async fn notices_and_a_published_notice_render(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = a_subject(&app).await;
+    let notice_id = a_notice(&app).await;
+    // A draft notice is not listed.
+    let (status, draft) = app
+        .post(
+            "/api/v1/office/notices",
+            Some(ADMIN_TOKEN),
+            json!({"title": "尚未发布的草稿", "category": "integrity_model", "issuing_unit": "汉中市信用办", "body_md": "草稿"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{draft}");
+    app.drain().await;
+
+    let list = ok_page(&app, "/notices").await;
+    assert!(list.contains("汉中市失信典型案例（第一期）"), "{list}");
+    assert!(list.contains(&format!("href=\"/notices/{notice_id}\"")));
+    assert!(list.contains("失信典型案例"));
+    assert!(!list.contains("尚未发布的草稿"), "{list}");
+    assert!(list.contains("aria-current=\"page\">曝光台</a>"));
+    let models = ok_page(&app, "/notices?category=integrity_model").await;
+    assert!(!models.contains("汉中市失信典型案例（第一期）"), "{models}");
+    assert!(models.contains("查询期内无相关信息"));
+
+    let notice = ok_page(&app, &format!("/notices/{notice_id}")).await;
+    for text in [
+        "<h1>汉中市失信典型案例（第一期）</h1>",
+        "<h2>基本案情</h2>",
+        "<h2>处理结果</h2>",
+        "汉中市社会信用体系建设领导小组办公室",
+        "2026-06-15",
+        "91610702MA6YL3K09Y",
+    ] {
+        assert!(notice.contains(text), "{text}: {notice}");
+    }
+    assert!(
+        notice.contains(&format!("<a href=\"/subjects/{subject_id}\">汉中市天汉建设工程有限公司</a>")),
+        "{notice}"
+    );
+    let draft_page = page(&app, &format!("/notices/{}", draft["id"].as_str().expect("id"))).await;
+    assert_eq!(draft_page.0, StatusCode::NOT_FOUND);
+    // The profile lists the notice in its 曝光台 section.
+    let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
+    assert!(profile.contains(&format!("href=\"/notices/{notice_id}\"")), "{profile}");
+}
+
+async fn pages_are_rate_limited_per_client(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.rate_limit_per_minute = 60;
+        c.rate_limit_burst = 2;
+    })
+    .await;
+    assert_eq!(page(&app, "/").await.0, StatusCode::OK);
+    assert_eq!(page(&app, "/notices").await.0, StatusCode::OK);
+    let (status, headers, _) = page(&app, "/lists/red").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key("retry-after"));
+}
+
+db_tests!(
+    the_lookup_page_introduces_itself_in_chinese,
+    a_published_black_entry_shows_on_the_lookup_profile_and_list_pages,
+    pagination_and_facet_links_keep_every_parameter,
+    a_natural_person_is_shown_masked_and_only_by_name_and_number,
+    typed_markup_comes_back_escaped,
+    bad_parameters_render_an_error_page_with_status_400,
+    unknown_subjects_and_notices_are_404_pages,
+    notices_and_a_published_notice_render,
+    pages_are_rate_limited_per_client,
+);
+
+/// The pages in a real browser: headless Chromium through chromedriver's W3C WebDriver API.
+mod browser {
+    use super::*;
+    use base64::Engine as _;
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    use std::path::PathBuf;
+    use std::process::{Child, Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    const DRIVER: &str = "/usr/bin/chromedriver";
+    const CHROMIUM: &str = "/usr/bin/chromium";
+    /// The W3C key of an element reference.
+    const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+    /// A running chromedriver and its browser session; both end on drop, also on panic.
+    struct Browser {
+        http: reqwest::Client,
+        driver: Child,
+        port: u16,
+        session: Option<String>,
+        _profile: tempfile::TempDir,
+    }
+
+    impl Drop for Browser {
+        fn drop(&mut self) {
+            // Drop cannot await: end the session (and with it Chromium) with a plain blocking
+            // request, then stop chromedriver.
+            if let Some(id) = self.session.take()
+                && let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port))
+            {
+                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                let request = format!(
+                    "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                    self.port
+                );
+                if stream.write_all(request.as_bytes()).is_ok() {
+                    let mut sink = Vec::new();
+                    let _ = stream.read_to_end(&mut sink);
+                }
+            }
+            let _ = self.driver.kill();
+            let _ = self.driver.wait();
+        }
+    }
+
+    fn free_port() -> u16 {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port")
+    }
+
+    impl Browser {
+        async fn start() -> Browser {
+            let port = free_port();
+            let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into()))
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("chromedriver starts");
+            let profile = tempfile::tempdir().expect("profile dir");
+            let mut browser = Browser {
+                http: reqwest::Client::builder()
+                    .timeout(Duration::from_secs(60))
+                    .build()
+                    .expect("client"),
+                driver,
+                port,
+                session: None,
+                _profile: profile,
+            };
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                let ready = browser
+                    .http
+                    .get(format!("http://127.0.0.1:{port}/status"))
+                    .send()
+                    .await;
+                if let Ok(resp) = ready
+                    && let Ok(v) = resp.json::<Value>().await
+                    && v["value"]["ready"] == true
+                {
+                    break;
+                }
+                assert!(Instant::now() < deadline, "chromedriver did not become ready");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            let user_data = format!("--user-data-dir={}", browser._profile.path().display());
+            let caps = json!({"capabilities": {"alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": CHROMIUM,
+                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                             "--disable-quic", "--no-first-run", "--disable-background-networking",
+                             "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
+                             user_data],
+                },
+            }}});
+            let created = browser.raw(reqwest::Method::POST, "/session", Some(caps)).await;
+            let id = created["sessionId"].as_str().expect("session id").to_owned();
+            browser.session = Some(id);
+            browser
+        }
+
+        async fn raw(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+            let url = format!("http://127.0.0.1:{}{path}", self.port);
+            let mut req = self.http.request(method.clone(), &url);
+            // POSTs carry a JSON body, even an empty one.
+            if method == reqwest::Method::POST {
+                req = req.json(&body.unwrap_or_else(|| json!({})));
+            }
+            let resp = req.send().await.expect("webdriver answers");
+            let status = resp.status();
+            let v: Value = resp.json().await.expect("webdriver json");
+            assert!(status.is_success(), "{method} {path}: {status} {v}");
+            v["value"].clone()
+        }
+
+        async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+            let id = self.session.as_deref().expect("session");
+            self.raw(method, &format!("/session/{id}{path}"), body).await
+        }
+
+        async fn goto(&self, url: &str) {
+            self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
+                .await;
+        }
+
+        async fn find_all(&self, css: &str) -> Vec<String> {
+            let found = self
+                .cmd(
+                    reqwest::Method::POST,
+                    "/elements",
+                    Some(json!({"using": "css selector", "value": css})),
+                )
+                .await;
+            found
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|e| e[ELEMENT].as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        }
+
+        async fn text(&self, element: &str) -> String {
+            let v = self
+                .cmd(reqwest::Method::GET, &format!("/element/{element}/text"), None)
+                .await;
+            v.as_str().unwrap_or_default().to_owned()
+        }
+
+        /// Polls (up to 10 s) for an element matching `css` whose text contains `text`.
+        async fn wait_for(&self, css: &str, text: &str) -> String {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                for element in self.find_all(css).await {
+                    if self.text(&element).await.contains(text) {
+                        return element;
+                    }
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "no `{css}` containing `{text}` on {}",
+                    self.cmd(reqwest::Method::GET, "/url", None).await
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+
+        async fn click(&self, element: &str) {
+            self.cmd(reqwest::Method::POST, &format!("/element/{element}/click"), None)
+                .await;
+        }
+
+        async fn type_into(&self, element: &str, text: &str) {
+            self.cmd(
+                reqwest::Method::POST,
+                &format!("/element/{element}/value"),
+                Some(json!({"text": text})),
+            )
+            .await;
+        }
+
+        async fn resize(&self, width: u32, height: u32) {
+            self.cmd(
+                reqwest::Method::POST,
+                "/window/rect",
+                Some(json!({"width": width, "height": height})),
+            )
+            .await;
+        }
+
+        /// Saves a PNG of the viewport as `docs/screenshots/{name}.png`.
+        async fn screenshot(&self, name: &str) {
+            let data = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
+            let png = base64::engine::general_purpose::STANDARD
+                .decode(data.as_str().expect("base64 png"))
+                .expect("valid base64");
+            assert!(png.starts_with(b"\x89PNG"), "a PNG");
+            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+            std::fs::create_dir_all(&dir).expect("screenshot dir");
+            std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+        }
+
+        /// Whether the page is wider than the viewport (it scrolls sideways).
+        async fn overflows(&self) -> bool {
+            let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
+            let v = self
+                .cmd(
+                    reqwest::Method::POST,
+                    "/execute/sync",
+                    Some(json!({"script": script, "args": []})),
+                )
+                .await;
+            v.as_bool().expect("a boolean")
+        }
+    }
+
+    /// Seeds what the screenshots show: a black-listed company (with a second, key-attention
+    /// record), a red-listed company, other subjects, and a published notice.
+    async fn seed(app: &TestApp) -> (String, String) {
+        let black_id = a_subject(app).await;
+        publish(app, "entries", &draft(app, black_entry(&black_id)).await).await;
+        let mut attention = black_entry(&black_id);
+        attention["list"] = json!("key_attention");
+        attention["list_name"] = json!("拖欠农民工工资失信联合惩戒对象");
+        attention["severity"] = json!("general");
+        attention["reason"] = json!("拖欠农民工工资");
+        attention["facts"] = json!("拖欠23名农民工工资共计41.6万元");
+        attention["legal_basis"] = json!("《保障农民工工资支付条例》第四十八条");
+        attention["authority_name"] = json!("汉中市人力资源和社会保障局");
+        attention["document_number"] = json!("汉人社监〔2026〕7号");
+        attention["decision_date"] = json!("2026-05-20");
+        attention["listing_date"] = json!("2026-05-22");
+        publish(app, "entries", &draft(app, attention).await).await;
+
+        let red_id = create_subject(app, "legal_person", "汉中市汉江药业股份有限公司", "93610724MA6YRB7192").await;
+        publish(app, "entries", &draft(app, red_entry(&red_id)).await).await;
+        let mut second = red_entry(&red_id);
+        second["list_name"] = json!("守合同重信用企业");
+        second["reason"] = json!("2025年度陕西省守合同重信用企业");
+        second["authority_name"] = json!("汉中市市场监督管理局");
+        second["document_number"] = json!("汉市监〔2026〕15号");
+        publish(app, "entries", &draft(app, second).await).await;
+
+        let shop = create_subject(app, "individual_business", "洋县天汉五金店", "92610723MA6YQ0A20M").await;
+        let mut shop_black = black_entry(&shop);
+        shop_black["list_name"] = json!("重大税收违法失信主体");
+        shop_black["severity"] = json!("general");
+        shop_black["reason"] = json!("虚开增值税普通发票");
+        shop_black["facts"] = json!("2025年虚开增值税普通发票12份，金额共计36万元");
+        shop_black["legal_basis"] = json!("《重大税收违法失信主体信息公布管理办法》第六条");
+        shop_black["authority_name"] = json!("国家税务总局洋县税务局");
+        shop_black["document_number"] = json!("洋税稽罚〔2026〕3号");
+        shop_black["decision_date"] = json!("2026-02-18");
+        shop_black["listing_date"] = json!("2026-02-20");
+        publish(app, "entries", &draft(app, shop_black).await).await;
+        // An objection is being handled on the shop's record: it is marked, not hidden. (The
+        // outbox rows of the publication are drained below, so the index reads this.)
+        app.sql("UPDATE list_entries SET under_objection = TRUE WHERE document_number = '洋税稽罚〔2026〕3号'")
+            .await;
+        create_subject(app, "legal_person", "汉中市天汉文化旅游发展有限公司", "12610700436000204R").await;
+
+        let notice_id = a_notice(app).await;
+        let (status, model) = app
+            .post(
+                "/api/v1/office/notices",
+                Some(ADMIN_TOKEN),
+                json!({"title": "汉中市汉江药业股份有限公司获评诚信典型", "category": "integrity_model",
+                       "issuing_unit": "汉中市发展和改革委员会",
+                       "body_md": "## 基本情况\n\n该企业连续五年纳税信用A级。\n\n## 典型意义\n\n守信者处处受益。",
+                       "subject_usccs": ["93610724MA6YRB7192"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{model}");
+        publish(app, "notices", &model).await;
+        app.drain().await;
+        (black_id, notice_id)
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(browser_tests),
+        ignore = "chromedriver is not installed: browser test skipped"
+    )]
+    async fn a_citizen_looks_up_a_company_and_browses_the_lists_in_a_real_browser() {
+        let app = TestApp::spawn(Backend::Sqlite).await;
+        let (black_id, notice_id) = seed(&app).await;
+        let browser = Browser::start().await;
+        let base = app.base.clone();
+
+        browser.goto(&format!("{base}/")).await;
+        browser.wait_for("h1", "信用查询").await;
+        browser.screenshot("lookup").await;
+
+        let search = browser.find_all("#q").await;
+        let search = search.first().expect("the search box");
+        browser.type_into(search, "汉中市天汉建设工程有限公司").await;
+        let button = browser.find_all(".search-form button[type=submit]").await;
+        browser.click(button.first().expect("the search button")).await;
+        let hit = browser.wait_for(".hit", "汉中市天汉建设工程有限公司").await;
+        assert!(browser.text(&hit).await.contains("黑名单 1"), "the black-list badge");
+        browser.screenshot("results").await;
+
+        let link = browser.wait_for(".hit-name a", "汉中市天汉建设工程有限公司").await;
+        browser.click(&link).await;
+        browser.wait_for("h1", "汉中市天汉建设工程有限公司").await;
+        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
+        assert_eq!(url.as_str(), Some(format!("{base}/subjects/{black_id}").as_str()));
+        let record = browser.wait_for("#black .record", "(2026)陕07执123号").await;
+        assert!(browser.text(&record).await.contains("失信被执行人"));
+        browser.wait_for("#red .nothing", "查询期内无相关信息").await;
+        browser.screenshot("subject").await;
+
+        browser.goto(&format!("{base}/lists/red")).await;
+        browser.wait_for("table.entries", "汉中市汉江药业股份有限公司").await;
+        browser.screenshot("lists-red").await;
+
+        browser.goto(&format!("{base}/lists/black")).await;
+        browser.wait_for("table.entries", "汉中市天汉建设工程有限公司").await;
+        browser.wait_for("table.entries", "异议处理中").await;
+        browser.screenshot("lists-black").await;
+
+        browser.goto(&format!("{base}/notices")).await;
+        let card = browser.wait_for(".notice-card a", "汉中市失信典型案例（第一期）").await;
+        browser.screenshot("notices").await;
+        browser.click(&card).await;
+        browser.wait_for("h1", "汉中市失信典型案例（第一期）").await;
+        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
+        assert_eq!(url.as_str(), Some(format!("{base}/notices/{notice_id}").as_str()));
+        browser.wait_for(".notice-body h2", "基本案情").await;
+        browser.wait_for(".linked a", "汉中市天汉建设工程有限公司").await;
+        browser.screenshot("notice").await;
+
+        // The same pages on a phone: no horizontal scrolling.
+        browser.resize(390, 844).await;
+        browser.goto(&format!("{base}/lists/black")).await;
+        browser.wait_for("table.entries", "汉中市天汉建设工程有限公司").await;
+        assert!(!browser.overflows().await, "the black list fits a phone");
+        browser.screenshot("lists-black-phone").await;
+        browser.goto(&format!("{base}/subjects/{black_id}")).await;
+        browser.wait_for("h1", "汉中市天汉建设工程有限公司").await;
+        assert!(!browser.overflows().await, "the profile fits a phone");
+        browser.screenshot("subject-phone").await;
+    }
+}

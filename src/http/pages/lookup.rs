@@ -114,10 +114,9 @@ struct HitView {
 #[template(path = "lookup.html")]
 struct LookupPage {
     layout: Layout,
-    /// The search box's text.
+    /// The search box's text. The person form is never filled back in: a name and an ID number
+    /// are not shown again on a page that may be left on a shared screen.
     q: String,
-    /// The person form's name (the ID number is never echoed back).
-    name: String,
     /// Nothing was asked: show the introduction.
     intro: bool,
     person: bool,
@@ -131,11 +130,9 @@ struct LookupPage {
 impl LookupPage {
     fn new(form: &LookupForm, results: Option<LookupResults>) -> Self {
         let query = form.query();
-        let text = |key| query.get(key).unwrap_or_default().to_owned();
         let mut page = Self {
             layout: Layout::new(Section::Lookup),
-            q: text("q"),
-            name: text("name"),
+            q: query.get("q").unwrap_or_default().to_owned(),
             intro: results.is_none(),
             person: form.is_person(),
             total: 0,
@@ -146,10 +143,11 @@ impl LookupPage {
         };
         let Some(r) = results else { return page };
         if !page.person {
-            // A person is found only by the exact pair: nothing to narrow.
+            // A person is found only by the exact pair: nothing to narrow or page through, and no
+            // link on the page repeats the name and number.
             (page.facets, page.active_filters) = facets("/", &query, FACETS, &r.facets);
+            page.pager = Pager::new("/", &query, r.page, r.per_page, r.total);
         }
-        page.pager = Pager::new("/", &query, r.page, r.per_page, r.total);
         page.total = r.total;
         page.hits = r
             .hits

@@ -73,6 +73,16 @@ pub struct VersionIn {
     pub version: i32,
 }
 
+/// A rejection: the reason goes back to the editor.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectIn {
+    /// The version the change is based on.
+    pub version: i32,
+    /// What the editor must fix.
+    pub reason: String,
+}
+
 /// A withdrawal: the reason is published.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -132,6 +142,12 @@ pub struct EntryOut {
     pub source_uscc: Option<String>,
     /// Lifecycle state.
     pub status: EntryStatus,
+    /// Who submitted it for review.
+    pub submitted_by: Option<Uuid>,
+    /// Who approved or rejected it.
+    pub reviewed_by: Option<Uuid>,
+    /// Why a reviewer sent it back.
+    pub review_note: Option<String>,
     /// When published.
     pub published_at: Option<DateTime<Utc>>,
     /// Current version.
@@ -168,6 +184,9 @@ impl From<list_entry::Model> for EntryOut {
             source_name: e.source_name,
             source_uscc: e.source_uscc,
             status: e.status,
+            submitted_by: e.submitted_by.map(|s| s.0),
+            reviewed_by: e.reviewed_by.map(|s| s.0),
+            review_note: e.review_note,
             published_at: e.published_at,
             version: e.version,
             created_at: e.created_at,
@@ -451,7 +470,8 @@ async fn update(
     Ok(Json(model.into()))
 }
 
-/// Publish an entry.
+/// Publish a draft directly, bypassing review (administrators only; audited). The normal path is
+/// submit → approve.
 #[utoipa::path(post, path = "/api/v1/office/entries/{id}/publish", tag = "office",
     params(("id" = Uuid, Path, description = "Entry id")), request_body = VersionIn,
     responses((status = 200, body = EntryOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -463,7 +483,7 @@ async fn publish(
     Path(id): Path<Uuid>,
     Json(input): Json<VersionIn>,
 ) -> ApiResult<Json<EntryOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
+    staff.require(&[])?;
     let txn = begin_write(&state.db).await?;
     let model = entries::publish(
         &txn,
@@ -474,6 +494,51 @@ async fn publish(
     .await?;
     txn.commit().await?;
     tracing::info!(entry.id = %model.id, "entry published");
+    Ok(Json(model.into()))
+}
+
+/// Submit a draft for review (maker).
+#[utoipa::path(post, path = "/api/v1/office/entries/{id}/submit", tag = "office",
+    params(("id" = Uuid, Path, description = "Entry id")), request_body = VersionIn,
+    responses((status = 200, body = EntryOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn submit(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<VersionIn>) -> ApiResult<Json<EntryOut>> {
+    staff.require(&[StaffRole::Editor])?;
+    let txn = begin_write(&state.db).await?;
+    let model = entries::submit(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id).await?;
+    txn.commit().await?;
+    Ok(Json(model.into()))
+}
+
+/// Approve an entry waiting for review (checker, never its submitter): it is published.
+#[utoipa::path(post, path = "/api/v1/office/entries/{id}/approve", tag = "office",
+    params(("id" = Uuid, Path, description = "Entry id")), request_body = VersionIn,
+    responses((status = 200, body = EntryOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn approve(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<VersionIn>) -> ApiResult<Json<EntryOut>> {
+    staff.require(&[StaffRole::Reviewer])?;
+    let txn = begin_write(&state.db).await?;
+    let model = entries::approve(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id).await?;
+    txn.commit().await?;
+    tracing::info!(entry.id = %model.id, "entry approved and published");
+    Ok(Json(model.into()))
+}
+
+/// Reject an entry waiting for review, with the reason; it returns to draft.
+#[utoipa::path(post, path = "/api/v1/office/entries/{id}/reject", tag = "office",
+    params(("id" = Uuid, Path, description = "Entry id")), request_body = RejectIn,
+    responses((status = 200, body = EntryOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn reject(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<RejectIn>) -> ApiResult<Json<EntryOut>> {
+    staff.require(&[StaffRole::Reviewer])?;
+    let reason = optional_text(Some(input.reason))
+        .ok_or_else(|| ApiError::new(ErrorCode::MissingReviewReason, "`reason`: required; it tells the editor what to fix."))?;
+    let txn = begin_write(&state.db).await?;
+    let model = entries::reject(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id, reason).await?;
+    txn.commit().await?;
     Ok(Json(model.into()))
 }
 
@@ -543,5 +608,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(create, list))
         .routes(routes!(read, update))
         .routes(routes!(publish))
+        .routes(routes!(submit))
+        .routes(routes!(approve))
+        .routes(routes!(reject))
         .routes(routes!(withdraw))
 }

@@ -1,5 +1,6 @@
 //! The office API under `/api/v1/office/`: bearer tokens with roles (admin, editor, reviewer).
 
+pub mod audit;
 pub mod entries;
 pub mod notices;
 pub mod staff;
@@ -15,4 +16,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(entries::router())
         .merge(notices::router())
         .merge(staff::router())
+        .merge(audit::router())
 }
