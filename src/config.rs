@@ -182,6 +182,11 @@ pub struct Config {
     #[arg(long, env = "XINYONG_RATE_BURST", default_value_t = 60, global = true)]
     pub rate_limit_burst: u32,
 
+    /// A working-day calendar file (JSON: holidays and adjusted working weekends) replacing the
+    /// built-in one; deadlines of repairs and objections are counted on it.
+    #[arg(long, env = "XINYONG_CALENDAR", global = true)]
+    pub calendar: Option<PathBuf>,
+
     /// Log format.
     #[arg(long, env = "XINYONG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
@@ -198,6 +203,7 @@ impl Config {
         config.admin_token = None;
         config.meili_url = None;
         config.meili_api_key = None;
+        config.calendar = None;
         config
     }
 

@@ -140,6 +140,24 @@ error_codes! {
     InvalidStaffField = ("invalid_staff_field", BAD_REQUEST, InvalidRequest),
     /// The withdrawal reason is missing; withdrawals are published with their reason.
     MissingWithdrawalReason = ("missing_withdrawal_reason", BAD_REQUEST, InvalidRequest),
+    /// An objection or repair field is missing or invalid.
+    InvalidCaseField = ("invalid_case_field", BAD_REQUEST, InvalidRequest),
+    /// No objection has this id.
+    ObjectionNotFound = ("objection_not_found", NOT_FOUND, InvalidRequest),
+    /// The objection changed since the version the change was based on.
+    ObjectionVersionConflict = ("objection_version_conflict", CONFLICT, Conflict),
+    /// The objection is not in a state that allows this step.
+    ObjectionWrongState = ("objection_wrong_state", CONFLICT, Conflict),
+    /// No repair application has this id.
+    RepairNotFound = ("repair_not_found", NOT_FOUND, InvalidRequest),
+    /// The repair application changed since the version the change was based on.
+    RepairVersionConflict = ("repair_version_conflict", CONFLICT, Conflict),
+    /// The repair application is not in a state that allows this step.
+    RepairWrongState = ("repair_wrong_state", CONFLICT, Conflict),
+    /// Credit repair may be applied for only once the minimum publicity period has passed.
+    RepairTooEarly = ("repair_too_early", CONFLICT, Conflict),
+    /// This entry cannot be repaired: only published black or key-attention entries with a period.
+    RepairNotApplicable = ("repair_not_applicable", CONFLICT, Conflict),
     /// Too many requests from this client; retry after the `Retry-After` seconds.
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS, InvalidRequest),
     /// The search engine cannot be reached; the change is kept and indexed when it is back.

@@ -96,6 +96,14 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
     }
     let search = open_search(&config).await?;
+    let calendar = match &config.calendar {
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display())))?;
+            crate::domain::workdays::Calendar::from_json(&text).map_err(StartError::Config)?
+        }
+        None => crate::domain::workdays::Calendar::built_in(),
+    };
     let limiter = crate::http::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
     Ok(AppState {
         db,
@@ -104,6 +112,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         config: Arc::new(config),
         search,
         metrics: Arc::default(),
+        calendar: Arc::new(calendar),
         limiter: Arc::new(limiter),
     })
 }

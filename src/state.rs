@@ -24,6 +24,8 @@ pub struct AppState {
     pub search: search::Engine,
     /// Process metrics.
     pub metrics: Arc<Metrics>,
+    /// The working-day calendar.
+    pub calendar: Arc<crate::domain::workdays::Calendar>,
     /// Per-client rate limiter of the public endpoints.
     pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
 }

@@ -167,3 +167,66 @@ pub enum OutboxTarget {
     #[sea_orm(string_value = "notice")]
     Notice,
 }
+
+/// What an objection is about (DOMAIN.md §3.3).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ObjectionKind {
+    /// The content of the entry.
+    #[sea_orm(string_value = "content")]
+    Content,
+    /// Its publicity period.
+    #[sea_orm(string_value = "period")]
+    Period,
+    /// The result of a credit repair.
+    #[sea_orm(string_value = "repair_result")]
+    RepairResult,
+}
+
+/// Lifecycle of an objection: submitted → accepted | returned → upheld | rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum ObjectionStatus {
+    /// Filed, not yet looked at.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    /// Accepted and under verification; the entry is marked publicly.
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    /// Returned for materials.
+    #[sea_orm(string_value = "returned")]
+    Returned,
+    /// Found right: the entry was withdrawn.
+    #[sea_orm(string_value = "upheld")]
+    Upheld,
+    /// Found wrong, with reasons.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+}
+
+/// Lifecycle of a repair application: submitted → accepted | returned → approved | rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RepairStatus {
+    /// Filed.
+    #[sea_orm(string_value = "submitted")]
+    Submitted,
+    /// Accepted; waiting for the deciding authority.
+    #[sea_orm(string_value = "accepted")]
+    Accepted,
+    /// Returned for materials.
+    #[sea_orm(string_value = "returned")]
+    Returned,
+    /// Approved: publicity ended.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Rejected, with reasons.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+}

@@ -63,3 +63,11 @@ typed_id!(
     /// Id of a staff member of the credit office.
     StaffId
 );
+typed_id!(
+    /// Id of an objection (异议申诉).
+    ObjectionId
+);
+typed_id!(
+    /// Id of a credit-repair application (信用修复申请).
+    RepairId
+);

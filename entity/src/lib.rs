@@ -8,7 +8,9 @@ pub mod enums;
 pub mod ids;
 pub mod list_entry;
 pub mod notice;
+pub mod objection;
 pub mod outbox;
+pub mod repair;
 pub mod staff;
 pub mod subject;
 

@@ -12,6 +12,7 @@ pub mod masking;
 pub mod period;
 pub mod region;
 pub mod uscc;
+pub mod workdays;
 
 pub use id_number::{IdNumber, IdNumberError};
 pub use kinds::{KindCodeMismatch, ListKind, Severity, SubjectKind, UnknownValue};

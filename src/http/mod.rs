@@ -51,7 +51,8 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
     let limited = middleware::from_fn_with_state(state.clone(), ratelimit::limit);
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(api::office::router())
-        .merge(api::public::router().route_layer(limited))
+        .merge(api::public::router().route_layer(limited.clone()))
+        .merge(api::repairs::router().layer(limited))
         .merge(system::router())
         .split_for_parts()
 }

@@ -7,6 +7,7 @@ pub mod entries;
 pub mod notices;
 pub mod outbox;
 pub mod public;
+pub mod repairs;
 pub mod staff;
 pub mod subjects;
 

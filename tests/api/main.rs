@@ -8,6 +8,7 @@ mod contract;
 mod entries;
 mod notices;
 mod pages;
+mod repairs;
 mod search;
 mod seed;
 mod subjects;

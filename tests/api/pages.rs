@@ -63,7 +63,11 @@ async fn publish(app: &TestApp, kind: &str, draft: &Value) {
         draft["id"].as_str().expect("id")
     );
     let (status, body) = app
-        .post(&url, Some(ADMIN_TOKEN), json!({"version": draft["version"]}))
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": draft["version"]}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
 }
@@ -114,15 +118,17 @@ async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
     assert!(body.contains("<html lang=\"zh-CN\">"), "{body}");
     assert!(body.contains("<h1 id=\"page-title\">信用查询</h1>"));
     assert!(body.contains("aria-current=\"page\">信用查询</a>"));
-    for link in ["href=\"/lists/red\"", "href=\"/lists/black\"", "href=\"/notices\""] {
+    for link in [
+        "href=\"/lists/red\"",
+        "href=\"/lists/black\"",
+        "href=\"/notices\"",
+    ] {
         assert!(body.contains(link), "{link}");
     }
     assert!(body.contains("姓名和身份证号码须同时填写"));
     assert!(body.contains("不会被保存"));
     assert!(!body.contains("<script"), "no scripts on the pages");
-    let csp = headers["content-security-policy"]
-        .to_str()
-        .expect("ascii");
+    let csp = headers["content-security-policy"].to_str().expect("ascii");
     assert!(csp.contains("default-src 'none'"), "{csp}");
     // The stylesheet is linked with a fingerprint and served from the page router.
     let start = body.find("/static/site.css?v=").expect("stylesheet link");
@@ -130,10 +136,12 @@ async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
     let (status, headers, css) = page(&app, href).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers["content-type"], "text/css; charset=utf-8");
-    assert!(headers["cache-control"]
-        .to_str()
-        .expect("ascii")
-        .contains("immutable"));
+    assert!(
+        headers["cache-control"]
+            .to_str()
+            .expect("ascii")
+            .contains("immutable")
+    );
     assert!(css.contains("PingFang SC") && css.contains("Noto Sans CJK SC"));
 }
 
@@ -145,7 +153,10 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
 
     // A draft is shown nowhere: the company is on record, without a badge or a record.
     let lookup = ok_page(&app, &format!("/?q={}", enc("天汉"))).await;
-    assert!(lookup.contains(&format!("href=\"/subjects/{subject_id}\"")), "{lookup}");
+    assert!(
+        lookup.contains(&format!("href=\"/subjects/{subject_id}\"")),
+        "{lookup}"
+    );
     assert!(lookup.contains("无红黑名单记录"), "{lookup}");
     assert!(!lookup.contains("黑名单 1"), "{lookup}");
     let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
@@ -165,7 +176,10 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
         lookup.contains("<span class=\"badge black\">黑名单 1</span>"),
         "{lookup}"
     );
-    assert!(lookup.contains("<mark>"), "the match is highlighted: {lookup}");
+    assert!(
+        lookup.contains("<mark>"),
+        "the match is highlighted: {lookup}"
+    );
     assert!(lookup.contains("91610702MA6YL3K09Y"));
     assert!(lookup.contains("汉台区"), "the region by name: {lookup}");
     assert!(lookup.contains("失信被执行人"));
@@ -176,7 +190,10 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
     );
 
     let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
-    assert!(profile.contains("<h1>汉中市天汉建设工程有限公司</h1>"), "{profile}");
+    assert!(
+        profile.contains("<h1>汉中市天汉建设工程有限公司</h1>"),
+        "{profile}"
+    );
     for text in [
         "(2026)陕07执123号",
         "失信被执行人",
@@ -192,7 +209,11 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
         assert!(profile.contains(text), "{text}: {profile}");
     }
     // The red, key-attention and notice sections are empty.
-    assert_eq!(profile.matches("查询期内无相关信息").count(), 3, "{profile}");
+    assert_eq!(
+        profile.matches("查询期内无相关信息").count(),
+        3,
+        "{profile}"
+    );
     let red = &profile[profile.find("id=\"red-title\"").expect("red section")
         ..profile.find("id=\"black-title\"").expect("black section")];
     assert!(red.contains("查询期内无相关信息"), "{red}");
@@ -202,8 +223,15 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
     assert!(black.contains(&format!("href=\"/subjects/{subject_id}\"")));
     assert!(black.contains("(2026)陕07执123号"));
     assert!(black.contains("aria-current=\"page\">黑名单</a>"));
-    let filtered = ok_page(&app, &format!("/lists/black?authority={}", enc("汉中市中级人民法院"))).await;
-    assert!(filtered.contains("认定部门：汉中市中级人民法院"), "{filtered}");
+    let filtered = ok_page(
+        &app,
+        &format!("/lists/black?authority={}", enc("汉中市中级人民法院")),
+    )
+    .await;
+    assert!(
+        filtered.contains("认定部门：汉中市中级人民法院"),
+        "{filtered}"
+    );
     assert!(filtered.contains("共 1 条"));
     let red = ok_page(&app, "/lists/red").await;
     assert!(!red.contains("汉中市天汉建设工程有限公司"));
@@ -212,35 +240,59 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
 async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let first = a_subject(&app).await;
-    create_subject(&app, "individual_business", "洋县天汉五金店", "92610723MA6YQ0A20M").await;
-    create_subject(&app, "legal_person", "西乡县天汉农业专业合作社", "93610724MA6YRB7192").await;
+    create_subject(
+        &app,
+        "individual_business",
+        "洋县天汉五金店",
+        "92610723MA6YQ0A20M",
+    )
+    .await;
+    create_subject(
+        &app,
+        "legal_person",
+        "西乡县天汉农业专业合作社",
+        "93610724MA6YRB7192",
+    )
+    .await;
     publish(&app, "entries", &draft(&app, black_entry(&first)).await).await;
     app.drain().await;
     let q = enc("天汉");
     let one = ok_page(&app, &format!("/?q={q}&per_page=1")).await;
     assert!(one.contains("共 3 个主体"), "{one}");
     assert!(
-        one.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;page=2\" rel=\"next\">下一页</a>")),
+        one.contains(&format!(
+            "href=\"/?q={q}&#38;per_page=1&#38;page=2\" rel=\"next\">下一页</a>"
+        )),
         "{one}"
     );
     assert!(one.contains("<span class=\"disabled\" aria-disabled=\"true\">上一页</span>"));
-    assert!(one.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;page=3\">")), "{one}");
+    assert!(
+        one.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;page=3\">")),
+        "{one}"
+    );
     let two = ok_page(&app, &format!("/?q={q}&per_page=1&page=2")).await;
     assert!(
-        two.contains(&format!("href=\"/?q={q}&#38;per_page=1\" rel=\"prev\">上一页</a>")),
+        two.contains(&format!(
+            "href=\"/?q={q}&#38;per_page=1\" rel=\"prev\">上一页</a>"
+        )),
         "{two}"
     );
     assert!(two.contains("aria-current=\"page\" class=\"current\">"));
     // A facet link keeps the query and the page size, and starts again at page 1.
     assert!(
-        two.contains(&format!("href=\"/?q={q}&#38;per_page=1&#38;region=610723\"")),
+        two.contains(&format!(
+            "href=\"/?q={q}&#38;per_page=1&#38;region=610723\""
+        )),
         "{two}"
     );
     let region = ok_page(&app, &format!("/?q={q}&per_page=1&region=610723")).await;
     assert!(region.contains("共 1 个主体"), "{region}");
     assert!(region.contains("洋县<mark>天汉</mark>五金店"), "{region}");
     assert!(region.contains("区域：洋县"), "{region}");
-    assert!(region.contains(&format!("href=\"/?q={q}&#38;per_page=1\"")), "the filter can be removed");
+    assert!(
+        region.contains(&format!("href=\"/?q={q}&#38;per_page=1\"")),
+        "the filter can be removed"
+    );
     // Nothing found says what to try.
     let none = ok_page(&app, &format!("/?q={}", enc("不存在的公司名称"))).await;
     assert!(none.contains("共 0 个主体"), "{none}");
@@ -280,7 +332,10 @@ async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: B
     }
     // The name alone, typed into the search box, finds nothing.
     let by_name = ok_page(&app, &format!("/?q={}", enc("张三丰"))).await;
-    assert!(!by_name.contains(&person_id), "never browsed by name: {by_name}");
+    assert!(
+        !by_name.contains(&person_id),
+        "never browsed by name: {by_name}"
+    );
     assert!(!by_name.contains("0018"), "{by_name}");
     assert!(by_name.contains("共 0 个主体"), "{by_name}");
     let (status, _, body) = page(&app, &format!("/?name={}", enc("张三丰"))).await;
@@ -296,7 +351,10 @@ async fn typed_markup_comes_back_escaped(backend: Backend) {
     let body = ok_page(&app, &format!("/?q={}", enc(typed))).await;
     assert!(!body.contains("<script>alert"), "{body}");
     assert!(!body.contains("<img src=x"), "{body}");
-    assert!(body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"), "{body}");
+    assert!(
+        body.contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{body}"
+    );
     let list = ok_page(&app, &format!("/lists/black?q={}", enc(typed))).await;
     assert!(!list.contains("<script>alert"), "{list}");
     let notices = ok_page(&app, &format!("/notices?q={}", enc(typed))).await;
@@ -309,21 +367,36 @@ async fn typed_markup_comes_back_escaped(backend: Backend) {
 async fn bad_parameters_render_an_error_page_with_status_400(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     for (path, message) in [
-        ("/?per_page=500", "`per_page`: `500` must be between 1 and 50"),
+        (
+            "/?per_page=500",
+            "`per_page`: `500` must be between 1 and 50",
+        ),
         ("/?q=x&page=21&per_page=50", "`page`: `21` is too deep"),
         ("/?page=0", "`page`: `0` must be at least 1"),
         ("/?page=abc", "`page`: `abc` must be a whole number"),
-        ("/?year=1800", "`year`: `1800` must be between 1990 and 2100"),
-        ("/lists/black?per_page=51", "`per_page`: `51` must be between 1 and 50"),
+        (
+            "/?year=1800",
+            "`year`: `1800` must be between 1990 and 2100",
+        ),
+        (
+            "/lists/black?per_page=51",
+            "`per_page`: `51` must be between 1 and 50",
+        ),
         ("/lists/red?page=101", "`page`: `101` is too deep"),
         ("/notices?category=other", "`category`: `other` must be"),
         ("/notices?page=-1", "`page`: `-1` must be a whole number"),
     ] {
         let (status, headers, body) = page(&app, path).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{path}: {body}");
-        assert_eq!(headers["content-type"], "text/html; charset=utf-8", "{path}");
+        assert_eq!(
+            headers["content-type"], "text/html; charset=utf-8",
+            "{path}"
+        );
         assert!(body.contains("<html lang=\"zh-CN\">"), "{path}");
-        assert!(body.contains("<h1 id=\"page-title\">查询条件有误</h1>"), "{path}: {body}");
+        assert!(
+            body.contains("<h1 id=\"page-title\">查询条件有误</h1>"),
+            "{path}: {body}"
+        );
         assert!(body.contains("invalid_query_parameter"), "{path}");
         // The message, HTML-escaped (backticks are kept).
         assert!(body.contains(message), "{path}: {body}");
@@ -334,14 +407,23 @@ async fn bad_parameters_render_an_error_page_with_status_400(backend: Backend) {
 async fn unknown_subjects_and_notices_are_404_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     for (path, title) in [
-        (format!("/subjects/{}", uuid::Uuid::new_v4()), "未找到该信用主体"),
+        (
+            format!("/subjects/{}", uuid::Uuid::new_v4()),
+            "未找到该信用主体",
+        ),
         ("/subjects/not-an-id".to_owned(), "未找到该信用主体"),
-        (format!("/notices/{}", uuid::Uuid::new_v4()), "未找到该曝光信息"),
+        (
+            format!("/notices/{}", uuid::Uuid::new_v4()),
+            "未找到该曝光信息",
+        ),
     ] {
         let (status, headers, body) = page(&app, &path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {body}");
         assert_eq!(headers["content-type"], "text/html; charset=utf-8");
-        assert!(body.contains(&format!("<h1 id=\"page-title\">{title}</h1>")), "{body}");
+        assert!(
+            body.contains(&format!("<h1 id=\"page-title\">{title}</h1>")),
+            "{body}"
+        );
         assert!(body.contains("<p class=\"error-status\">404</p>"));
     }
 }
@@ -383,14 +465,23 @@ async fn notices_and_a_published_notice_render(backend: Backend) {
         assert!(notice.contains(text), "{text}: {notice}");
     }
     assert!(
-        notice.contains(&format!("<a href=\"/subjects/{subject_id}\">汉中市天汉建设工程有限公司</a>")),
+        notice.contains(&format!(
+            "<a href=\"/subjects/{subject_id}\">汉中市天汉建设工程有限公司</a>"
+        )),
         "{notice}"
     );
-    let draft_page = page(&app, &format!("/notices/{}", draft["id"].as_str().expect("id"))).await;
+    let draft_page = page(
+        &app,
+        &format!("/notices/{}", draft["id"].as_str().expect("id")),
+    )
+    .await;
     assert_eq!(draft_page.0, StatusCode::NOT_FOUND);
     // The profile lists the notice in its 曝光台 section.
     let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
-    assert!(profile.contains(&format!("href=\"/notices/{notice_id}\"")), "{profile}");
+    assert!(
+        profile.contains(&format!("href=\"/notices/{notice_id}\"")),
+        "{profile}"
+    );
 }
 
 async fn pages_are_rate_limited_per_client(backend: Backend) {
@@ -474,12 +565,13 @@ mod browser {
     impl Browser {
         async fn start() -> Browser {
             let port = free_port();
-            let driver = Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into()))
-                .arg(format!("--port={port}"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("chromedriver starts");
+            let driver =
+                Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into()))
+                    .arg(format!("--port={port}"))
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("chromedriver starts");
             let profile = tempfile::tempdir().expect("profile dir");
             let mut browser = Browser {
                 http: reqwest::Client::builder()
@@ -504,7 +596,10 @@ mod browser {
                 {
                     break;
                 }
-                assert!(Instant::now() < deadline, "chromedriver did not become ready");
+                assert!(
+                    Instant::now() < deadline,
+                    "chromedriver did not become ready"
+                );
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
             let user_data = format!("--user-data-dir={}", browser._profile.path().display());
@@ -518,8 +613,13 @@ mod browser {
                              user_data],
                 },
             }}});
-            let created = browser.raw(reqwest::Method::POST, "/session", Some(caps)).await;
-            let id = created["sessionId"].as_str().expect("session id").to_owned();
+            let created = browser
+                .raw(reqwest::Method::POST, "/session", Some(caps))
+                .await;
+            let id = created["sessionId"]
+                .as_str()
+                .expect("session id")
+                .to_owned();
             browser.session = Some(id);
             browser
         }
@@ -540,7 +640,8 @@ mod browser {
 
         async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
             let id = self.session.as_deref().expect("session");
-            self.raw(method, &format!("/session/{id}{path}"), body).await
+            self.raw(method, &format!("/session/{id}{path}"), body)
+                .await
         }
 
         async fn goto(&self, url: &str) {
@@ -568,7 +669,11 @@ mod browser {
 
         async fn text(&self, element: &str) -> String {
             let v = self
-                .cmd(reqwest::Method::GET, &format!("/element/{element}/text"), None)
+                .cmd(
+                    reqwest::Method::GET,
+                    &format!("/element/{element}/text"),
+                    None,
+                )
                 .await;
             v.as_str().unwrap_or_default().to_owned()
         }
@@ -592,8 +697,12 @@ mod browser {
         }
 
         async fn click(&self, element: &str) {
-            self.cmd(reqwest::Method::POST, &format!("/element/{element}/click"), None)
-                .await;
+            self.cmd(
+                reqwest::Method::POST,
+                &format!("/element/{element}/click"),
+                None,
+            )
+            .await;
         }
 
         async fn type_into(&self, element: &str, text: &str) {
@@ -658,7 +767,13 @@ mod browser {
         attention["listing_date"] = json!("2026-05-22");
         publish(app, "entries", &draft(app, attention).await).await;
 
-        let red_id = create_subject(app, "legal_person", "汉中市汉江药业股份有限公司", "93610724MA6YRB7192").await;
+        let red_id = create_subject(
+            app,
+            "legal_person",
+            "汉中市汉江药业股份有限公司",
+            "93610724MA6YRB7192",
+        )
+        .await;
         publish(app, "entries", &draft(app, red_entry(&red_id)).await).await;
         let mut second = red_entry(&red_id);
         second["list_name"] = json!("守合同重信用企业");
@@ -667,7 +782,13 @@ mod browser {
         second["document_number"] = json!("汉市监〔2026〕15号");
         publish(app, "entries", &draft(app, second).await).await;
 
-        let shop = create_subject(app, "individual_business", "洋县天汉五金店", "92610723MA6YQ0A20M").await;
+        let shop = create_subject(
+            app,
+            "individual_business",
+            "洋县天汉五金店",
+            "92610723MA6YQ0A20M",
+        )
+        .await;
         let mut shop_black = black_entry(&shop);
         shop_black["list_name"] = json!("重大税收违法失信主体");
         shop_black["severity"] = json!("general");
@@ -683,7 +804,13 @@ mod browser {
         // outbox rows of the publication are drained below, so the index reads this.)
         app.sql("UPDATE list_entries SET under_objection = TRUE WHERE document_number = '洋税稽罚〔2026〕3号'")
             .await;
-        create_subject(app, "legal_person", "汉中市天汉文化旅游发展有限公司", "12610700436000204R").await;
+        create_subject(
+            app,
+            "legal_person",
+            "汉中市天汉文化旅游发展有限公司",
+            "12610700436000204R",
+        )
+        .await;
 
         let notice_id = a_notice(app).await;
         let (status, model) = app
@@ -719,47 +846,76 @@ mod browser {
 
         let search = browser.find_all("#q").await;
         let search = search.first().expect("the search box");
-        browser.type_into(search, "汉中市天汉建设工程有限公司").await;
+        browser
+            .type_into(search, "汉中市天汉建设工程有限公司")
+            .await;
         let button = browser.find_all(".search-form button[type=submit]").await;
-        browser.click(button.first().expect("the search button")).await;
+        browser
+            .click(button.first().expect("the search button"))
+            .await;
         let hit = browser.wait_for(".hit", "汉中市天汉建设工程有限公司").await;
-        assert!(browser.text(&hit).await.contains("黑名单 1"), "the black-list badge");
+        assert!(
+            browser.text(&hit).await.contains("黑名单 1"),
+            "the black-list badge"
+        );
         browser.screenshot("results").await;
 
-        let link = browser.wait_for(".hit-name a", "汉中市天汉建设工程有限公司").await;
+        let link = browser
+            .wait_for(".hit-name a", "汉中市天汉建设工程有限公司")
+            .await;
         browser.click(&link).await;
         browser.wait_for("h1", "汉中市天汉建设工程有限公司").await;
         let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(url.as_str(), Some(format!("{base}/subjects/{black_id}").as_str()));
-        let record = browser.wait_for("#black .record", "(2026)陕07执123号").await;
+        assert_eq!(
+            url.as_str(),
+            Some(format!("{base}/subjects/{black_id}").as_str())
+        );
+        let record = browser
+            .wait_for("#black .record", "(2026)陕07执123号")
+            .await;
         assert!(browser.text(&record).await.contains("失信被执行人"));
-        browser.wait_for("#red .nothing", "查询期内无相关信息").await;
+        browser
+            .wait_for("#red .nothing", "查询期内无相关信息")
+            .await;
         browser.screenshot("subject").await;
 
         browser.goto(&format!("{base}/lists/red")).await;
-        browser.wait_for("table.entries", "汉中市汉江药业股份有限公司").await;
+        browser
+            .wait_for("table.entries", "汉中市汉江药业股份有限公司")
+            .await;
         browser.screenshot("lists-red").await;
 
         browser.goto(&format!("{base}/lists/black")).await;
-        browser.wait_for("table.entries", "汉中市天汉建设工程有限公司").await;
+        browser
+            .wait_for("table.entries", "汉中市天汉建设工程有限公司")
+            .await;
         browser.wait_for("table.entries", "异议处理中").await;
         browser.screenshot("lists-black").await;
 
         browser.goto(&format!("{base}/notices")).await;
-        let card = browser.wait_for(".notice-card a", "汉中市失信典型案例（第一期）").await;
+        let card = browser
+            .wait_for(".notice-card a", "汉中市失信典型案例（第一期）")
+            .await;
         browser.screenshot("notices").await;
         browser.click(&card).await;
         browser.wait_for("h1", "汉中市失信典型案例（第一期）").await;
         let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(url.as_str(), Some(format!("{base}/notices/{notice_id}").as_str()));
+        assert_eq!(
+            url.as_str(),
+            Some(format!("{base}/notices/{notice_id}").as_str())
+        );
         browser.wait_for(".notice-body h2", "基本案情").await;
-        browser.wait_for(".linked a", "汉中市天汉建设工程有限公司").await;
+        browser
+            .wait_for(".linked a", "汉中市天汉建设工程有限公司")
+            .await;
         browser.screenshot("notice").await;
 
         // The same pages on a phone: no horizontal scrolling.
         browser.resize(390, 844).await;
         browser.goto(&format!("{base}/lists/black")).await;
-        browser.wait_for("table.entries", "汉中市天汉建设工程有限公司").await;
+        browser
+            .wait_for("table.entries", "汉中市天汉建设工程有限公司")
+            .await;
         assert!(!browser.overflows().await, "the black list fits a phone");
         browser.screenshot("lists-black-phone").await;
         browser.goto(&format!("{base}/subjects/{black_id}")).await;

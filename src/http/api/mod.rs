@@ -2,6 +2,7 @@
 
 pub mod office;
 pub mod public;
+pub mod repairs;
 
 use crate::services::Page;
 use serde::Serialize;

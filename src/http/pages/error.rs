@@ -63,7 +63,10 @@ fn wording(err: &ApiError) -> (&'static str, String) {
             "检索服务正在恢复中，请稍后再试。已公示的数据不受影响。".into(),
         ),
         ErrorCode::DatabaseUnavailable => ("服务暂时不可用", "请稍后再试。".into()),
-        _ => ("出错了", "服务器处理请求时出错，错误已记录，请稍后再试。".into()),
+        _ => (
+            "出错了",
+            "服务器处理请求时出错，错误已记录，请稍后再试。".into(),
+        ),
     }
 }
 
@@ -91,7 +94,10 @@ impl IntoResponse for PageError {
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        response.extensions_mut().insert(LoggedError { code: err.code.as_str(), cause: err.cause });
+        response.extensions_mut().insert(LoggedError {
+            code: err.code.as_str(),
+            cause: err.cause,
+        });
         response
     }
 }
@@ -105,13 +111,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Query::<T>::from_request_parts(parts, state).await.map(|Query(v)| PageQuery(v)).map_err(
-            |rejection: QueryRejection| {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(v)| PageQuery(v))
+            .map_err(|rejection: QueryRejection| {
                 let text = rejection.body_text();
                 let detail = text.trim_start_matches("Failed to deserialize query string: ");
-                PageError(ApiError::new(ErrorCode::InvalidQueryParameter, format!("Bad query string: {detail}")))
-            },
-        )
+                PageError(ApiError::new(
+                    ErrorCode::InvalidQueryParameter,
+                    format!("Bad query string: {detail}"),
+                ))
+            })
     }
 }
 
@@ -123,20 +133,98 @@ impl<S: Send + Sync> FromRequestParts<S> for PagePath {
     type Rejection = PageError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        Path::<String>::from_request_parts(parts, state).await.map(|Path(v)| PagePath(v)).map_err(
-            |rejection: PathRejection| {
-                PageError(ApiError::new(ErrorCode::InvalidPathParameter, format!("Bad path: {}", rejection.body_text())))
-            },
-        )
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(v)| PagePath(v))
+            .map_err(|rejection: PathRejection| {
+                PageError(ApiError::new(
+                    ErrorCode::InvalidPathParameter,
+                    format!("Bad path: {}", rejection.body_text()),
+                ))
+            })
     }
 }
 
 /// Parses an optional whole number of a query parameter.
-pub(super) fn number<T: std::str::FromStr>(field: &str, value: Option<&str>) -> Result<Option<T>, ApiError> {
+pub(super) fn number<T: std::str::FromStr>(
+    field: &str,
+    value: Option<&str>,
+) -> Result<Option<T>, ApiError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            ApiError::field(ErrorCode::InvalidQueryParameter, field, v, "must be a whole number")
+            ApiError::field(
+                ErrorCode::InvalidQueryParameter,
+                field,
+                v,
+                "must be a whole number",
+            )
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    async fn body(response: Response) -> String {
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .expect("body");
+        String::from_utf8(bytes.to_vec()).expect("utf-8")
+    }
+
+    #[tokio::test]
+    async fn an_internal_error_page_keeps_its_cause_for_the_log_only() {
+        let response =
+            PageError(ApiError::internal("connection refused to db.internal:5432")).into_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let logged = response
+            .extensions()
+            .get::<LoggedError>()
+            .cloned()
+            .expect("logged");
+        assert_eq!(
+            logged.cause.as_deref(),
+            Some("connection refused to db.internal:5432")
+        );
+        let html = body(response).await;
+        assert!(html.contains("<html lang=\"zh-CN\">"), "{html}");
+        assert!(html.contains("<h1 id=\"page-title\">出错了</h1>"), "{html}");
+        assert!(!html.contains("db.internal"), "{html}");
+    }
+
+    #[tokio::test]
+    async fn search_unavailable_is_a_503_page_that_says_when_to_retry() {
+        let mut err = ApiError::new(
+            ErrorCode::SearchUnavailable,
+            "Search is unavailable right now; try again shortly.",
+        );
+        err.retry_after = Some(5);
+        err.cause = Some("meilisearch: connection reset".into());
+        let response = PageError(err).into_response();
+        assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(response.headers()[header::RETRY_AFTER], "5");
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "text/html; charset=utf-8"
+        );
+        let html = body(response).await;
+        assert!(html.contains("查询服务暂时不可用"), "{html}");
+        assert!(html.contains("Search is unavailable right now"), "{html}");
+        assert!(!html.contains("meilisearch"), "{html}");
+    }
+
+    #[tokio::test]
+    async fn a_rate_limited_page_says_how_long_to_wait() {
+        let mut err = ApiError::new(
+            ErrorCode::RateLimited,
+            "Too many requests; retry after 7 seconds.",
+        );
+        err.retry_after = Some(7);
+        let response = PageError(err).into_response();
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(body(response).await.contains("请在 7 秒后重试"));
     }
 }

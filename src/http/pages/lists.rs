@@ -2,7 +2,10 @@
 //! search box, facet filters and pagination.
 
 use super::error::{PageError, PageQuery, number};
-use super::view::{ActiveFilter, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section, facets, render};
+use super::view::{
+    ActiveFilter, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section, facets,
+    render,
+};
 use crate::domain::ListKind;
 use crate::error::{ApiError, ErrorCode};
 use crate::http::api::public::BrowseParams;
@@ -38,7 +41,9 @@ impl BrowseForm {
             page: number("page", self.page.as_deref())?,
             per_page: number("per_page", self.per_page.as_deref())?,
         };
-        params.validate().map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        params
+            .validate()
+            .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
         Ok(params)
     }
 
@@ -60,10 +65,30 @@ impl BrowseForm {
 }
 
 const FACETS: &[FacetField] = &[
-    FacetField { facet: "list_name", param: "list_name", title: "名单名称", kind: FacetKind::Text },
-    FacetField { facet: "authority", param: "authority", title: "认定部门", kind: FacetKind::Text },
-    FacetField { facet: "year", param: "year", title: "认定年份", kind: FacetKind::Year },
-    FacetField { facet: "region_code", param: "region", title: "区域", kind: FacetKind::Region },
+    FacetField {
+        facet: "list_name",
+        param: "list_name",
+        title: "名单名称",
+        kind: FacetKind::Text,
+    },
+    FacetField {
+        facet: "authority",
+        param: "authority",
+        title: "认定部门",
+        kind: FacetKind::Text,
+    },
+    FacetField {
+        facet: "year",
+        param: "year",
+        title: "认定年份",
+        kind: FacetKind::Year,
+    },
+    FacetField {
+        facet: "region_code",
+        param: "region",
+        title: "区域",
+        kind: FacetKind::Region,
+    },
 ];
 
 #[derive(Template)]
@@ -89,7 +114,13 @@ impl ListTemplate {
     fn new(kind: ListKind, form: &BrowseForm, page: ListPage) -> Self {
         let (list, title, until_label, path, section) = match kind {
             ListKind::Red => ("red", "守信红名单", "有效期至", "/lists/red", Section::Red),
-            _ => ("black", "失信黑名单", "公示截止", "/lists/black", Section::Black),
+            _ => (
+                "black",
+                "失信黑名单",
+                "公示截止",
+                "/lists/black",
+                Section::Black,
+            ),
         };
         let query = form.query();
         let (facets, active_filters) = facets(path, &query, FACETS, &page.facets);
@@ -116,11 +147,17 @@ async fn browse(state: AppState, kind: ListKind, form: BrowseForm) -> Result<Res
 }
 
 /// `GET /lists/red`: the red list.
-pub(super) async fn red(State(state): State<AppState>, PageQuery(form): PageQuery<BrowseForm>) -> Result<Response, PageError> {
+pub(super) async fn red(
+    State(state): State<AppState>,
+    PageQuery(form): PageQuery<BrowseForm>,
+) -> Result<Response, PageError> {
     browse(state, ListKind::Red, form).await
 }
 
 /// `GET /lists/black`: the black list.
-pub(super) async fn black(State(state): State<AppState>, PageQuery(form): PageQuery<BrowseForm>) -> Result<Response, PageError> {
+pub(super) async fn black(
+    State(state): State<AppState>,
+    PageQuery(form): PageQuery<BrowseForm>,
+) -> Result<Response, PageError> {
     browse(state, ListKind::Black, form).await
 }

@@ -3,8 +3,8 @@
 
 use super::error::{PageError, PageQuery, number};
 use super::view::{
-    ActiveFilter, Badge, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section, badges, facets,
-    region_label, render,
+    ActiveFilter, Badge, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section,
+    badges, facets, region_label, render,
 };
 use crate::error::{ApiError, ErrorCode};
 use crate::http::api::public::LookupParams;
@@ -51,7 +51,9 @@ impl LookupForm {
             page: number("page", self.page.as_deref())?,
             per_page: number("per_page", self.per_page.as_deref())?,
         };
-        params.validate().map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        params
+            .validate()
+            .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
         Ok(params)
     }
 
@@ -79,9 +81,19 @@ impl LookupForm {
     /// Nothing typed and no filter: the page introduces itself instead of searching.
     fn is_blank(&self) -> bool {
         let q = self.query();
-        ["q", "name", "id_number", "list", "list_name", "region", "authority", "kind", "year"]
-            .iter()
-            .all(|k| q.get(k).is_none())
+        [
+            "q",
+            "name",
+            "id_number",
+            "list",
+            "list_name",
+            "region",
+            "authority",
+            "kind",
+            "year",
+        ]
+        .iter()
+        .all(|k| q.get(k).is_none())
     }
 
     fn is_person(&self) -> bool {
@@ -90,12 +102,42 @@ impl LookupForm {
 }
 
 const FACETS: &[FacetField] = &[
-    FacetField { facet: "lists", param: "list", title: "名单类型", kind: FacetKind::List },
-    FacetField { facet: "list_names", param: "list_name", title: "名单名称", kind: FacetKind::Text },
-    FacetField { facet: "region_code", param: "region", title: "区域", kind: FacetKind::Region },
-    FacetField { facet: "authorities", param: "authority", title: "认定部门", kind: FacetKind::Text },
-    FacetField { facet: "years", param: "year", title: "认定年份", kind: FacetKind::Year },
-    FacetField { facet: "kind", param: "kind", title: "主体类型", kind: FacetKind::SubjectKind },
+    FacetField {
+        facet: "lists",
+        param: "list",
+        title: "名单类型",
+        kind: FacetKind::List,
+    },
+    FacetField {
+        facet: "list_names",
+        param: "list_name",
+        title: "名单名称",
+        kind: FacetKind::Text,
+    },
+    FacetField {
+        facet: "region_code",
+        param: "region",
+        title: "区域",
+        kind: FacetKind::Region,
+    },
+    FacetField {
+        facet: "authorities",
+        param: "authority",
+        title: "认定部门",
+        kind: FacetKind::Text,
+    },
+    FacetField {
+        facet: "years",
+        param: "year",
+        title: "认定年份",
+        kind: FacetKind::Year,
+    },
+    FacetField {
+        facet: "kind",
+        param: "kind",
+        title: "主体类型",
+        kind: FacetKind::SubjectKind,
+    },
 ];
 
 /// One subject in the results.
@@ -154,12 +196,20 @@ impl LookupPage {
             .into_iter()
             .map(|h| HitView {
                 href: format!("/subjects/{}", h.id),
-                badges: badges(h.red_count, h.black_count, h.key_attention_count, h.notice_count, h.under_objection),
+                badges: badges(
+                    h.red_count,
+                    h.black_count,
+                    h.key_attention_count,
+                    h.notice_count,
+                    h.under_objection,
+                ),
                 name_html: h.name_html,
                 kind_label: h.kind_label,
                 uscc: h.uscc,
                 id_number_masked: h.id_number_masked,
-                region: h.region_name.unwrap_or_else(|| region_label(&h.region_code)),
+                region: h
+                    .region_name
+                    .unwrap_or_else(|| region_label(&h.region_code)),
                 list_names: h.list_names.join("、"),
             })
             .collect();
@@ -168,13 +218,22 @@ impl LookupPage {
 }
 
 /// `GET /`: the credit lookup.
-pub(super) async fn page(State(state): State<AppState>, PageQuery(form): PageQuery<LookupForm>) -> Result<Response, PageError> {
+pub(super) async fn page(
+    State(state): State<AppState>,
+    PageQuery(form): PageQuery<LookupForm>,
+) -> Result<Response, PageError> {
     let (criteria, paging) = form.params()?.criteria()?;
-    let results = if form.is_blank() { None } else { Some(public::lookup(&state, &criteria, paging).await?) };
+    let results = if form.is_blank() {
+        None
+    } else {
+        Some(public::lookup(&state, &criteria, paging).await?)
+    };
     let mut response = render(&LookupPage::new(&form, results))?;
     if form.is_person() {
         // The address holds an ID number: keep the page out of every cache.
-        response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     Ok(response)
 }

@@ -17,7 +17,10 @@ use uuid::Uuid;
 use validator::Validate;
 
 /// The categories and their labels.
-const CATEGORIES: &[(&str, &str)] = &[("dishonesty_case", "失信典型案例"), ("integrity_model", "诚信典型")];
+const CATEGORIES: &[(&str, &str)] = &[
+    ("dishonesty_case", "失信典型案例"),
+    ("integrity_model", "诚信典型"),
+];
 
 /// The notice list's parameters, as text.
 #[derive(Debug, Default, Deserialize)]
@@ -36,7 +39,9 @@ impl NoticeForm {
             page: number("page", self.page.as_deref())?,
             per_page: number("per_page", self.per_page.as_deref())?,
         };
-        params.validate().map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        params
+            .validate()
+            .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
         if let Some(c) = params.category.as_deref()
             && !CATEGORIES.iter().any(|(code, _)| *code == c)
         {
@@ -53,9 +58,12 @@ impl NoticeForm {
 
     fn query(&self) -> QueryString {
         let mut q = QueryString::default();
-        for (key, value) in
-            [("q", &self.q), ("category", &self.category), ("per_page", &self.per_page), ("page", &self.page)]
-        {
+        for (key, value) in [
+            ("q", &self.q),
+            ("category", &self.category),
+            ("per_page", &self.per_page),
+            ("page", &self.page),
+        ] {
             q.push(key, value.as_deref());
         }
         q
@@ -109,7 +117,10 @@ impl NoticesTemplate {
 }
 
 /// `GET /notices`: the exposure notices.
-pub(super) async fn list(State(state): State<AppState>, PageQuery(form): PageQuery<NoticeForm>) -> Result<Response, PageError> {
+pub(super) async fn list(
+    State(state): State<AppState>,
+    PageQuery(form): PageQuery<NoticeForm>,
+) -> Result<Response, PageError> {
     let (params, paging) = form.params()?;
     let q = params.q.as_deref().unwrap_or_default();
     let page = public::notices(&state, q, params.category.as_deref(), paging).await?;
@@ -125,10 +136,24 @@ struct NoticeTemplate {
 }
 
 /// `GET /notices/{id}`: one notice.
-pub(super) async fn page(State(state): State<AppState>, PagePath(id): PagePath) -> Result<Response, PageError> {
-    let uuid = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::new(ErrorCode::NoticeNotFound, format!("Notice `{id}` not found.")))?;
+pub(super) async fn page(
+    State(state): State<AppState>,
+    PagePath(id): PagePath,
+) -> Result<Response, PageError> {
+    let uuid = Uuid::parse_str(&id).map_err(|_| {
+        ApiError::new(
+            ErrorCode::NoticeNotFound,
+            format!("Notice `{id}` not found."),
+        )
+    })?;
     let notice = public::notice(&state, NoticeId(uuid)).await?;
-    let date = notice.publication_date.map(|d| d.to_string()).unwrap_or_default();
-    render(&NoticeTemplate { layout: Layout::new(Section::Notices), notice, date })
+    let date = notice
+        .publication_date
+        .map(|d| d.to_string())
+        .unwrap_or_default();
+    render(&NoticeTemplate {
+        layout: Layout::new(Section::Notices),
+        notice,
+        date,
+    })
 }

@@ -37,7 +37,9 @@ struct SubjectPage {
 
 impl SubjectPage {
     fn new(p: Profile) -> Self {
-        let objection = [&p.red, &p.black, &p.key_attention].iter().any(|l| l.iter().any(|e| e.under_objection));
+        let objection = [&p.red, &p.black, &p.key_attention]
+            .iter()
+            .any(|l| l.iter().any(|e| e.under_objection));
         let count = |l: &Vec<PublicEntry>| u32::try_from(l.len()).unwrap_or(u32::MAX);
         let badges = badges(
             count(&p.red),
@@ -48,13 +50,32 @@ impl SubjectPage {
         );
         Self {
             layout: Layout::new(Section::Lookup),
-            region: p.subject.region_name.clone().unwrap_or_else(|| region_label(&p.subject.region_code)),
+            region: p
+                .subject
+                .region_name
+                .clone()
+                .unwrap_or_else(|| region_label(&p.subject.region_code)),
             subject: p.subject,
             badges,
             sections: vec![
-                EntrySection { id: "red", title: "守信红名单", until_label: "有效期至", entries: p.red },
-                EntrySection { id: "black", title: "失信黑名单", until_label: "公示截止", entries: p.black },
-                EntrySection { id: "attention", title: "重点关注", until_label: "公示截止", entries: p.key_attention },
+                EntrySection {
+                    id: "red",
+                    title: "守信红名单",
+                    until_label: "有效期至",
+                    entries: p.red,
+                },
+                EntrySection {
+                    id: "black",
+                    title: "失信黑名单",
+                    until_label: "公示截止",
+                    entries: p.black,
+                },
+                EntrySection {
+                    id: "attention",
+                    title: "重点关注",
+                    until_label: "公示截止",
+                    entries: p.key_attention,
+                },
             ],
             notices: p.notices,
             as_of: p.as_of.to_string(),
@@ -63,10 +84,17 @@ impl SubjectPage {
 }
 
 /// `GET /subjects/{id}`: a subject's credit profile.
-pub(super) async fn page(State(state): State<AppState>, PagePath(id): PagePath) -> Result<Response, PageError> {
+pub(super) async fn page(
+    State(state): State<AppState>,
+    PagePath(id): PagePath,
+) -> Result<Response, PageError> {
     // An address that is not an id names no subject: a 404 to a reader.
-    let uuid = Uuid::parse_str(&id)
-        .map_err(|_| ApiError::new(ErrorCode::SubjectNotFound, format!("Subject `{id}` not found.")))?;
+    let uuid = Uuid::parse_str(&id).map_err(|_| {
+        ApiError::new(
+            ErrorCode::SubjectNotFound,
+            format!("Subject `{id}` not found."),
+        )
+    })?;
     let profile = public::profile(&state, SubjectId(uuid)).await?;
     render(&SubjectPage::new(profile))
 }

@@ -48,7 +48,10 @@ pub(super) struct Layout {
 impl Layout {
     /// The layout of a page in `section`.
     pub(super) fn new(section: Section) -> Self {
-        Self { css_href: STYLESHEET_HREF.as_str(), section }
+        Self {
+            css_href: STYLESHEET_HREF.as_str(),
+            section,
+        }
     }
 
     /// `aria-current="page"` for the navigation link of the current section (`lookup`, `red`,
@@ -76,15 +79,26 @@ pub(super) fn secure(mut response: Response) -> Response {
              base-uri 'none'; frame-ancestors 'none'",
         ),
     );
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    headers.insert(HeaderName::from_static("x-frame-options"), HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    headers.insert(
+        HeaderName::from_static("x-frame-options"),
+        HeaderValue::from_static("DENY"),
+    );
     response
 }
 
 /// Renders a page with status 200.
 pub(super) fn render<T: Template>(page: &T) -> Result<Response, PageError> {
-    let body = page.render().map_err(|e| ApiError::internal(format!("page template: {e}")))?;
+    let body = page
+        .render()
+        .map_err(|e| ApiError::internal(format!("page template: {e}")))?;
     Ok(secure(Html(body).into_response()))
 }
 
@@ -116,7 +130,10 @@ impl QueryString {
 
     /// The value of `key`.
     pub(super) fn get(&self, key: &str) -> Option<&str> {
-        self.0.iter().find(|(k, _)| *k == key).map(|(_, v)| v.as_str())
+        self.0
+            .iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| v.as_str())
     }
 
     /// A copy without `key`.
@@ -139,7 +156,11 @@ impl QueryString {
         if self.0.is_empty() {
             return path.to_owned();
         }
-        let query: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+        let query: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect();
         format!("{path}?{}", query.join("&"))
     }
 }
@@ -195,11 +216,13 @@ impl FacetKind {
     pub(super) fn label(self, value: &str) -> String {
         match self {
             FacetKind::Text => value.to_owned(),
-            FacetKind::List => value.parse::<ListKind>().map_or_else(|_| value.to_owned(), |k| k.label_zh().to_owned()),
+            FacetKind::List => value
+                .parse::<ListKind>()
+                .map_or_else(|_| value.to_owned(), |k| k.label_zh().to_owned()),
             FacetKind::Region => region_label(value),
-            FacetKind::SubjectKind => {
-                value.parse::<SubjectKind>().map_or_else(|_| value.to_owned(), |k| k.label_zh().to_owned())
-            }
+            FacetKind::SubjectKind => value
+                .parse::<SubjectKind>()
+                .map_or_else(|_| value.to_owned(), |k| k.label_zh().to_owned()),
             FacetKind::Year => format!("{value}年"),
         }
     }
@@ -207,7 +230,10 @@ impl FacetKind {
 
 /// The name of a division code where the site knows it, else the code.
 pub(super) fn region_label(code: &str) -> String {
-    RegionCode::parse(code).ok().and_then(|r| r.name()).map_or_else(|| code.to_owned(), str::to_owned)
+    RegionCode::parse(code)
+        .ok()
+        .and_then(|r| r.name())
+        .map_or_else(|| code.to_owned(), str::to_owned)
 }
 
 /// The description of one facet field of a page.
@@ -251,8 +277,17 @@ pub(super) fn facets(
             .filter(|(_, n)| **n > 0)
             .map(|(value, n)| {
                 let on = current == Some(value.as_str());
-                let target = if on { base.without(field.param) } else { base.with(field.param, value) };
-                FacetOption { label: field.kind.label(value), count: *n, href: target.href(path), active: on }
+                let target = if on {
+                    base.without(field.param)
+                } else {
+                    base.with(field.param, value)
+                };
+                FacetOption {
+                    label: field.kind.label(value),
+                    count: *n,
+                    href: target.href(path),
+                    active: on,
+                }
             })
             .collect();
         match field.kind {
@@ -267,7 +302,10 @@ pub(super) fn facets(
             .map(|(_, o)| o.clone())
             .collect();
         if !cut.is_empty() {
-            groups.push(FacetGroup { title: field.title, options: cut });
+            groups.push(FacetGroup {
+                title: field.title,
+                options: cut,
+            });
         }
     }
     (groups, active)
@@ -305,12 +343,24 @@ pub(super) struct Pager {
 
 impl Pager {
     /// The pager of `total` results shown `per_page` at a time, on `page`.
-    pub(super) fn new(path: &str, query: &QueryString, page: u64, per_page: u64, total: u64) -> Self {
+    pub(super) fn new(
+        path: &str,
+        query: &QueryString,
+        page: u64,
+        per_page: u64,
+        total: u64,
+    ) -> Self {
         let per_page = per_page.max(1);
         let reachable = (MAX_DEPTH / per_page).max(1);
         let pages = total.div_ceil(per_page).min(reachable);
         let base = query.without("page");
-        let link = |n: u64| if n == 1 { base.href(path) } else { base.with("page", &n.to_string()).href(path) };
+        let link = |n: u64| {
+            if n == 1 {
+                base.href(path)
+            } else {
+                base.with("page", &n.to_string()).href(path)
+            }
+        };
         let mut items = Vec::new();
         if pages > 1 {
             let mut last_shown = 0;
@@ -318,9 +368,19 @@ impl Pager {
                 let near = n.abs_diff(page) <= 2;
                 if n == 1 || n == pages || near {
                     if last_shown + 1 < n {
-                        items.push(PagerItem { number: 0, href: String::new(), current: false, gap: true });
+                        items.push(PagerItem {
+                            number: 0,
+                            href: String::new(),
+                            current: false,
+                            gap: true,
+                        });
                     }
-                    items.push(PagerItem { number: n, href: link(n), current: n == page, gap: false });
+                    items.push(PagerItem {
+                        number: n,
+                        href: link(n),
+                        current: n == page,
+                        gap: false,
+                    });
                     last_shown = n;
                 }
             }
@@ -351,25 +411,49 @@ pub(super) struct Badge {
 }
 
 /// The badges of a subject's counts.
-pub(super) fn badges(red: u32, black: u32, attention: u32, notices: u32, objection: bool) -> Vec<Badge> {
+pub(super) fn badges(
+    red: u32,
+    black: u32,
+    attention: u32,
+    notices: u32,
+    objection: bool,
+) -> Vec<Badge> {
     let mut out = Vec::new();
     if black > 0 {
-        out.push(Badge { class: "black", text: format!("黑名单 {black}") });
+        out.push(Badge {
+            class: "black",
+            text: format!("黑名单 {black}"),
+        });
     }
     if attention > 0 {
-        out.push(Badge { class: "attention", text: format!("重点关注 {attention}") });
+        out.push(Badge {
+            class: "attention",
+            text: format!("重点关注 {attention}"),
+        });
     }
     if red > 0 {
-        out.push(Badge { class: "red", text: format!("红名单 {red}") });
+        out.push(Badge {
+            class: "red",
+            text: format!("红名单 {red}"),
+        });
     }
     if notices > 0 {
-        out.push(Badge { class: "notice", text: format!("曝光 {notices}") });
+        out.push(Badge {
+            class: "notice",
+            text: format!("曝光 {notices}"),
+        });
     }
     if objection {
-        out.push(Badge { class: "objection", text: "异议处理中".into() });
+        out.push(Badge {
+            class: "objection",
+            text: "异议处理中".into(),
+        });
     }
     if red == 0 && black == 0 && attention == 0 {
-        out.push(Badge { class: "none", text: "无红黑名单记录".into() });
+        out.push(Badge {
+            class: "none",
+            text: "无红黑名单记录".into(),
+        });
     }
     out
 }
@@ -385,8 +469,14 @@ mod tests {
         q.push("region", Some(""));
         q.push("year", Some("2026"));
         q.push("page", Some("2"));
-        assert_eq!(q.without("page").href("/"), "/?q=%E5%A4%A9%E6%B1%89%20%E5%BB%BA%E8%AE%BE&year=2026");
-        assert_eq!(q.with("page", "3").href("/x"), "/x?q=%E5%A4%A9%E6%B1%89%20%E5%BB%BA%E8%AE%BE&year=2026&page=3");
+        assert_eq!(
+            q.without("page").href("/"),
+            "/?q=%E5%A4%A9%E6%B1%89%20%E5%BB%BA%E8%AE%BE&year=2026"
+        );
+        assert_eq!(
+            q.with("page", "3").href("/x"),
+            "/x?q=%E5%A4%A9%E6%B1%89%20%E5%BB%BA%E8%AE%BE&year=2026&page=3"
+        );
         assert_eq!(QueryString::default().href("/lists/red"), "/lists/red");
     }
 

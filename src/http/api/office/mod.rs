@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod entries;
 pub mod notices;
+pub mod repairs;
 pub mod staff;
 pub mod subjects;
 
@@ -17,4 +18,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(staff::router())
         .merge(audit::router())
+        .merge(repairs::router())
 }

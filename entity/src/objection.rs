@@ -1,0 +1,48 @@
+//! Objections (异议申诉): anyone listed may object to an entry's content, period or a repair
+//! result; while an accepted objection is handled the entry is marked publicly.
+
+use crate::{EntryId, ObjectionId, ObjectionKind, ObjectionStatus};
+use sea_orm::entity::prelude::*;
+
+/// One objection.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "objections")]
+pub struct Model {
+    /// Opaque id, given to the objector to follow the case.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: ObjectionId,
+    /// The entry objected to.
+    pub entry_id: EntryId,
+    /// What is objected to.
+    pub kind: ObjectionKind,
+    /// The objector's reasons.
+    pub reason: String,
+    /// How to reach the objector (never public).
+    pub contact: String,
+    /// State.
+    pub status: ObjectionStatus,
+    /// The office's answer, with reasons.
+    pub answer: Option<String>,
+    /// Day it was filed.
+    pub filed_on: Date,
+    /// Accept or return by this day (working days).
+    pub accept_due: Option<Date>,
+    /// Answer by this day (working days).
+    pub answer_due: Option<Date>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created at.
+    pub created_at: DateTimeUtc,
+    /// Last changed at.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Objections belong to entries.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The entry objected to.
+    #[sea_orm(belongs_to = "super::list_entry::Entity", from = "Column::EntryId", to = "super::list_entry::Column::Id")]
+    Entry,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,50 @@
+//! Credit-repair applications (信用修复): after the minimum publicity period a listed subject may
+//! apply to end publicity early.
+
+use crate::{EntryId, RepairId, RepairStatus};
+use sea_orm::entity::prelude::*;
+
+/// One repair application.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "repairs")]
+pub struct Model {
+    /// Opaque id, given to the applicant to follow the case.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: RepairId,
+    /// The entry to repair.
+    pub entry_id: EntryId,
+    /// The credit commitment letter (信用承诺书) was given.
+    pub commitment_letter: bool,
+    /// References to the materials (file names, document numbers, upload ids), JSON array.
+    pub materials: Json,
+    /// How to reach the applicant (never public).
+    pub contact: String,
+    /// State.
+    pub status: RepairStatus,
+    /// The decision's or return's reason.
+    pub decision_note: Option<String>,
+    /// Day of the application.
+    pub applied_on: Date,
+    /// Accept or return by this day (1 working day).
+    pub accept_due: Date,
+    /// Decide by this day (3 working days after acceptance).
+    pub decide_due: Option<Date>,
+    /// Tell the applicant by this day (10 working days after the application).
+    pub notify_due: Date,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+    /// Created at.
+    pub created_at: DateTimeUtc,
+    /// Last changed at.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Repairs belong to entries.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The entry to repair.
+    #[sea_orm(belongs_to = "super::list_entry::Entity", from = "Column::EntryId", to = "super::list_entry::Column::Id")]
+    Entry,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,1 @@
+//! Credit repair (being written).

@@ -1,0 +1,1 @@
+//! Repair tests (being written).
