@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod entries;
 pub mod notices;
+pub mod objections;
 pub mod outbox;
 pub mod public;
 pub mod repairs;

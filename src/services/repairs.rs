@@ -1,1 +1,704 @@
-//! Credit repair (being written).
+//! Credit repair (信用修复, DOMAIN.md §3.2): applications by listed subjects once the minimum
+//! publicity period has passed, the office's flow (accept or return within 1 working day, decide
+//! within 3 working days of acceptance, answer within 10 working days of the application), the
+//! end of publicity on approval, and the repair notice (信用修复告知书) sent with a listing.
+//!
+//! The applicant's contact is personal data: it is stored on the application for the office and
+//! never reaches the audit trail, the logs or a public answer.
+
+use super::subjects::stale;
+use super::{Page, WriteCtx, audit, outbox};
+use crate::crypto::sha256_hex;
+use crate::domain::workdays::Calendar;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::projection::{PublicSubject, enum_str};
+use chrono::{Datelike, NaiveDate};
+use entity::{
+    EntryId, EntryStatus, ListKind, OutboxTarget, RepairId, RepairStatus, Severity, list_entry,
+    repair,
+};
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// The removal reason (移出事由) of an entry ended by an approved repair.
+pub const REMOVAL_REASON: &str = "信用修复";
+
+/// The entry's repair status (修复状态) once a repair is approved.
+pub const REPAIRED: &str = "repaired";
+
+/// Working days to accept or return an application, counted from the day it is filed.
+pub const ACCEPT_WITHIN: u32 = 1;
+/// Working days to decide, counted from the day of acceptance.
+pub const DECIDE_WITHIN: u32 = 3;
+/// Working days to tell the applicant, counted from the day it is filed.
+pub const NOTIFY_WITHIN: u32 = 10;
+
+/// Most materials one application may list.
+pub const MAX_MATERIALS: usize = 20;
+/// Longest reference to one material, in characters.
+pub const MAX_MATERIAL_CHARS: usize = 200;
+/// Longest contact, in characters.
+pub const MAX_CONTACT_CHARS: usize = 200;
+/// Longest reason or decision note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// An application as the applicant sent it. Its fields are checked by [`apply`] in the order the
+/// applicant should learn of problems: first whether the entry can be repaired at all (and
+/// when), then what the application lacks.
+#[derive(Debug)]
+pub struct Application {
+    /// The entry to repair.
+    pub entry_id: EntryId,
+    /// Whether the credit commitment letter (信用承诺书) is given (`None`: not said).
+    pub commitment_letter: Option<bool>,
+    /// References to uploaded files or document numbers.
+    pub materials: Vec<String>,
+    /// How to reach the applicant.
+    pub contact: Option<String>,
+}
+
+/// The parts of an application that were checked: 1 to 20 material references and a contact.
+#[derive(Debug)]
+struct CheckedApplication {
+    materials: Vec<String>,
+    contact: String,
+}
+
+fn case_field(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidCaseField, message)
+}
+
+fn trimmed(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+impl Application {
+    fn check(self) -> ApiResult<CheckedApplication> {
+        if self.commitment_letter != Some(true) {
+            return Err(case_field(
+                "`commitment_letter`: the credit commitment letter (信用承诺书) is required",
+            ));
+        }
+        if self.materials.is_empty() {
+            return Err(case_field(
+                "`materials`: at least one is required: references to uploaded files or document numbers showing that the obligations were performed (e.g. the receipt of the paid fine).",
+            ));
+        }
+        if self.materials.len() > MAX_MATERIALS {
+            return Err(case_field(format!(
+                "`materials`: at most {MAX_MATERIALS} items, {} were sent.",
+                self.materials.len()
+            )));
+        }
+        let mut materials = Vec::with_capacity(self.materials.len());
+        for (i, raw) in self.materials.into_iter().enumerate() {
+            let Some(item) = trimmed(Some(raw)) else {
+                return Err(case_field(format!("`materials[{i}]`: empty.")));
+            };
+            if item.chars().count() > MAX_MATERIAL_CHARS {
+                return Err(case_field(format!(
+                    "`materials[{i}]`: at most {MAX_MATERIAL_CHARS} characters."
+                )));
+            }
+            materials.push(item);
+        }
+        let contact = trimmed(self.contact).ok_or_else(|| {
+            case_field("`contact`: required; the office uses it to tell you the result.")
+        })?;
+        if contact.chars().count() > MAX_CONTACT_CHARS {
+            return Err(case_field(format!(
+                "`contact`: at most {MAX_CONTACT_CHARS} characters."
+            )));
+        }
+        Ok(CheckedApplication { materials, contact })
+    }
+}
+
+fn bounded(field: &str, text: String) -> ApiResult<String> {
+    if text.chars().count() > MAX_NOTE_CHARS {
+        return Err(case_field(format!(
+            "`{field}`: at most {MAX_NOTE_CHARS} characters."
+        )));
+    }
+    Ok(text)
+}
+
+/// The reason of a return or a rejection: required (it is sent to the applicant), trimmed,
+/// bounded.
+pub fn parse_reason(value: Option<String>) -> ApiResult<String> {
+    let text = trimmed(value)
+        .ok_or_else(|| case_field("`reason`: required; it is sent to the applicant."))?;
+    bounded("reason", text)
+}
+
+/// The optional note of an approval, trimmed and bounded.
+pub fn parse_note(value: Option<String>) -> ApiResult<Option<String>> {
+    trimmed(value).map(|text| bounded("note", text)).transpose()
+}
+
+/// What the audit trail records of an application: never the contact, and the materials only as
+/// a count and a fingerprint (they are free text the applicant typed).
+pub fn audit_view(r: &repair::Model) -> Value {
+    json!({
+        "id": r.id, "entry_id": r.entry_id, "commitment_letter": r.commitment_letter,
+        "materials": materials_of(r).len(),
+        "materials_sha256": sha256_hex(r.materials.to_string().as_bytes()),
+        "status": r.status, "decision_note": r.decision_note, "applied_on": r.applied_on,
+        "accept_due": r.accept_due, "decide_due": r.decide_due, "notify_due": r.notify_due,
+        "version": r.version,
+    })
+}
+
+/// The material references of an application.
+pub fn materials_of(r: &repair::Model) -> Vec<String> {
+    r.materials
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Whether an open application is past one of its due dates on `today` (a due date is the last
+/// day allowed).
+pub fn is_overdue(r: &repair::Model, today: NaiveDate) -> bool {
+    match r.status {
+        RepairStatus::Submitted => r.accept_due < today || r.notify_due < today,
+        RepairStatus::Accepted => r.decide_due.is_some_and(|d| d < today) || r.notify_due < today,
+        RepairStatus::Returned | RepairStatus::Approved | RepairStatus::Rejected => false,
+    }
+}
+
+/// The same rule as [`is_overdue`], as a query condition.
+fn overdue_condition(today: NaiveDate) -> Condition {
+    use repair::Column;
+    Condition::any()
+        .add(
+            Condition::all()
+                .add(Column::Status.eq(RepairStatus::Submitted))
+                .add(
+                    Condition::any()
+                        .add(Column::AcceptDue.lt(today))
+                        .add(Column::NotifyDue.lt(today)),
+                ),
+        )
+        .add(
+            Condition::all()
+                .add(Column::Status.eq(RepairStatus::Accepted))
+                .add(
+                    Condition::any()
+                        .add(Column::DecideDue.lt(today))
+                        .add(Column::NotifyDue.lt(today)),
+                ),
+        )
+}
+
+fn entry_not_found(id: EntryId) -> ApiError {
+    ApiError::new(ErrorCode::EntryNotFound, format!("Entry `{id}` not found."))
+}
+
+/// Checks that an entry can be repaired at all: a black or key-attention entry with a minimum
+/// publicity period.
+fn repairable(entry: &list_entry::Model) -> ApiResult<NaiveDate> {
+    match (entry.list, entry.publicity_min_until) {
+        (ListKind::Black | ListKind::KeyAttention, Some(min_until)) => Ok(min_until),
+        (ListKind::Red, _) => Err(ApiError::new(
+            ErrorCode::RepairNotApplicable,
+            format!(
+                "Entry `{}` is on the red list; credit repair applies only to black-list and key-attention entries.",
+                entry.id
+            ),
+        )),
+        (_, None) => Err(ApiError::new(
+            ErrorCode::RepairNotApplicable,
+            format!(
+                "Entry `{}` has no minimum publicity period; credit repair applies only to entries with one.",
+                entry.id
+            ),
+        )),
+    }
+}
+
+/// Files an application (the applicant is the public): checks, in order, that the entry is
+/// public, can be repaired, and is past its minimum period; that the commitment letter is given
+/// and materials listed; and that no other application for the entry is open. Deadlines are set
+/// in working days on `calendar`.
+pub async fn apply(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    application: Application,
+) -> ApiResult<repair::Model> {
+    let entry_id = application.entry_id;
+    // Locked (FOR UPDATE on PostgreSQL; SQLite write transactions are serial already) so that
+    // two applications for one entry cannot both pass the "no other open application" check.
+    let entry = list_entry::Entity::find_by_id(entry_id)
+        .lock_exclusive()
+        .one(db)
+        .await?
+        .filter(|e| e.is_public_on(ctx.today))
+        .ok_or_else(|| entry_not_found(entry_id))?;
+    let min_until = repairable(&entry)?;
+    if ctx.today < min_until {
+        return Err(ApiError::new(
+            ErrorCode::RepairTooEarly,
+            format!(
+                "Credit repair of entry `{entry_id}` may be applied for from {min_until}, once its minimum publicity period has passed."
+            ),
+        ));
+    }
+    let checked = application.check()?;
+    if let Some(open) = repair::Entity::find()
+        .filter(repair::Column::EntryId.eq(entry_id))
+        .filter(repair::Column::Status.is_in([RepairStatus::Submitted, RepairStatus::Accepted]))
+        .one(db)
+        .await?
+    {
+        return Err(ApiError::new(
+            ErrorCode::RepairWrongState,
+            format!(
+                "Entry `{entry_id}` already has an open credit-repair application (`{}`, filed on {}); another can be filed once it is decided or returned.",
+                enum_str(open.status),
+                open.applied_on
+            ),
+        ));
+    }
+    let model = repair::ActiveModel {
+        id: Set(RepairId::new()),
+        entry_id: Set(entry_id),
+        commitment_letter: Set(true),
+        materials: Set(Value::from(checked.materials)),
+        contact: Set(checked.contact),
+        status: Set(RepairStatus::Submitted),
+        decision_note: Set(None),
+        applied_on: Set(ctx.today),
+        accept_due: Set(calendar.add_working_days(ctx.today, ACCEPT_WITHIN)),
+        decide_due: Set(None),
+        notify_due: Set(calendar.add_working_days(ctx.today, NOTIFY_WITHIN)),
+        version: Set(1),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+    }
+    .insert(db)
+    .await?;
+    write_trail(db, ctx, "repair.apply", None, &model).await?;
+    Ok(model)
+}
+
+/// Reads one application.
+pub async fn get(db: &impl ConnectionTrait, id: RepairId) -> ApiResult<repair::Model> {
+    repair::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::RepairNotFound,
+                format!("Repair application `{id}` not found."),
+            )
+        })
+}
+
+/// The 409 for a step from the wrong state, naming the state.
+pub fn not_in_state(id: RepairId, status: RepairStatus, verb: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::RepairWrongState,
+        format!(
+            "Repair application `{id}` is `{}` and cannot be {verb}.",
+            enum_str(status)
+        ),
+    )
+}
+
+/// Reads an application, checks the version the caller based its step on, and that it is in
+/// `from`.
+async fn current(
+    db: &impl ConnectionTrait,
+    id: RepairId,
+    version: i32,
+    from: RepairStatus,
+    verb: &str,
+) -> ApiResult<repair::Model> {
+    let before = get(db, id).await?;
+    if before.version != version {
+        return Err(stale(
+            ErrorCode::RepairVersionConflict,
+            "Repair application",
+            id,
+            version,
+            before.version,
+        ));
+    }
+    if before.status != from {
+        return Err(not_in_state(id, before.status, verb));
+    }
+    Ok(before)
+}
+
+/// Accepts a submitted application; the decision is due within 3 working days.
+pub async fn accept(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    id: RepairId,
+    version: i32,
+) -> ApiResult<repair::Model> {
+    let before = current(db, id, version, RepairStatus::Submitted, "accepted").await?;
+    let mut active: repair::ActiveModel = before.clone().into();
+    active.status = Set(RepairStatus::Accepted);
+    active.decide_due = Set(Some(calendar.add_working_days(ctx.today, DECIDE_WITHIN)));
+    save(db, ctx, "repair.accept", before, active).await
+}
+
+/// Returns a submitted application for materials, with the reason; the applicant may file again.
+pub async fn return_for_materials(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: RepairId,
+    version: i32,
+    reason: String,
+) -> ApiResult<repair::Model> {
+    let before = current(db, id, version, RepairStatus::Submitted, "returned").await?;
+    let mut active: repair::ActiveModel = before.clone().into();
+    active.status = Set(RepairStatus::Returned);
+    active.decision_note = Set(Some(reason));
+    save(db, ctx, "repair.return", before, active).await
+}
+
+/// Rejects an accepted application, with the reason; the entry stays published.
+pub async fn reject(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: RepairId,
+    version: i32,
+    reason: String,
+) -> ApiResult<repair::Model> {
+    let before = current(db, id, version, RepairStatus::Accepted, "rejected").await?;
+    let mut active: repair::ActiveModel = before.clone().into();
+    active.status = Set(RepairStatus::Rejected);
+    active.decision_note = Set(Some(reason));
+    save(db, ctx, "repair.reject", before, active).await
+}
+
+/// Approves an accepted application and, on the same connection, ends the entry's publicity
+/// ([`end_publicity`]): stop publishing and sharing, tell partners, all at once.
+pub async fn approve(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: RepairId,
+    version: i32,
+    note: Option<String>,
+) -> ApiResult<(repair::Model, list_entry::Model)> {
+    let before = current(db, id, version, RepairStatus::Accepted, "approved").await?;
+    let entry = end_publicity(db, ctx, before.entry_id).await?;
+    let mut active: repair::ActiveModel = before.clone().into();
+    active.status = Set(RepairStatus::Approved);
+    active.decision_note = Set(note);
+    let after = save(db, ctx, "repair.approve", before, active).await?;
+    Ok((after, entry))
+}
+
+/// Ends a published entry's publicity by an approved repair: status `repaired`, removed today
+/// with the reason 信用修复, repair status `repaired`, the next version; with its own audit event
+/// (`entry.repair`) and outbox rows for the entry and its subject, so the index, the public pages
+/// and the partner change feed drop it.
+pub async fn end_publicity(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    entry_id: EntryId,
+) -> ApiResult<list_entry::Model> {
+    let before = list_entry::Entity::find_by_id(entry_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| entry_not_found(entry_id))?;
+    if before.status != EntryStatus::Published {
+        return Err(ApiError::new(
+            ErrorCode::RepairNotApplicable,
+            format!(
+                "Entry `{entry_id}` is `{}` and can no longer be repaired.",
+                enum_str(before.status)
+            ),
+        ));
+    }
+    let mut active: list_entry::ActiveModel = before.clone().into();
+    active.status = Set(EntryStatus::Repaired);
+    active.removal_date = Set(Some(ctx.today));
+    active.removal_reason = Set(Some(REMOVAL_REASON.into()));
+    // The deciding authority decides the repair (DOMAIN.md §3.2), so it is the removing one.
+    active.removal_authority = Set(Some(before.authority_name.clone()));
+    active.repair_status = Set(Some(REPAIRED.into()));
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(ctx.now);
+    let result = list_entry::Entity::update_many()
+        .set(active)
+        .filter(list_entry::Column::Id.eq(before.id))
+        .filter(list_entry::Column::Version.eq(before.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale(
+            ErrorCode::EntryVersionConflict,
+            "Entry",
+            before.id,
+            before.version,
+            before.version + 1,
+        ));
+    }
+    let after = list_entry::Entity::find_by_id(entry_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| entry_not_found(entry_id))?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "entry.repair",
+            target_type: "entry",
+            target_id: after.id.to_string(),
+            before: Some(super::entries::audit_view(&before)),
+            after: Some(super::entries::audit_view(&after)),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    outbox::enqueue(db, OutboxTarget::Entry, after.id.0, ctx.now).await?;
+    outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
+    Ok(after)
+}
+
+async fn save(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    action: &str,
+    before: repair::Model,
+    mut active: repair::ActiveModel,
+) -> ApiResult<repair::Model> {
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(ctx.now);
+    let result = repair::Entity::update_many()
+        .set(active)
+        .filter(repair::Column::Id.eq(before.id))
+        .filter(repair::Column::Version.eq(before.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale(
+            ErrorCode::RepairVersionConflict,
+            "Repair application",
+            before.id,
+            before.version,
+            before.version + 1,
+        ));
+    }
+    let after = get(db, before.id).await?;
+    write_trail(db, ctx, action, Some(&before), &after).await?;
+    Ok(after)
+}
+
+async fn write_trail(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    action: &str,
+    before: Option<&repair::Model>,
+    after: &repair::Model,
+) -> ApiResult<()> {
+    // No outbox row: applications are never indexed or published.
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action,
+            target_type: "repair",
+            target_id: after.id.to_string(),
+            before: before.map(audit_view),
+            after: Some(audit_view(after)),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Filters of the office listing.
+#[derive(Debug, Default)]
+pub struct RepairFilter {
+    /// Only this state.
+    pub status: Option<RepairStatus>,
+    /// Only applications for this entry.
+    pub entry_id: Option<EntryId>,
+    /// `Some(true)`: only open applications past a due date; `Some(false)`: only the others.
+    pub overdue: Option<bool>,
+}
+
+/// One page of applications, oldest first (the work queue's order), with the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: RepairFilter,
+    today: NaiveDate,
+    page: Page,
+) -> ApiResult<(Vec<repair::Model>, u64)> {
+    let mut query = repair::Entity::find();
+    if let Some(status) = filter.status {
+        query = query.filter(repair::Column::Status.eq(status));
+    }
+    if let Some(entry) = filter.entry_id {
+        query = query.filter(repair::Column::EntryId.eq(entry));
+    }
+    match filter.overdue {
+        Some(true) => query = query.filter(overdue_condition(today)),
+        Some(false) => query = query.filter(overdue_condition(today).not()),
+        None => {}
+    }
+    let paginator = query
+        .order_by_asc(repair::Column::CreatedAt)
+        .order_by_asc(repair::Column::Id)
+        .paginate(db, page.per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.page.saturating_sub(1)).await?;
+    Ok((items, total))
+}
+
+/// A date as official documents write it: 2027年3月10日.
+fn zh_date(d: NaiveDate) -> String {
+    format!("{}年{}月{}日", d.year(), d.month(), d.day())
+}
+
+/// Escapes text from the database so that it reads as text in Markdown.
+fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!'
+        ) {
+            out.push('\\');
+        }
+        if c == '\n' || c == '\r' {
+            out.push(' ');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn list_label(list: ListKind) -> &'static str {
+    match list {
+        ListKind::Red => "红名单",
+        ListKind::Black => "严重失信主体名单（黑名单）",
+        ListKind::KeyAttention => "重点关注名单",
+    }
+}
+
+fn severity_label(s: Severity) -> &'static str {
+    match s {
+        Severity::Minor => "轻微",
+        Severity::General => "一般",
+        Severity::Serious => "严重",
+    }
+}
+
+/// The repair notice (信用修复告知书) of a black-list or key-attention entry, in Markdown,
+/// addressed to the subject as it may be shown publicly (natural persons masked), issued on
+/// `issued_on`.
+pub fn repair_notice(
+    entry: &list_entry::Model,
+    subject: &PublicSubject,
+    uscc: Option<&str>,
+    issued_on: NaiveDate,
+) -> ApiResult<String> {
+    let min_until = repairable(entry)?;
+    let mut t = String::new();
+    // Writing to a String cannot fail; the results are ignored on purpose.
+    let _ = writeln!(t, "# 信用修复告知书\n");
+    let _ = writeln!(t, "{}：\n", md(&subject.display_name));
+    if let Some(code) = uscc {
+        let _ = writeln!(t, "（统一社会信用代码：{}）\n", md(code));
+    } else if let Some(masked) = &subject.id_number_masked {
+        let _ = writeln!(t, "（身份证件号码：{}）\n", md(masked));
+    }
+    let _ = writeln!(t, "## 一、列入决定\n");
+    let _ = writeln!(
+        t,
+        "{authority}于{date}作出决定（决定文书号：{doc}），将你（单位）列入{list}「{name}」。\n",
+        authority = md(&entry.authority_name),
+        date = zh_date(entry.decision_date),
+        doc = md(&entry.document_number),
+        list = list_label(entry.list),
+        name = md(&entry.list_name),
+    );
+    let _ = writeln!(t, "- 认定部门：{}", md(&entry.authority_name));
+    let _ = writeln!(t, "- 决定文书号：{}", md(&entry.document_number));
+    let _ = writeln!(t, "- 认定日期：{}", zh_date(entry.decision_date));
+    let _ = writeln!(t, "- 列入事由：{}", md(&entry.reason));
+    if let Some(basis) = &entry.legal_basis {
+        let _ = writeln!(t, "- 认定依据：{}", md(basis));
+    }
+    if let Some(severity) = entry.severity {
+        let _ = writeln!(t, "- 失信等级：{}", severity_label(severity));
+    }
+    let _ = writeln!(t, "\n## 二、公示期限\n");
+    let _ = writeln!(
+        t,
+        "- 公示起始日期：{}（公示期限自认定日期{}起计算）",
+        zh_date(entry.valid_from),
+        zh_date(entry.decision_date)
+    );
+    let _ = writeln!(t, "- 最短公示期届满日期：{}", zh_date(min_until));
+    if let Some(until) = entry.publicity_until {
+        let _ = writeln!(
+            t,
+            "- 最长公示期届满日期：{}（届满后自动停止公示，无需申请）",
+            zh_date(until)
+        );
+    }
+    let _ = writeln!(t, "\n## 三、信用修复的时间和条件\n");
+    let _ = writeln!(
+        t,
+        "自{}起，你（单位）可以申请信用修复，提前停止公示。申请信用修复应当同时符合下列条件：\n",
+        zh_date(min_until)
+    );
+    let _ = writeln!(t, "1. 最短公示期已届满；");
+    let _ = writeln!(
+        t,
+        "2. 已履行相关法定义务、纠正失信行为（如已缴清罚款、履行生效法律文书确定的义务）；"
+    );
+    let _ = writeln!(t, "3. 作出信用承诺，提交信用承诺书。\n");
+    let _ = writeln!(t, "**信用修复不收取任何费用。**\n");
+    let _ = writeln!(t, "## 四、办理流程和时限（按工作日计算）\n");
+    let _ = writeln!(t, "1. 提交申请：提交信用修复申请、信用承诺书及履行义务的证明材料；");
+    let _ = writeln!(
+        t,
+        "2. 受理：自收到申请之日起{ACCEPT_WITHIN}个工作日内决定受理，材料不全的退回并一次性告知需补正的内容；"
+    );
+    let _ = writeln!(
+        t,
+        "3. 决定：自受理之日起{DECIDE_WITHIN}个工作日内由认定部门作出是否修复的决定；"
+    );
+    let _ = writeln!(
+        t,
+        "4. 告知：自申请之日起{NOTIFY_WITHIN}个工作日内将结果告知申请人。\n"
+    );
+    let _ = writeln!(
+        t,
+        "信用修复决定作出后，停止公示、停止共享、解除联合惩戒措施同步进行，并通知相关部门。\n"
+    );
+    let _ = writeln!(t, "## 五、申请方式\n");
+    let _ = writeln!(
+        t,
+        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`。申请受理后可凭申请编号查询办理进度。\n",
+        entry.id
+    );
+    let _ = writeln!(t, "{}", md(&entry.authority_name));
+    let _ = writeln!(t, "\n{}", zh_date(issued_on));
+    Ok(t)
+}

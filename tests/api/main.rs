@@ -7,6 +7,7 @@ mod auth;
 mod contract;
 mod entries;
 mod notices;
+mod objections;
 mod pages;
 mod repairs;
 mod search;

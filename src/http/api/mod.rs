@@ -1,5 +1,6 @@
 //! The JSON API.
 
+pub mod objections;
 pub mod office;
 pub mod public;
 pub mod repairs;

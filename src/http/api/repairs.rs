@@ -1,9 +1,138 @@
-//! Credit repair (being written).
+//! `/api/v1/repairs`: the public side of credit repair (信用修复, DOMAIN.md §3.2). A listed
+//! subject applies once the minimum publicity period has passed and follows the case by the
+//! application's id. Free of charge; rate-limited like every public route.
 
+use crate::db::begin_write;
+use crate::error::{ApiResult, ErrorBody};
+use crate::http::extract::{Json, Path};
+use crate::services::repairs::{self, Application};
 use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use entity::{EntryId, RepairId, RepairStatus, repair};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// A credit-repair application.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepairApplicationIn {
+    /// The published black-list or key-attention entry to repair.
+    pub entry_id: Uuid,
+    /// The credit commitment letter (信用承诺书) is given; must be `true`.
+    pub commitment_letter: Option<bool>,
+    /// References to uploaded files or document numbers showing the obligations were performed
+    /// (1 to 20, each at most 200 characters).
+    #[serde(default)]
+    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]))]
+    pub materials: Vec<String>,
+    /// How the office reaches the applicant (at most 200 characters); never published.
+    #[schema(example = "0916-2222222")]
+    pub contact: Option<String>,
+}
+
+/// The applicant's receipt: keep the id to follow the case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepairReceipt {
+    /// The application's id.
+    pub id: Uuid,
+    /// `submitted`.
+    pub status: RepairStatus,
+    /// Day of the application (China time).
+    pub applied_on: NaiveDate,
+    /// Accepted or returned by this day (1 working day).
+    pub accept_due: NaiveDate,
+    /// The applicant is told the result by this day (10 working days).
+    pub notify_due: NaiveDate,
+}
+
+/// An application as its applicant follows it: no contact, no materials.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepairCaseOut {
+    /// The application's id.
+    pub id: Uuid,
+    /// The entry to repair.
+    pub entry_id: Uuid,
+    /// `submitted`, `accepted`, `returned`, `approved` or `rejected`.
+    pub status: RepairStatus,
+    /// Why it was returned, rejected or approved.
+    pub decision_note: Option<String>,
+    /// Day of the application.
+    pub applied_on: NaiveDate,
+    /// Accepted or returned by this day.
+    pub accept_due: NaiveDate,
+    /// Decided by this day (set on acceptance).
+    pub decide_due: Option<NaiveDate>,
+    /// The applicant is told the result by this day.
+    pub notify_due: NaiveDate,
+}
+
+impl From<repair::Model> for RepairCaseOut {
+    fn from(r: repair::Model) -> Self {
+        Self {
+            id: r.id.0,
+            entry_id: r.entry_id.0,
+            status: r.status,
+            decision_note: r.decision_note,
+            applied_on: r.applied_on,
+            accept_due: r.accept_due,
+            decide_due: r.decide_due,
+            notify_due: r.notify_due,
+        }
+    }
+}
+
+/// Apply for credit repair (信用修复). **Free of charge.** Possible once the entry's minimum
+/// publicity period has passed (its `publicity_min_until`), with the credit commitment letter
+/// (信用承诺书) and materials showing the obligations were performed. The office accepts or
+/// returns it within 1 working day, the deciding authority decides within 3 working days of
+/// acceptance, and the applicant is told within 10 working days of the application. On approval
+/// the entry leaves every public surface at once.
+#[utoipa::path(post, path = "/api/v1/repairs", tag = "public", request_body = RepairApplicationIn,
+    responses((status = 201, body = RepairReceipt), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn apply(
+    State(state): State<AppState>,
+    Json(input): Json<RepairApplicationIn>,
+) -> ApiResult<(StatusCode, Json<RepairReceipt>)> {
+    let application = Application {
+        entry_id: EntryId(input.entry_id),
+        commitment_letter: input.commitment_letter,
+        materials: input.materials,
+        contact: input.contact,
+    };
+    let txn = begin_write(&state.db).await?;
+    let ctx = state.write_ctx("public".into());
+    let model = repairs::apply(&txn, &ctx, &state.calendar, application).await?;
+    txn.commit().await?;
+    tracing::info!(repair.id = %model.id, entry.id = %model.entry_id, "credit repair applied for");
+    Ok((
+        StatusCode::CREATED,
+        Json(RepairReceipt {
+            id: model.id.0,
+            status: model.status,
+            applied_on: model.applied_on,
+            accept_due: model.accept_due,
+            notify_due: model.notify_due,
+        }),
+    ))
+}
+
+/// Follow a credit-repair application: its state, due dates and decision note.
+#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "Application id, from the receipt")),
+    responses((status = 200, body = RepairCaseOut), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn read(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<RepairCaseOut>> {
+    Ok(Json(repairs::get(&state.db, RepairId(id)).await?.into()))
+}
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(apply))
+        .routes(routes!(read))
 }

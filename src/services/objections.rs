@@ -1,0 +1,224 @@
+//! Objections (异议申诉, DOMAIN.md §3.3): anyone listed may object to an entry's content, its
+//! period or a repair result. Acceptance marks the entry "under objection" publicly at once (in
+//! the same transaction, with its outbox rows); upholding withdraws the entry with the answer as
+//! the public reason; rejecting unmarks it. Deadlines are counted in working days.
+
+use super::entries::audit_view as entry_view;
+use super::subjects::stale;
+use super::{WriteCtx, audit, outbox};
+use crate::domain::workdays::Calendar;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::projection::enum_str;
+use entity::{EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, OutboxTarget, list_entry, objection};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use serde_json::{Value, json};
+
+/// Working days to accept or return an objection.
+pub const ACCEPT_WITHIN: u32 = 1;
+/// Working days to answer an accepted objection (local rules say 1-7; we take the longest).
+pub const ANSWER_WITHIN: u32 = 7;
+
+/// A new objection, parsed.
+#[derive(Debug)]
+pub struct NewObjection {
+    /// The entry objected to.
+    pub entry_id: EntryId,
+    /// What is objected to.
+    pub kind: ObjectionKind,
+    /// Reasons.
+    pub reason: String,
+    /// Contact (never public, never in the audit trail).
+    pub contact: String,
+}
+
+fn view(o: &objection::Model) -> Value {
+    // No contact: it is personal data and the audit trail does not need it.
+    json!({"id": o.id, "entry_id": o.entry_id, "kind": o.kind, "reason": o.reason, "status": o.status,
+           "answer": o.answer, "filed_on": o.filed_on, "accept_due": o.accept_due, "answer_due": o.answer_due,
+           "version": o.version})
+}
+
+async fn trail(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, before: Option<&objection::Model>, after: &objection::Model) -> ApiResult<()> {
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action,
+            target_type: "objection",
+            target_id: after.id.to_string(),
+            before: before.map(view),
+            after: Some(view(after)),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Files an objection against a public entry.
+pub async fn file(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, calendar: &Calendar, cmd: NewObjection) -> ApiResult<objection::Model> {
+    let entry = list_entry::Entity::find_by_id(cmd.entry_id).one(db).await?;
+    // Only what the public can see can be objected to from outside.
+    let Some(entry) = entry.filter(|e| e.is_public_on(ctx.today)) else {
+        return Err(ApiError::new(ErrorCode::EntryNotFound, format!("Entry `{}` not found.", cmd.entry_id)));
+    };
+    let model = objection::ActiveModel {
+        id: Set(ObjectionId::new()),
+        entry_id: Set(entry.id),
+        kind: Set(cmd.kind),
+        reason: Set(cmd.reason),
+        contact: Set(cmd.contact),
+        status: Set(ObjectionStatus::Submitted),
+        answer: Set(None),
+        filed_on: Set(ctx.today),
+        accept_due: Set(Some(calendar.add_working_days(ctx.today, ACCEPT_WITHIN))),
+        answer_due: Set(None),
+        version: Set(1),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+    }
+    .insert(db)
+    .await?;
+    trail(db, ctx, "objection.file", None, &model).await?;
+    Ok(model)
+}
+
+/// Reads one objection.
+pub async fn get(db: &impl ConnectionTrait, id: ObjectionId) -> ApiResult<objection::Model> {
+    objection::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::ObjectionNotFound, format!("Objection `{id}` not found.")))
+}
+
+async fn current(db: &impl ConnectionTrait, id: ObjectionId, version: i32, allowed: &[ObjectionStatus], verb: &str) -> ApiResult<objection::Model> {
+    let o = get(db, id).await?;
+    if o.version != version {
+        return Err(stale(ErrorCode::ObjectionVersionConflict, "Objection", id, version, o.version));
+    }
+    if !allowed.contains(&o.status) {
+        return Err(ApiError::new(
+            ErrorCode::ObjectionWrongState,
+            format!("Objection `{id}` is `{}` and cannot be {verb}.", enum_str(o.status)),
+        ));
+    }
+    Ok(o)
+}
+
+async fn save(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, before: objection::Model, mut active: objection::ActiveModel) -> ApiResult<objection::Model> {
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(ctx.now);
+    let result = objection::Entity::update_many()
+        .set(active)
+        .filter(objection::Column::Id.eq(before.id))
+        .filter(objection::Column::Version.eq(before.version))
+        .exec(db)
+        .await?;
+    if result.rows_affected == 0 {
+        return Err(stale(ErrorCode::ObjectionVersionConflict, "Objection", before.id, before.version, before.version + 1));
+    }
+    let after = get(db, before.id).await?;
+    trail(db, ctx, action, Some(&before), &after).await?;
+    Ok(after)
+}
+
+/// Marks or unmarks the entry publicly, optionally withdrawing it, with its own audit event and
+/// outbox rows.
+async fn change_entry(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: EntryId, flag: bool, withdraw_reason: Option<String>) -> ApiResult<()> {
+    let before = super::entries::get(db, id).await?;
+    let mut active: list_entry::ActiveModel = before.clone().into();
+    active.under_objection = Set(flag);
+    let action = match withdraw_reason {
+        Some(reason) if before.status == EntryStatus::Published => {
+            active.status = Set(EntryStatus::Withdrawn);
+            active.removal_date = Set(Some(ctx.today));
+            active.removal_reason = Set(Some(reason));
+            "entry.withdraw"
+        }
+        _ if flag => "entry.mark_objection",
+        _ => "entry.unmark_objection",
+    };
+    active.version = Set(before.version + 1);
+    active.updated_at = Set(ctx.now);
+    let after = active.update(db).await?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action,
+            target_type: "entry",
+            target_id: id.to_string(),
+            before: Some(entry_view(&before)),
+            after: Some(entry_view(&after)),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    outbox::enqueue(db, OutboxTarget::Entry, id.0, ctx.now).await?;
+    outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
+    Ok(())
+}
+
+/// Accepts an objection: the entry is marked "under objection" publicly at once.
+pub async fn accept(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, calendar: &Calendar, id: ObjectionId, version: i32) -> ApiResult<objection::Model> {
+    let before = current(db, id, version, &[ObjectionStatus::Submitted, ObjectionStatus::Returned], "accepted").await?;
+    let mut active: objection::ActiveModel = before.clone().into();
+    active.status = Set(ObjectionStatus::Accepted);
+    active.answer_due = Set(Some(calendar.add_working_days(ctx.today, ANSWER_WITHIN)));
+    let entry_id = before.entry_id;
+    let after = save(db, ctx, "objection.accept", before, active).await?;
+    change_entry(db, ctx, entry_id, true, None).await?;
+    Ok(after)
+}
+
+/// Returns an objection for materials.
+pub async fn return_for_materials(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, reason: String) -> ApiResult<objection::Model> {
+    let before = current(db, id, version, &[ObjectionStatus::Submitted], "returned").await?;
+    let mut active: objection::ActiveModel = before.clone().into();
+    active.status = Set(ObjectionStatus::Returned);
+    active.answer = Set(Some(reason));
+    save(db, ctx, "objection.return", before, active).await
+}
+
+/// Upholds an accepted objection: the entry is withdrawn with the answer as its public reason.
+pub async fn uphold(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, answer: String) -> ApiResult<objection::Model> {
+    let before = current(db, id, version, &[ObjectionStatus::Accepted], "upheld").await?;
+    let mut active: objection::ActiveModel = before.clone().into();
+    active.status = Set(ObjectionStatus::Upheld);
+    active.answer = Set(Some(answer.clone()));
+    let entry_id = before.entry_id;
+    let after = save(db, ctx, "objection.uphold", before, active).await?;
+    change_entry(db, ctx, entry_id, false, Some(format!("异议成立：{answer}"))).await?;
+    Ok(after)
+}
+
+/// Rejects an accepted objection with reasons: the entry is unmarked.
+pub async fn reject(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, answer: String) -> ApiResult<objection::Model> {
+    let before = current(db, id, version, &[ObjectionStatus::Accepted], "rejected").await?;
+    let mut active: objection::ActiveModel = before.clone().into();
+    active.status = Set(ObjectionStatus::Rejected);
+    active.answer = Set(Some(answer));
+    let entry_id = before.entry_id;
+    let after = save(db, ctx, "objection.reject", before, active).await?;
+    // Another accepted objection on the same entry keeps the mark.
+    let others = objection::Entity::find()
+        .filter(objection::Column::EntryId.eq(entry_id))
+        .filter(objection::Column::Status.eq(ObjectionStatus::Accepted))
+        .count(db)
+        .await?;
+    if others == 0 {
+        change_entry(db, ctx, entry_id, false, None).await?;
+    }
+    Ok(after)
+}
+
+/// One page of objections, oldest first, optionally by status.
+pub async fn list(db: &impl ConnectionTrait, status: Option<ObjectionStatus>, page: super::Page) -> ApiResult<(Vec<objection::Model>, u64)> {
+    let mut query = objection::Entity::find();
+    if let Some(s) = status {
+        query = query.filter(objection::Column::Status.eq(s));
+    }
+    let paginator = query.order_by_asc(objection::Column::CreatedAt).order_by_asc(objection::Column::Id).paginate(db, page.per_page);
+    let total = paginator.num_items().await?;
+    Ok((paginator.fetch_page(page.page.saturating_sub(1)).await?, total))
+}
