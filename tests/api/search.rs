@@ -265,7 +265,46 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
     assert_eq!(app.state.search.count::<search::EntryDoc>().await.expect("count"), 1);
 }
 
+async fn changing_the_masking_and_reindexing_changes_every_public_surface(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let clear = "610702200001010018";
+    let (_, person) = app
+        .post("/api/v1/office/subjects", Some(ADMIN_TOKEN), json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}))
+        .await;
+    let person_id = person["id"].as_str().expect("id").to_owned();
+    let mut entry = black_entry(&person_id);
+    entry["document_number"] = json!("(2026)陕0702执88号");
+    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry).await;
+    publish(&app, &draft).await;
+    app.drain().await;
+    let exact = format!("name={}&id_number={clear}", enc("张三丰"));
+    let found = lookup(&app, &exact).await;
+    assert_eq!((found["hits"][0]["display_name"].clone(), found["hits"][0]["id_number_masked"].clone()), (json!("张**"), json!("610702********0018")));
+
+    // The same data served with other masking settings, after a reindex.
+    let mut config = (*app.state.config).clone();
+    config.id_mask = xinyong::domain::IdMaskStyle::BirthDate;
+    let mut restarted = app.state.clone();
+    restarted.config = std::sync::Arc::new(config);
+    xinyong::reindex::reindex(&restarted, &|_, _, _| {}).await.expect("reindex");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let router = xinyong::http::router(restarted).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let get = |path: String| {
+        let http = app.http.clone();
+        async move { http.get(path).send().await.expect("sent").json::<Value>().await.expect("json") }
+    };
+    let found = get(format!("{base}/api/v1/lookup?{exact}")).await;
+    assert_eq!(found["hits"][0]["id_number_masked"], "6107022000****0018", "{found}");
+    let profile = get(format!("{base}/api/v1/subjects/{person_id}")).await;
+    assert_eq!(profile["subject"]["id_number_masked"], "6107022000****0018");
+    let black = get(format!("{base}/api/v1/lists/black")).await;
+    assert_eq!(black["entries"][0]["subject_name"], "张**");
+}
+
 db_tests!(
+    changing_the_masking_and_reindexing_changes_every_public_surface,
     an_engine_outage_loses_no_update,
     publicity_ends_at_the_maximum_and_not_a_day_early,
     a_published_entry_is_found_and_a_withdrawn_one_is_gone,
