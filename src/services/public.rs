@@ -607,11 +607,16 @@ pub async fn notice(state: &AppState, id: NoticeId) -> ApiResult<NoticeView> {
         .ok_or_else(|| ApiError::new(ErrorCode::NoticeNotFound, format!("Notice `{id}` not found.")))?;
     let codes = notice_usccs(&n);
     let known = subject::Entity::find().filter(subject::Column::Uscc.is_in(codes.clone())).all(&state.db).await?;
+    let projector = state.projector();
     let subjects = codes
         .into_iter()
         .map(|code| {
             let s = known.iter().find(|s| s.uscc.as_deref() == Some(code.as_str()));
-            LinkedSubject { id: s.map(|s| s.id.to_string()), name: s.map(|s| s.name.clone()), uscc: code }
+            LinkedSubject {
+                id: s.map(|s| s.id.to_string()),
+                name: s.map(|s| projector.public_subject(s).display_name),
+                uscc: code,
+            }
         })
         .collect();
     Ok(NoticeView {

@@ -74,9 +74,7 @@ fn case_field(message: impl Into<String>) -> ApiError {
 }
 
 fn trimmed(value: Option<String>) -> Option<String> {
-    value
-        .map(|v| v.trim().to_owned())
-        .filter(|v| !v.is_empty())
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 impl Application {
@@ -675,7 +673,10 @@ pub fn repair_notice(
     let _ = writeln!(t, "3. 作出信用承诺，提交信用承诺书。\n");
     let _ = writeln!(t, "**信用修复不收取任何费用。**\n");
     let _ = writeln!(t, "## 四、办理流程和时限（按工作日计算）\n");
-    let _ = writeln!(t, "1. 提交申请：提交信用修复申请、信用承诺书及履行义务的证明材料；");
+    let _ = writeln!(
+        t,
+        "1. 提交申请：提交信用修复申请、信用承诺书及履行义务的证明材料；"
+    );
     let _ = writeln!(
         t,
         "2. 受理：自收到申请之日起{ACCEPT_WITHIN}个工作日内决定受理，材料不全的退回并一次性告知需补正的内容；"
@@ -695,7 +696,7 @@ pub fn repair_notice(
     let _ = writeln!(t, "## 五、申请方式\n");
     let _ = writeln!(
         t,
-        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`。申请受理后可凭申请编号查询办理进度。\n",
+        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`。提交后可凭回执中的申请编号查询办理进度（`GET /api/v1/repairs/{{申请编号}}`）。\n",
         entry.id
     );
     let _ = writeln!(t, "{}", md(&entry.authority_name));

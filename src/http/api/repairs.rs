@@ -126,7 +126,10 @@ async fn apply(
 #[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "Application id, from the receipt")),
     responses((status = 200, body = RepairCaseOut), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn read(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<RepairCaseOut>> {
+async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<RepairCaseOut>> {
     Ok(Json(repairs::get(&state.db, RepairId(id)).await?.into()))
 }
 

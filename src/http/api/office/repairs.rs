@@ -141,7 +141,10 @@ async fn list(
     };
     let today = state.clock.today();
     let (items, total) = repairs::list(&state.db, filter, today, page).await?;
-    let items = items.into_iter().map(|r| RepairOut::new(r, today)).collect();
+    let items = items
+        .into_iter()
+        .map(|r| RepairOut::new(r, today))
+        .collect();
     Ok(Json(Paginated::new(items, page, total)))
 }
 
@@ -174,8 +177,7 @@ async fn accept(
     staff.require(&[StaffRole::Reviewer])?;
     let ctx = state.write_ctx(staff.actor());
     let txn = begin_write(&state.db).await?;
-    let model =
-        repairs::accept(&txn, &ctx, &state.calendar, RepairId(id), input.version).await?;
+    let model = repairs::accept(&txn, &ctx, &state.calendar, RepairId(id), input.version).await?;
     txn.commit().await?;
     Ok(Json(RepairOut::new(model, ctx.today)))
 }
@@ -269,7 +271,10 @@ async fn repair_notice(
         subject.uscc.as_deref(),
         projector.today,
     )?;
-    Ok(([(header::CONTENT_TYPE, "text/markdown; charset=utf-8")], text))
+    Ok((
+        [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
+        text,
+    ))
 }
 
 /// The routes of this module.
