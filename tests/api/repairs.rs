@@ -665,7 +665,7 @@ async fn the_overdue_listing_shows_a_case_once_a_due_date_has_passed(backend: Ba
     // Due to be accepted by Sunday the 20th (a working day): not overdue on that day.
     app.clock.set(beijing(2026, 9, 20, 23, 59));
     assert!(overdue_ids(&app, "overdue=true").await.is_empty());
-    assert_eq!(overdue_ids(&app, "overdue=false").await, [id.clone()]);
+    assert_eq!(overdue_ids(&app, "overdue=false").await, [id.as_str()]);
     let (status, page) = app.get(OFFICE, Some(&editor)).await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert_eq!(
@@ -674,16 +674,16 @@ async fn the_overdue_listing_shows_a_case_once_a_due_date_has_passed(backend: Ba
     );
     // Overdue from the next day.
     app.clock.set(beijing(2026, 9, 21, 0, 0));
-    assert_eq!(overdue_ids(&app, "overdue=true").await, [id.clone()]);
+    assert_eq!(overdue_ids(&app, "overdue=true").await, [id.as_str()]);
     assert!(overdue_ids(&app, "overdue=false").await.is_empty());
     assert_eq!(
         overdue_ids(&app, "overdue=true&status=submitted").await,
-        [id.clone()]
+        [id.as_str()]
     );
     assert!(overdue_ids(&app, "status=accepted").await.is_empty());
     assert_eq!(
         overdue_ids(&app, &format!("entry_id={entry_id}&per_page=5&page=1")).await,
-        [id.clone()]
+        [id.as_str()]
     );
     let (_, case) = app.get(&format!("{OFFICE}/{id}"), Some(&editor)).await;
     assert_eq!(case["overdue"], true);
@@ -701,7 +701,7 @@ async fn the_overdue_listing_shows_a_case_once_a_due_date_has_passed(backend: Ba
     app.clock.set(beijing(2026, 9, 25, 8, 0));
     assert_eq!(
         overdue_ids(&app, "overdue=true&status=accepted").await,
-        [id.clone()]
+        [id.as_str()]
     );
     // A decided case is never overdue.
     let (status, _) = step(
