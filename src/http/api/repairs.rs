@@ -86,13 +86,16 @@ impl From<repair::Model> for RepairCaseOut {
     }
 }
 
-/// Apply for credit repair (信用修复). **Free of charge.** Possible once the entry's minimum
-/// publicity period has passed (its `publicity_min_until`), with the credit commitment letter
-/// (信用承诺书) and materials showing the obligations were performed. The office accepts or
-/// returns it within 1 working day, the deciding authority decides within 3 working days of
-/// acceptance, and the applicant is told within 10 working days of the application. On approval
-/// the entry leaves every public surface at once.
-#[utoipa::path(post, path = "/api/v1/repairs", tag = "public", request_body = RepairApplicationIn,
+/// Apply for credit repair (信用修复); free of charge.
+///
+/// **Credit repair is free of charge: no fee is asked at any step.** It may be applied for once
+/// the entry's minimum publicity period has passed (from its `publicity_min_until`), with the
+/// credit commitment letter (信用承诺书) and materials showing the obligations were performed.
+/// The office accepts or returns the application within 1 working day, the deciding authority
+/// decides within 3 working days of acceptance, and the applicant is told within 10 working days
+/// of the application. On approval the entry leaves every public surface at once. The contact is
+/// used only by the office and is never published.
+#[utoipa::path(post, path = "/api/v1/repairs", tag = "public", operation_id = "apply_for_repair", request_body = RepairApplicationIn,
     responses((status = 201, body = RepairReceipt), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn apply(
@@ -123,7 +126,7 @@ async fn apply(
 }
 
 /// Follow a credit-repair application: its state, due dates and decision note.
-#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public",
+#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public", operation_id = "follow_repair",
     params(("id" = Uuid, Path, description = "Application id, from the receipt")),
     responses((status = 200, body = RepairCaseOut), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn read(

@@ -121,7 +121,7 @@ pub struct RepairListParams {
 }
 
 /// List credit-repair applications, oldest first.
-#[utoipa::path(get, path = "/api/v1/office/repairs", tag = "office", params(RepairListParams),
+#[utoipa::path(get, path = "/api/v1/office/repairs", tag = "office", operation_id = "list_repairs", params(RepairListParams),
     responses((status = 200, body = Paginated<RepairOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
 async fn list(
@@ -149,7 +149,7 @@ async fn list(
 }
 
 /// Read an application, with the applicant's contact and materials.
-#[utoipa::path(get, path = "/api/v1/office/repairs/{id}", tag = "office",
+#[utoipa::path(get, path = "/api/v1/office/repairs/{id}", tag = "office", operation_id = "read_repair",
     params(("id" = Uuid, Path, description = "Application id")),
     responses((status = 200, body = RepairOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -163,7 +163,7 @@ async fn read(
 }
 
 /// Accept a submitted application; the decision is due within 3 working days.
-#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/accept", tag = "office",
+#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/accept", tag = "office", operation_id = "accept_repair",
     params(("id" = Uuid, Path, description = "Application id")), request_body = VersionIn,
     responses((status = 200, body = RepairOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
@@ -183,7 +183,7 @@ async fn accept(
 }
 
 /// Return a submitted application for materials, with the reason; the applicant may apply again.
-#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/return", tag = "office",
+#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/return", tag = "office", operation_id = "return_repair",
     params(("id" = Uuid, Path, description = "Application id")), request_body = RepairReasonIn,
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -206,7 +206,7 @@ async fn return_for_materials(
 
 /// Approve an accepted application: in the same transaction the entry is marked `repaired` and
 /// leaves every public surface (index, pages, partner change feed).
-#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/approve", tag = "office",
+#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/approve", tag = "office", operation_id = "approve_repair",
     params(("id" = Uuid, Path, description = "Application id")), request_body = RepairApproveIn,
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -228,7 +228,7 @@ async fn approve(
 }
 
 /// Reject an accepted application, with the reason; the entry stays published.
-#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/reject", tag = "office",
+#[utoipa::path(post, path = "/api/v1/office/repairs/{id}/reject", tag = "office", operation_id = "reject_repair",
     params(("id" = Uuid, Path, description = "Application id")), request_body = RepairReasonIn,
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -248,11 +248,14 @@ async fn reject(
     Ok(Json(RepairOut::new(model, ctx.today)))
 }
 
-/// The repair notice (信用修复告知书) of a black-list or key-attention entry, as Markdown: the
-/// listing decision, the publicity period, when and on what conditions repair may be applied for
-/// (free of charge), the flow and its deadlines in working days, and where to apply. Natural
-/// persons are named as published (masked).
-#[utoipa::path(get, path = "/api/v1/office/entries/{id}/repair-notice", tag = "office",
+/// The repair notice (信用修复告知书) of an entry, as Markdown.
+///
+/// For a black-list or key-attention entry with a minimum period, in any status (it is
+/// delivered with the listing decision). It states the listing decision, the publicity period,
+/// when and on what conditions repair may be applied for (free of charge), the flow and its
+/// deadlines in working days, and where to apply. Natural persons are named as published
+/// (masked).
+#[utoipa::path(get, path = "/api/v1/office/entries/{id}/repair-notice", tag = "office", operation_id = "repair_notice",
     params(("id" = Uuid, Path, description = "Entry id")),
     responses((status = 200, content_type = "text/markdown; charset=utf-8", body = String),
         (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
