@@ -38,12 +38,23 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 }
 
 fn enc(s: &str) -> String {
-    s.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect()
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let n: u64 = std::env::var("BENCH_SUBJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: u64 = std::env::var("BENCH_SUBJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let dir = tempfile::tempdir()?;
     let mut config = Config::with_data_dir(dir.path());
     config.bind = "127.0.0.1:0".parse()?;
@@ -54,12 +65,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.database_url = std::env::var("BENCH_DATABASE_URL").ok();
     let app = Application::build(config, Clock::system()).await?;
     let state = app.state().clone();
-    println!("engine: {}, database: {}", state.search.kind(), if state.config.is_postgres() { "postgres" } else { "sqlite" });
+    println!(
+        "engine: {}, database: {}",
+        state.search.kind(),
+        if state.config.is_postgres() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    );
 
     let t = Instant::now();
-    let seeded = xinyong::seed::synthetic(&state, n, &|_| {}).await.map_err(|e| e.to_string())?;
+    let seeded = xinyong::seed::synthetic(&state, n, &|_| {})
+        .await
+        .map_err(|e| e.to_string())?;
     let seed_time = t.elapsed();
-    println!("seed --synthetic {n}: {} subjects, {} entries in {seed_time:.2?}", seeded.subjects, seeded.entries);
+    println!(
+        "seed --synthetic {n}: {} subjects, {} entries in {seed_time:.2?}",
+        seeded.subjects, seeded.entries
+    );
 
     let t = Instant::now();
     let indexed = xinyong::reindex::reindex(&state, &|_, _, _| {}).await?;
@@ -97,7 +121,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let engine_query = |q: &str| Query {
         q: q.to_owned(),
         filters: vec![Filter::any("kind", kinds.iter().map(|k| (*k).to_owned()))],
-        facets: ["lists", "list_names", "region_code", "authorities", "kind", "years"].map(String::from).to_vec(),
+        facets: [
+            "lists",
+            "list_names",
+            "region_code",
+            "authorities",
+            "kind",
+            "years",
+        ]
+        .map(String::from)
+        .to_vec(),
         highlight: true,
         ..Query::default()
     };
@@ -118,13 +151,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tokio::spawn(app.run_until_stopped(std::future::pending()));
     let http = reqwest::Client::new();
     for q in queries.iter().take(20) {
-        http.get(format!("http://{addr}/api/v1/lookup?q={}", enc(q))).send().await?.error_for_status()?;
+        http.get(format!("http://{addr}/api/v1/lookup?q={}", enc(q)))
+            .send()
+            .await?
+            .error_for_status()?;
     }
     let mut api = Vec::new();
     for _ in 0..5 {
         for q in &queries {
             let t = Instant::now();
-            let resp = http.get(format!("http://{addr}/api/v1/lookup?q={}", enc(q))).send().await?.error_for_status()?;
+            let resp = http
+                .get(format!("http://{addr}/api/v1/lookup?q={}", enc(q)))
+                .send()
+                .await?
+                .error_for_status()?;
             resp.bytes().await?;
             api.push(t.elapsed());
         }
@@ -135,7 +175,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for i in 0..30u32 {
         let region = xinyong::domain::RegionCode::parse("610702")?;
         let body = format!("{:08}", 90_000_000 + i).replace('9', "Q");
-        let code = xinyong::domain::Uscc::from_parts('9', '1', &region, &body).map_err(|e| e.to_string())?;
+        let code = xinyong::domain::Uscc::from_parts('9', '1', &region, &body)
+            .map_err(|e| e.to_string())?;
         let t = Instant::now();
         http.post(format!("http://{addr}/api/v1/office/subjects"))
             .bearer_auth(TOKEN)
@@ -144,8 +185,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .await?
             .error_for_status()?;
         loop {
-            let found: serde_json::Value =
-                http.get(format!("http://{addr}/api/v1/lookup?q={}", code.as_str())).send().await?.json().await?;
+            let found: serde_json::Value = http
+                .get(format!("http://{addr}/api/v1/lookup?q={}", code.as_str()))
+                .send()
+                .await?
+                .json()
+                .await?;
             if found["total"] == 1 {
                 break;
             }

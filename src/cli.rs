@@ -29,19 +29,23 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
                     println!("audit trail intact: {events} events");
                     Ok(())
                 }
-                crate::services::audit::ChainCheck::Broken { id, reason } => {
-                    Err(StartError::Config(format!("audit trail broken at event {id}: {reason}")))
-                }
+                crate::services::audit::ChainCheck::Broken { id, reason } => Err(
+                    StartError::Config(format!("audit trail broken at event {id}: {reason}")),
+                ),
             }
         }
         Command::Expire => {
             let state = build_state(cli.config, Clock::system()).await?;
             let n = crate::workers::expiry::run_once(&state).await?;
-            crate::workers::indexer::drain(&state).await.map_err(|e| failed("indexing", e))?;
+            crate::workers::indexer::drain(&state)
+                .await
+                .map_err(|e| failed("indexing", e))?;
             eprintln!("publicity ended for {n} entries");
             Ok(())
         }
-        Command::Token(TokenCommand::Create { role, name }) => token_create(cli.config, &role, name).await,
+        Command::Token(TokenCommand::Create { role, name }) => {
+            token_create(cli.config, &role, name).await
+        }
     }
 }
 
@@ -61,7 +65,10 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), StartError> {
 
 async fn seed_demo(state: &AppState) -> Result<(), StartError> {
     let started = Instant::now();
-    match crate::seed::demo(state).await.map_err(|e| failed("demo data", e))? {
+    match crate::seed::demo(state)
+        .await
+        .map_err(|e| failed("demo data", e))?
+    {
         Some(report) => {
             tracing::info!(
                 subjects = report.subjects,
@@ -148,15 +155,23 @@ async fn token_create(config: Config, role: &str, name: String) -> Result<(), St
         "admin" => StaffRole::Admin,
         "editor" => StaffRole::Editor,
         "reviewer" => StaffRole::Reviewer,
-        other => return Err(StartError::Config(format!("--role `{other}` is not one of admin, editor, reviewer"))),
+        other => {
+            return Err(StartError::Config(format!(
+                "--role `{other}` is not one of admin, editor, reviewer"
+            )));
+        }
     };
     let state = build_state(config, Clock::system()).await?;
     let txn = crate::db::begin_write(&state.db).await?;
-    let (member, token) = crate::services::staff::create(&txn, &state.write_ctx("cli".into()), name, role)
-        .await
-        .map_err(|e| StartError::Config(e.message))?;
+    let (member, token) =
+        crate::services::staff::create(&txn, &state.write_ctx("cli".into()), name, role)
+            .await
+            .map_err(|e| StartError::Config(e.message))?;
     txn.commit().await?;
-    eprintln!("created staff member {} ({role:?}); the token is shown only this once:", member.id);
+    eprintln!(
+        "created staff member {} ({role:?}); the token is shown only this once:",
+        member.id
+    );
     println!("{token}");
     Ok(())
 }

@@ -171,7 +171,12 @@ pub struct Config {
     pub meili_api_key: Option<Secret>,
 
     /// Prefix of the Meilisearch index names, so several sites can share a server.
-    #[arg(long, env = "MEILI_INDEX_PREFIX", default_value = "xinyong_", global = true)]
+    #[arg(
+        long,
+        env = "MEILI_INDEX_PREFIX",
+        default_value = "xinyong_",
+        global = true
+    )]
     pub meili_index_prefix: String,
 
     /// Public requests per minute per client address (0: no limit).

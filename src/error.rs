@@ -287,7 +287,10 @@ impl From<sea_orm::DbErr> for ApiError {
 impl From<search::Error> for ApiError {
     fn from(err: search::Error) -> Self {
         if let search::Error::InvalidQuery(reason) = &err {
-            return Self::new(ErrorCode::InvalidQueryParameter, format!("The search cannot be run: {reason}"));
+            return Self::new(
+                ErrorCode::InvalidQueryParameter,
+                format!("The search cannot be run: {reason}"),
+            );
         }
         if err.is_unavailable() {
             Self {

@@ -37,16 +37,58 @@ impl Metrics {
             "# HELP xinyong_search_engine_info The configured search engine.\n# TYPE xinyong_search_engine_info gauge\nxinyong_search_engine_info{{engine=\"{engine}\"}} 1\n"
         );
         let mut metric = |name: &str, kind: &str, help: &str, value: String| {
-            out.push_str(&format!("# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"));
+            out.push_str(&format!(
+                "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}\n"
+            ));
         };
-        metric("xinyong_outbox_pending", "gauge", "Changes committed but not yet applied to the search index.", outbox_pending.to_string());
-        metric("xinyong_indexed_total", "counter", "Outbox rows applied to the search index.", g(&self.indexed_total).to_string());
-        metric("xinyong_index_errors_total", "counter", "Indexer batches that failed and will be retried.", g(&self.index_errors_total).to_string());
-        metric("xinyong_index_lag_last_seconds", "gauge", "Commit-to-searchable lag of the last indexed change.", secs(g(&self.index_lag_last_ms)));
-        metric("xinyong_index_lag_max_seconds", "gauge", "Largest commit-to-searchable lag seen.", secs(g(&self.index_lag_max_ms)));
-        metric("xinyong_index_lag_seconds_sum", "counter", "Sum of commit-to-searchable lags.", secs(g(&self.index_lag_sum_ms)));
-        metric("xinyong_rate_limited_total", "counter", "Public requests refused by the rate limiter.", g(&self.rate_limited_total).to_string());
-        metric("xinyong_lookups_total", "counter", "Public lookups served.", g(&self.lookups_total).to_string());
+        metric(
+            "xinyong_outbox_pending",
+            "gauge",
+            "Changes committed but not yet applied to the search index.",
+            outbox_pending.to_string(),
+        );
+        metric(
+            "xinyong_indexed_total",
+            "counter",
+            "Outbox rows applied to the search index.",
+            g(&self.indexed_total).to_string(),
+        );
+        metric(
+            "xinyong_index_errors_total",
+            "counter",
+            "Indexer batches that failed and will be retried.",
+            g(&self.index_errors_total).to_string(),
+        );
+        metric(
+            "xinyong_index_lag_last_seconds",
+            "gauge",
+            "Commit-to-searchable lag of the last indexed change.",
+            secs(g(&self.index_lag_last_ms)),
+        );
+        metric(
+            "xinyong_index_lag_max_seconds",
+            "gauge",
+            "Largest commit-to-searchable lag seen.",
+            secs(g(&self.index_lag_max_ms)),
+        );
+        metric(
+            "xinyong_index_lag_seconds_sum",
+            "counter",
+            "Sum of commit-to-searchable lags.",
+            secs(g(&self.index_lag_sum_ms)),
+        );
+        metric(
+            "xinyong_rate_limited_total",
+            "counter",
+            "Public requests refused by the rate limiter.",
+            g(&self.rate_limited_total).to_string(),
+        );
+        metric(
+            "xinyong_lookups_total",
+            "counter",
+            "Public lookups served.",
+            g(&self.lookups_total).to_string(),
+        );
         out
     }
 }

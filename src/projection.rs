@@ -32,7 +32,10 @@ pub struct Projector<'a> {
 
 /// The snake_case name of an active enum value.
 pub fn enum_str<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
 }
 
 fn unix(t: DateTime<Utc>) -> i64 {
@@ -57,7 +60,10 @@ pub struct PublicSubject {
 impl Projector<'_> {
     /// How a subject may be shown publicly.
     pub fn public_subject(&self, s: &subject::Model) -> PublicSubject {
-        let region_name = RegionCode::parse(&s.region_code).ok().and_then(|r| r.name()).map(str::to_owned);
+        let region_name = RegionCode::parse(&s.region_code)
+            .ok()
+            .and_then(|r| r.name())
+            .map(str::to_owned);
         if s.kind != SubjectKind::NaturalPerson {
             return PublicSubject {
                 display_name: s.name.clone(),
@@ -67,29 +73,51 @@ impl Projector<'_> {
                 region_name,
             };
         }
-        let clear = s.id_number_cipher.as_deref().and_then(|c| self.keys.decrypt(c));
-        let number = clear.as_deref().and_then(|c| IdNumber::parse(c, self.today).ok());
+        let clear = s
+            .id_number_cipher
+            .as_deref()
+            .and_then(|c| self.keys.decrypt(c));
+        let number = clear
+            .as_deref()
+            .and_then(|c| IdNumber::parse(c, self.today).ok());
         PublicSubject {
             display_name: mask_person_name(&s.name, self.masking.name_mask),
             name: None,
-            id_number_masked: number.as_ref().map(|n| n.masked(self.masking.id_mask)).or_else(|| s.id_number_masked.clone()),
-            person_key: number.as_ref().map(|n| self.keys.person_key(&s.name, n.as_str())),
+            id_number_masked: number
+                .as_ref()
+                .map(|n| n.masked(self.masking.id_mask))
+                .or_else(|| s.id_number_masked.clone()),
+            person_key: number
+                .as_ref()
+                .map(|n| self.keys.person_key(&s.name, n.as_str())),
             region_name,
         }
     }
 
     /// The search document of a subject, or `None` when it must not be public: a natural person
     /// appears only while one of their entries is public.
-    pub fn subject_doc(&self, s: &subject::Model, public_entries: &[list_entry::Model], notice_count: u32) -> Option<SubjectDoc> {
+    pub fn subject_doc(
+        &self,
+        s: &subject::Model,
+        public_entries: &[list_entry::Model],
+        notice_count: u32,
+    ) -> Option<SubjectDoc> {
         if s.kind == SubjectKind::NaturalPerson && public_entries.is_empty() {
             return None;
         }
         let p = self.public_subject(s);
         let count = |k: ListKind| public_entries.iter().filter(|e| e.list == k).count() as u32;
         let lists: BTreeSet<String> = public_entries.iter().map(|e| enum_str(e.list)).collect();
-        let list_names: BTreeSet<String> = public_entries.iter().map(|e| e.list_name.clone()).collect();
-        let authorities: BTreeSet<String> = public_entries.iter().map(|e| e.authority_name.clone()).collect();
-        let years: BTreeSet<i64> = public_entries.iter().map(|e| i64::from(e.decision_date.year())).collect();
+        let list_names: BTreeSet<String> =
+            public_entries.iter().map(|e| e.list_name.clone()).collect();
+        let authorities: BTreeSet<String> = public_entries
+            .iter()
+            .map(|e| e.authority_name.clone())
+            .collect();
+        let years: BTreeSet<i64> = public_entries
+            .iter()
+            .map(|e| i64::from(e.decision_date.year()))
+            .collect();
         Some(SubjectDoc {
             id: s.id.to_string(),
             kind: enum_str(s.kind),
@@ -142,7 +170,11 @@ impl Projector<'_> {
             publicity_until: e.publicity_until.or(e.valid_until).map(|d| d.to_string()),
             region_code: s.region_code.clone(),
             under_objection: e.under_objection,
-            decided_at: e.decision_date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp()).unwrap_or_default(),
+            decided_at: e
+                .decision_date
+                .and_hms_opt(0, 0, 0)
+                .map(|d| d.and_utc().timestamp())
+                .unwrap_or_default(),
         })
     }
 
@@ -164,7 +196,10 @@ impl Projector<'_> {
             summary,
             body_text: text,
             subject_usccs: notice_usccs(n),
-            published_at: date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp()).unwrap_or_default(),
+            published_at: date
+                .and_hms_opt(0, 0, 0)
+                .map(|d| d.and_utc().timestamp())
+                .unwrap_or_default(),
         })
     }
 }
@@ -183,7 +218,10 @@ pub fn category_label(c: NoticeCategory) -> &'static str {
 }
 
 /// Published notices counted by linked code, for subject badges.
-pub async fn notice_counts(db: &impl ConnectionTrait, today: NaiveDate) -> Result<HashMap<String, u32>, DbErr> {
+pub async fn notice_counts(
+    db: &impl ConnectionTrait,
+    today: NaiveDate,
+) -> Result<HashMap<String, u32>, DbErr> {
     let mut counts = HashMap::new();
     for n in notice::Entity::find_public(today).all(db).await? {
         for code in notice_usccs(&n) {

@@ -26,7 +26,10 @@ pub struct ReindexReport {
 pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
 
 /// Rebuilds the three indexes.
-pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<ReindexReport, IndexError> {
+pub async fn reindex(
+    state: &AppState,
+    progress: Progress<'_>,
+) -> Result<ReindexReport, IndexError> {
     let started = state.clock.now();
     let db = &state.db;
     let projector = state.projector();
@@ -39,7 +42,9 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
     let mut done = 0;
     let mut last = None;
     loop {
-        let mut query = subject::Entity::find().order_by_asc(subject::Column::Id).limit(CHUNK);
+        let mut query = subject::Entity::find()
+            .order_by_asc(subject::Column::Id)
+            .limit(CHUNK);
         if let Some(after) = last {
             query = query.filter(subject::Column::Id.gt(after));
         }
@@ -52,7 +57,12 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
         let docs: Vec<SubjectDoc> = rows
             .iter()
             .filter_map(|s| {
-                let count = s.uscc.as_ref().and_then(|c| counts.get(c)).copied().unwrap_or(0);
+                let count = s
+                    .uscc
+                    .as_ref()
+                    .and_then(|c| counts.get(c))
+                    .copied()
+                    .unwrap_or(0);
                 projector.subject_doc(s, entries.get(&s.id).unwrap_or(&empty), count)
             })
             .collect();
@@ -78,8 +88,10 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
         let rows = query.all(db).await?;
         let Some((tail, _)) = rows.last() else { break };
         last = Some(tail.id);
-        let docs: Vec<EntryDoc> =
-            rows.iter().filter_map(|(e, s)| s.as_ref().and_then(|s| projector.entry_doc(e, s))).collect();
+        let docs: Vec<EntryDoc> = rows
+            .iter()
+            .filter_map(|(e, s)| s.as_ref().and_then(|s| projector.entry_doc(e, s)))
+            .collect();
         report.entries += docs.len() as u64;
         rebuild.add(&docs).await?;
         done += rows.len() as u64;
@@ -88,7 +100,10 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
     rebuild.finish().await?;
 
     let rows = notice::Entity::find_public(today).all(db).await?;
-    let docs: Vec<NoticeDoc> = rows.iter().filter_map(|n| projector.notice_doc(n)).collect();
+    let docs: Vec<NoticeDoc> = rows
+        .iter()
+        .filter_map(|n| projector.notice_doc(n))
+        .collect();
     report.notices = docs.len() as u64;
     let mut rebuild = state.search.rebuild::<NoticeDoc>().await?;
     rebuild.add(&docs).await?;
@@ -96,8 +111,13 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
     progress("notices", docs.len() as u64, docs.len() as u64);
 
     // Re-apply what changed while the fresh indexes were being filled.
-    let changed_subjects: Vec<_> =
-        subject::Entity::find().filter(subject::Column::UpdatedAt.gte(started)).all(db).await?.into_iter().map(|s| s.id).collect();
+    let changed_subjects: Vec<_> = subject::Entity::find()
+        .filter(subject::Column::UpdatedAt.gte(started))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
     let changed_entries: Vec<_> = list_entry::Entity::find()
         .filter(list_entry::Column::UpdatedAt.gte(started))
         .all(db)
@@ -105,8 +125,13 @@ pub async fn reindex(state: &AppState, progress: Progress<'_>) -> Result<Reindex
         .into_iter()
         .map(|e| e.id)
         .collect();
-    let changed_notices: Vec<_> =
-        notice::Entity::find().filter(notice::Column::UpdatedAt.gte(started)).all(db).await?.into_iter().map(|n| n.id).collect();
+    let changed_notices: Vec<_> = notice::Entity::find()
+        .filter(notice::Column::UpdatedAt.gte(started))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|n| n.id)
+        .collect();
     let (docs, gone) = subject_docs(db, &projector, &changed_subjects).await?;
     state.search.upsert(&docs).await?;
     state.search.delete::<SubjectDoc>(&gone).await?;

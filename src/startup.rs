@@ -98,13 +98,17 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     let search = open_search(&config).await?;
     let calendar = match &config.calendar {
         Some(path) => {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display())))?;
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display()))
+            })?;
             crate::domain::workdays::Calendar::from_json(&text).map_err(StartError::Config)?
         }
         None => crate::domain::workdays::Calendar::built_in(),
     };
-    let limiter = crate::http::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+    let limiter = crate::http::ratelimit::RateLimiter::new(
+        config.rate_limit_per_minute,
+        config.rate_limit_burst,
+    );
     Ok(AppState {
         db,
         keys: Arc::new(keys),
@@ -158,9 +162,15 @@ impl Application {
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer)
     /// run beside the server and stop with it.
-    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-        let indexer = tokio::spawn(crate::workers::indexer::run(self.state.clone(), stop_rx.clone()));
+        let indexer = tokio::spawn(crate::workers::indexer::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
         let expiry = tokio::spawn(crate::workers::expiry::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
@@ -170,11 +180,17 @@ impl Application {
     }
 
     /// Serves without the background workers: tests drain the outbox themselves, synchronously.
-    pub async fn run_without_workers(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_without_workers(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let app = crate::http::router(self.state);
-        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown)
-            .await
+        axum::serve(
+            self.listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await
     }
 }
 

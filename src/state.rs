@@ -45,7 +45,10 @@ impl AppState {
     pub fn projector(&self) -> Projector<'_> {
         Projector {
             keys: &self.keys,
-            masking: Masking { id_mask: self.config.id_mask, name_mask: self.config.name_mask },
+            masking: Masking {
+                id_mask: self.config.id_mask,
+                name_mask: self.config.name_mask,
+            },
             today: self.clock.today(),
         }
     }

@@ -41,7 +41,11 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     /// The entry objected to.
-    #[sea_orm(belongs_to = "super::list_entry::Entity", from = "Column::EntryId", to = "super::list_entry::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::list_entry::Entity",
+        from = "Column::EntryId",
+        to = "super::list_entry::Column::Id"
+    )]
     Entry,
 }
 

@@ -43,7 +43,11 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     /// The entry to repair.
-    #[sea_orm(belongs_to = "super::list_entry::Entity", from = "Column::EntryId", to = "super::list_entry::Column::Id")]
+    #[sea_orm(
+        belongs_to = "super::list_entry::Entity",
+        from = "Column::EntryId",
+        to = "super::list_entry::Column::Id"
+    )]
     Entry,
 }
 

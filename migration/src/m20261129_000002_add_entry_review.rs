@@ -15,15 +15,31 @@ impl MigrationName for Migration {
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
         // One column per statement: SQLite cannot add several in one ALTER TABLE.
-        for column in [uuid_null("submitted_by"), uuid_null("reviewed_by"), text_null("review_note")] {
-            m.alter_table(Table::alter().table("list_entries").add_column(column).to_owned()).await?;
+        for column in [
+            uuid_null("submitted_by"),
+            uuid_null("reviewed_by"),
+            text_null("review_note"),
+        ] {
+            m.alter_table(
+                Table::alter()
+                    .table("list_entries")
+                    .add_column(column)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for column in ["review_note", "reviewed_by", "submitted_by"] {
-            m.alter_table(Table::alter().table("list_entries").drop_column(column).to_owned()).await?;
+            m.alter_table(
+                Table::alter()
+                    .table("list_entries")
+                    .drop_column(column)
+                    .to_owned(),
+            )
+            .await?;
         }
         Ok(())
     }

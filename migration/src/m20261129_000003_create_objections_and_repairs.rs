@@ -40,7 +40,14 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("idx_objections_entry").table("objections").col("entry_id").to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("idx_objections_entry")
+                .table("objections")
+                .col("entry_id")
+                .to_owned(),
+        )
+        .await?;
 
         m.create_table(
             Table::create()
@@ -69,13 +76,22 @@ impl MigrationTrait for Migration {
                 .to_owned(),
         )
         .await?;
-        m.create_index(Index::create().name("idx_repairs_entry").table("repairs").col("entry_id").to_owned()).await?;
+        m.create_index(
+            Index::create()
+                .name("idx_repairs_entry")
+                .table("repairs")
+                .col("entry_id")
+                .to_owned(),
+        )
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_table(Table::drop().table("repairs").to_owned()).await?;
-        m.drop_table(Table::drop().table("objections").to_owned()).await?;
+        m.drop_table(Table::drop().table("repairs").to_owned())
+            .await?;
+        m.drop_table(Table::drop().table("objections").to_owned())
+            .await?;
         Ok(())
     }
 }

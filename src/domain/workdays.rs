@@ -25,13 +25,19 @@ pub const BUILT_IN: &str = include_str!("../../calendar/cn.json");
 impl Calendar {
     /// Parses the JSON form: `{"holidays": [dates], "working_weekends": [dates]}`.
     pub fn from_json(text: &str) -> Result<Self, String> {
-        let file: CalendarFile = serde_json::from_str(text).map_err(|e| format!("calendar: {e}"))?;
+        let file: CalendarFile =
+            serde_json::from_str(text).map_err(|e| format!("calendar: {e}"))?;
         let holidays: BTreeSet<_> = file.holidays.into_iter().collect();
         let working_weekends: BTreeSet<_> = file.working_weekends.into_iter().collect();
         if let Some(both) = holidays.intersection(&working_weekends).next() {
-            return Err(format!("calendar: {both} is both a holiday and a working day"));
+            return Err(format!(
+                "calendar: {both} is both a holiday and a working day"
+            ));
         }
-        Ok(Self { holidays, working_weekends })
+        Ok(Self {
+            holidays,
+            working_weekends,
+        })
     }
 
     /// The built-in calendar.

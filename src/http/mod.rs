@@ -63,7 +63,10 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
 pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     let (routes, openapi) = routes(&state);
-    let pages = pages::router().layer(middleware::from_fn_with_state(state.clone(), ratelimit::limit));
+    let pages = pages::router().layer(middleware::from_fn_with_state(
+        state.clone(),
+        ratelimit::limit,
+    ));
     let openapi = std::sync::Arc::new(openapi);
     routes
         .merge(pages)

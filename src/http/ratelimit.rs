@@ -22,7 +22,11 @@ pub struct RateLimiter {
 impl RateLimiter {
     /// `per_minute` sustained requests with bursts of `burst`; 0 disables limiting.
     pub fn new(per_minute: u32, burst: u32) -> Self {
-        Self { per_minute, burst: burst.max(1), buckets: Mutex::new(HashMap::new()) }
+        Self {
+            per_minute,
+            burst: burst.max(1),
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Takes a token for `client`; `Err(seconds)` says how long to wait.
@@ -60,8 +64,14 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     match state.limiter.check(client) {
         Ok(()) => next.run(req).await,
         Err(wait) => {
-            state.metrics.rate_limited_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let mut err = ApiError::new(ErrorCode::RateLimited, format!("Too many requests; retry after {wait} seconds."));
+            state
+                .metrics
+                .rate_limited_total
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut err = ApiError::new(
+                ErrorCode::RateLimited,
+                format!("Too many requests; retry after {wait} seconds."),
+            );
             err.retry_after = Some(wait);
             err.into_response()
         }

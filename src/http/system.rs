@@ -40,9 +40,15 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     use sea_orm::{EntityTrait, PaginatorTrait};
-    let pending = entity::outbox::Entity::find().count(&state.db).await.unwrap_or(u64::MAX);
+    let pending = entity::outbox::Entity::find()
+        .count(&state.db)
+        .await
+        .unwrap_or(u64::MAX);
     (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
         state.metrics.render(pending, state.search.kind()),
     )
 }

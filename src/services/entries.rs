@@ -80,6 +80,7 @@ pub fn audit_view(e: &list_entry::Model) -> Value {
         "listing_date": e.listing_date, "valid_from": e.valid_from, "valid_until": e.valid_until,
         "publicity_min_until": e.publicity_min_until, "publicity_until": e.publicity_until,
         "removal_date": e.removal_date, "removal_reason": e.removal_reason,
+        "removal_authority": e.removal_authority, "repair_status": e.repair_status,
         "under_objection": e.under_objection, "source_name": e.source_name,
         "status": e.status, "version": e.version,
     })
@@ -236,7 +237,12 @@ pub async fn submit(
 ) -> ApiResult<list_entry::Model> {
     let before = current(db, id, version).await?;
     if before.status != EntryStatus::Draft {
-        return Err(not_in_state(ErrorCode::EntryNotDraft, id, before.status, "submitted"));
+        return Err(not_in_state(
+            ErrorCode::EntryNotDraft,
+            id,
+            before.status,
+            "submitted",
+        ));
     }
     let mut active: list_entry::ActiveModel = before.clone().into();
     active.status = Set(EntryStatus::PendingReview);
@@ -255,7 +261,12 @@ async fn reviewable(
 ) -> ApiResult<list_entry::Model> {
     let before = current(db, id, version).await?;
     if before.status != EntryStatus::PendingReview {
-        return Err(not_in_state(ErrorCode::EntryNotPendingReview, id, before.status, verb));
+        return Err(not_in_state(
+            ErrorCode::EntryNotPendingReview,
+            id,
+            before.status,
+            verb,
+        ));
     }
     if before.submitted_by == Some(reviewer) {
         return Err(ApiError::new(

@@ -9,8 +9,14 @@ use super::{WriteCtx, audit, outbox};
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::projection::enum_str;
-use entity::{EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, OutboxTarget, list_entry, objection};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set};
+use entity::{
+    EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, OutboxTarget, list_entry,
+    objection,
+};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde_json::{Value, json};
 
 /// Working days to accept or return an objection.
@@ -38,7 +44,13 @@ fn view(o: &objection::Model) -> Value {
            "version": o.version})
 }
 
-async fn trail(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, before: Option<&objection::Model>, after: &objection::Model) -> ApiResult<()> {
+async fn trail(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    action: &str,
+    before: Option<&objection::Model>,
+    after: &objection::Model,
+) -> ApiResult<()> {
     audit::record(
         db,
         audit::NewEvent {
@@ -56,11 +68,19 @@ async fn trail(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, befo
 }
 
 /// Files an objection against a public entry.
-pub async fn file(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, calendar: &Calendar, cmd: NewObjection) -> ApiResult<objection::Model> {
+pub async fn file(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    cmd: NewObjection,
+) -> ApiResult<objection::Model> {
     let entry = list_entry::Entity::find_by_id(cmd.entry_id).one(db).await?;
     // Only what the public can see can be objected to from outside.
     let Some(entry) = entry.filter(|e| e.is_public_on(ctx.today)) else {
-        return Err(ApiError::new(ErrorCode::EntryNotFound, format!("Entry `{}` not found.", cmd.entry_id)));
+        return Err(ApiError::new(
+            ErrorCode::EntryNotFound,
+            format!("Entry `{}` not found.", cmd.entry_id),
+        ));
     };
     let model = objection::ActiveModel {
         id: Set(ObjectionId::new()),
@@ -88,24 +108,50 @@ pub async fn get(db: &impl ConnectionTrait, id: ObjectionId) -> ApiResult<object
     objection::Entity::find_by_id(id)
         .one(db)
         .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::ObjectionNotFound, format!("Objection `{id}` not found.")))
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::ObjectionNotFound,
+                format!("Objection `{id}` not found."),
+            )
+        })
 }
 
-async fn current(db: &impl ConnectionTrait, id: ObjectionId, version: i32, allowed: &[ObjectionStatus], verb: &str) -> ApiResult<objection::Model> {
+async fn current(
+    db: &impl ConnectionTrait,
+    id: ObjectionId,
+    version: i32,
+    allowed: &[ObjectionStatus],
+    verb: &str,
+) -> ApiResult<objection::Model> {
     let o = get(db, id).await?;
     if o.version != version {
-        return Err(stale(ErrorCode::ObjectionVersionConflict, "Objection", id, version, o.version));
+        return Err(stale(
+            ErrorCode::ObjectionVersionConflict,
+            "Objection",
+            id,
+            version,
+            o.version,
+        ));
     }
     if !allowed.contains(&o.status) {
         return Err(ApiError::new(
             ErrorCode::ObjectionWrongState,
-            format!("Objection `{id}` is `{}` and cannot be {verb}.", enum_str(o.status)),
+            format!(
+                "Objection `{id}` is `{}` and cannot be {verb}.",
+                enum_str(o.status)
+            ),
         ));
     }
     Ok(o)
 }
 
-async fn save(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, before: objection::Model, mut active: objection::ActiveModel) -> ApiResult<objection::Model> {
+async fn save(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    action: &str,
+    before: objection::Model,
+    mut active: objection::ActiveModel,
+) -> ApiResult<objection::Model> {
     active.version = Set(before.version + 1);
     active.updated_at = Set(ctx.now);
     let result = objection::Entity::update_many()
@@ -115,7 +161,13 @@ async fn save(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, befor
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale(ErrorCode::ObjectionVersionConflict, "Objection", before.id, before.version, before.version + 1));
+        return Err(stale(
+            ErrorCode::ObjectionVersionConflict,
+            "Objection",
+            before.id,
+            before.version,
+            before.version + 1,
+        ));
     }
     let after = get(db, before.id).await?;
     trail(db, ctx, action, Some(&before), &after).await?;
@@ -124,7 +176,13 @@ async fn save(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, action: &str, befor
 
 /// Marks or unmarks the entry publicly, optionally withdrawing it, with its own audit event and
 /// outbox rows.
-async fn change_entry(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: EntryId, flag: bool, withdraw_reason: Option<String>) -> ApiResult<()> {
+async fn change_entry(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: EntryId,
+    flag: bool,
+    withdraw_reason: Option<String>,
+) -> ApiResult<()> {
     let before = super::entries::get(db, id).await?;
     let mut active: list_entry::ActiveModel = before.clone().into();
     active.under_objection = Set(flag);
@@ -160,8 +218,21 @@ async fn change_entry(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: EntryId
 }
 
 /// Accepts an objection: the entry is marked "under objection" publicly at once.
-pub async fn accept(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, calendar: &Calendar, id: ObjectionId, version: i32) -> ApiResult<objection::Model> {
-    let before = current(db, id, version, &[ObjectionStatus::Submitted, ObjectionStatus::Returned], "accepted").await?;
+pub async fn accept(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    id: ObjectionId,
+    version: i32,
+) -> ApiResult<objection::Model> {
+    let before = current(
+        db,
+        id,
+        version,
+        &[ObjectionStatus::Submitted, ObjectionStatus::Returned],
+        "accepted",
+    )
+    .await?;
     let mut active: objection::ActiveModel = before.clone().into();
     active.status = Set(ObjectionStatus::Accepted);
     active.answer_due = Set(Some(calendar.add_working_days(ctx.today, ANSWER_WITHIN)));
@@ -172,7 +243,13 @@ pub async fn accept(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, calendar: &Ca
 }
 
 /// Returns an objection for materials.
-pub async fn return_for_materials(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, reason: String) -> ApiResult<objection::Model> {
+pub async fn return_for_materials(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: ObjectionId,
+    version: i32,
+    reason: String,
+) -> ApiResult<objection::Model> {
     let before = current(db, id, version, &[ObjectionStatus::Submitted], "returned").await?;
     let mut active: objection::ActiveModel = before.clone().into();
     active.status = Set(ObjectionStatus::Returned);
@@ -181,19 +258,38 @@ pub async fn return_for_materials(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>,
 }
 
 /// Upholds an accepted objection: the entry is withdrawn with the answer as its public reason.
-pub async fn uphold(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, answer: String) -> ApiResult<objection::Model> {
+pub async fn uphold(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: ObjectionId,
+    version: i32,
+    answer: String,
+) -> ApiResult<objection::Model> {
     let before = current(db, id, version, &[ObjectionStatus::Accepted], "upheld").await?;
     let mut active: objection::ActiveModel = before.clone().into();
     active.status = Set(ObjectionStatus::Upheld);
     active.answer = Set(Some(answer.clone()));
     let entry_id = before.entry_id;
     let after = save(db, ctx, "objection.uphold", before, active).await?;
-    change_entry(db, ctx, entry_id, false, Some(format!("异议成立：{answer}"))).await?;
+    change_entry(
+        db,
+        ctx,
+        entry_id,
+        false,
+        Some(format!("异议成立：{answer}")),
+    )
+    .await?;
     Ok(after)
 }
 
 /// Rejects an accepted objection with reasons: the entry is unmarked.
-pub async fn reject(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: ObjectionId, version: i32, answer: String) -> ApiResult<objection::Model> {
+pub async fn reject(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: ObjectionId,
+    version: i32,
+    answer: String,
+) -> ApiResult<objection::Model> {
     let before = current(db, id, version, &[ObjectionStatus::Accepted], "rejected").await?;
     let mut active: objection::ActiveModel = before.clone().into();
     active.status = Set(ObjectionStatus::Rejected);
@@ -213,12 +309,22 @@ pub async fn reject(db: &impl ConnectionTrait, ctx: &WriteCtx<'_>, id: Objection
 }
 
 /// One page of objections, oldest first, optionally by status.
-pub async fn list(db: &impl ConnectionTrait, status: Option<ObjectionStatus>, page: super::Page) -> ApiResult<(Vec<objection::Model>, u64)> {
+pub async fn list(
+    db: &impl ConnectionTrait,
+    status: Option<ObjectionStatus>,
+    page: super::Page,
+) -> ApiResult<(Vec<objection::Model>, u64)> {
     let mut query = objection::Entity::find();
     if let Some(s) = status {
         query = query.filter(objection::Column::Status.eq(s));
     }
-    let paginator = query.order_by_asc(objection::Column::CreatedAt).order_by_asc(objection::Column::Id).paginate(db, page.per_page);
+    let paginator = query
+        .order_by_asc(objection::Column::CreatedAt)
+        .order_by_asc(objection::Column::Id)
+        .paginate(db, page.per_page);
     let total = paginator.num_items().await?;
-    Ok((paginator.fetch_page(page.page.saturating_sub(1)).await?, total))
+    Ok((
+        paginator.fetch_page(page.page.saturating_sub(1)).await?,
+        total,
+    ))
 }

@@ -35,7 +35,12 @@ impl PublicPage {
         let page = page.unwrap_or(1);
         let per_page = per_page.unwrap_or(20);
         if page == 0 {
-            return Err(ApiError::field(ErrorCode::InvalidQueryParameter, "page", "0", "must be at least 1"));
+            return Err(ApiError::field(
+                ErrorCode::InvalidQueryParameter,
+                "page",
+                "0",
+                "must be at least 1",
+            ));
         }
         if per_page == 0 || per_page > MAX_PER_PAGE {
             return Err(ApiError::field(
@@ -50,7 +55,9 @@ impl PublicPage {
                 ErrorCode::InvalidQueryParameter,
                 "page",
                 &page.to_string(),
-                format!("is too deep: at most {MAX_DEPTH} results can be paged through; narrow the search"),
+                format!(
+                    "is too deep: at most {MAX_DEPTH} results can be paged through; narrow the search"
+                ),
             ));
         }
         Ok(Self { page, per_page })
@@ -142,7 +149,9 @@ pub struct LookupResults {
 }
 
 fn kind_label(kind: &str) -> &'static str {
-    kind.parse::<DomainKind>().map(DomainKind::label_zh).unwrap_or("")
+    kind.parse::<DomainKind>()
+        .map(DomainKind::label_zh)
+        .unwrap_or("")
 }
 
 fn opt(v: &Option<String>) -> Option<&str> {
@@ -150,21 +159,38 @@ fn opt(v: &Option<String>) -> Option<&str> {
 }
 
 /// The public credit lookup.
-pub async fn lookup(state: &AppState, c: &LookupCriteria, page: PublicPage) -> ApiResult<LookupResults> {
+pub async fn lookup(
+    state: &AppState,
+    c: &LookupCriteria,
+    page: PublicPage,
+) -> ApiResult<LookupResults> {
     let mut filters = Vec::new();
     let mut q = c.q.trim().to_owned();
     match (opt(&c.person_name), opt(&c.id_number)) {
         (Some(name), Some(raw)) => {
             let number = IdNumber::parse(raw, state.clock.today()).map_err(|e| {
-                ApiError::new(ErrorCode::InvalidQueryParameter, format!("`id_number`: not a valid resident ID number: {e}."))
+                ApiError::new(
+                    ErrorCode::InvalidQueryParameter,
+                    format!("`id_number`: not a valid resident ID number: {e}."),
+                )
             })?;
-            filters.push(Filter::eq("person_key", state.keys.person_key(name, number.as_str())));
+            filters.push(Filter::eq(
+                "person_key",
+                state.keys.person_key(name, number.as_str()),
+            ));
             q.clear();
         }
         (None, None) => {
             // Natural persons are never browsed: only the exact name + ID number finds them.
-            let kinds = [DomainKind::LegalPerson, DomainKind::OtherOrganisation, DomainKind::IndividualBusiness];
-            filters.push(Filter::any("kind", kinds.iter().map(|k| k.as_str().to_owned())));
+            let kinds = [
+                DomainKind::LegalPerson,
+                DomainKind::OtherOrganisation,
+                DomainKind::IndividualBusiness,
+            ];
+            filters.push(Filter::any(
+                "kind",
+                kinds.iter().map(|k| k.as_str().to_owned()),
+            ));
         }
         _ => {
             return Err(ApiError::new(
@@ -194,19 +220,35 @@ pub async fn lookup(state: &AppState, c: &LookupCriteria, page: PublicPage) -> A
     let mut query = Query {
         q,
         filters,
-        facets: ["lists", "list_names", "region_code", "authorities", "kind", "years"].map(String::from).to_vec(),
+        facets: [
+            "lists",
+            "list_names",
+            "region_code",
+            "authorities",
+            "kind",
+            "years",
+        ]
+        .map(String::from)
+        .to_vec(),
         highlight: true,
         ..Query::default()
     };
     page.apply(&mut query);
     let results = state.search.search::<SubjectDoc>(&query).await?;
-    state.metrics.lookups_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state
+        .metrics
+        .lookups_total
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let hits = results
         .hits
         .into_iter()
         .map(|h| {
             let d = h.doc;
-            let name_html = h.highlights.get("name").cloned().unwrap_or_else(|| escape(&d.display_name));
+            let name_html = h
+                .highlights
+                .get("name")
+                .cloned()
+                .unwrap_or_else(|| escape(&d.display_name));
             SubjectHit {
                 kind_label: kind_label(&d.kind),
                 id: d.id,
@@ -226,7 +268,14 @@ pub async fn lookup(state: &AppState, c: &LookupCriteria, page: PublicPage) -> A
             }
         })
         .collect();
-    Ok(LookupResults { hits, total: results.total, page: page.page, per_page: page.per_page, facets: results.facets, took_ms: results.took_ms })
+    Ok(LookupResults {
+        hits,
+        total: results.total,
+        page: page.page,
+        per_page: page.per_page,
+        facets: results.facets,
+        took_ms: results.took_ms,
+    })
 }
 
 /// HTML-escapes text.
@@ -287,11 +336,14 @@ pub struct PublicEntry {
 }
 
 fn list_label(list: &str) -> &'static str {
-    list.parse::<ListKind>().map(ListKind::label_zh).unwrap_or("")
+    list.parse::<ListKind>()
+        .map(ListKind::label_zh)
+        .unwrap_or("")
 }
 
 fn severity_label(s: Option<&str>) -> Option<&'static str> {
-    s.and_then(|s| s.parse::<Severity>().ok()).map(Severity::label_zh)
+    s.and_then(|s| s.parse::<Severity>().ok())
+        .map(Severity::label_zh)
 }
 
 impl From<EntryDoc> for PublicEntry {
@@ -381,13 +433,19 @@ pub struct Profile {
 }
 
 fn not_found(id: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::SubjectNotFound, format!("Subject `{id}` not found."))
+    ApiError::new(
+        ErrorCode::SubjectNotFound,
+        format!("Subject `{id}` not found."),
+    )
 }
 
 /// A subject's public profile; natural persons only while one of their entries is public.
 pub async fn profile(state: &AppState, id: SubjectId) -> ApiResult<Profile> {
     let today = state.clock.today();
-    let s = subject::Entity::find_by_id(id).one(&state.db).await?.ok_or_else(|| not_found(id))?;
+    let s = subject::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?
+        .ok_or_else(|| not_found(id))?;
     let entries = list_entry::Entity::find_public(today)
         .filter(list_entry::Column::SubjectId.eq(id))
         .order_by_desc(list_entry::Column::DecisionDate)
@@ -406,7 +464,11 @@ pub async fn profile(state: &AppState, id: SubjectId) -> ApiResult<Profile> {
             display_name: public.display_name,
             uscc: s.uscc.clone(),
             id_number_masked: public.id_number_masked,
-            legal_representative: if s.kind == entity::SubjectKind::NaturalPerson { None } else { s.legal_representative.clone() },
+            legal_representative: if s.kind == entity::SubjectKind::NaturalPerson {
+                None
+            } else {
+                s.legal_representative.clone()
+            },
             region_code: s.region_code.clone(),
             region_name: public.region_name,
         },
@@ -417,7 +479,9 @@ pub async fn profile(state: &AppState, id: SubjectId) -> ApiResult<Profile> {
         as_of: today,
     };
     for e in &entries {
-        let Some(doc) = projector.entry_doc(e, &s) else { continue };
+        let Some(doc) = projector.entry_doc(e, &s) else {
+            continue;
+        };
         let entry = PublicEntry::from(doc);
         match e.list {
             entity::ListKind::Red => profile.red.push(entry),
@@ -443,7 +507,11 @@ pub async fn profile(state: &AppState, id: SubjectId) -> ApiResult<Profile> {
 fn notice_summary(d: NoticeDoc, title_html: Option<String>) -> NoticeSummary {
     NoticeSummary {
         title_html: title_html.unwrap_or_else(|| escape(&d.title)),
-        category_label: d.category.parse::<CategoryName>().map(|c| c.0).unwrap_or_default(),
+        category_label: d
+            .category
+            .parse::<CategoryName>()
+            .map(|c| c.0)
+            .unwrap_or_default(),
         id: d.id,
         title: d.title,
         category: d.category,
@@ -458,7 +526,8 @@ struct CategoryName(String);
 impl std::str::FromStr for CategoryName {
     type Err = ();
     fn from_str(s: &str) -> Result<Self, ()> {
-        let c: entity::NoticeCategory = serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| ())?;
+        let c: entity::NoticeCategory =
+            serde_json::from_value(serde_json::Value::String(s.to_owned())).map_err(|_| ())?;
         Ok(Self(category_label(c).to_owned()))
     }
 }
@@ -495,7 +564,12 @@ pub struct ListPage {
 }
 
 /// Browses the red, black or key-attention list, newest decisions first when nothing is typed.
-pub async fn browse(state: &AppState, list: ListKind, c: &BrowseCriteria, page: PublicPage) -> ApiResult<ListPage> {
+pub async fn browse(
+    state: &AppState,
+    list: ListKind,
+    c: &BrowseCriteria,
+    page: PublicPage,
+) -> ApiResult<ListPage> {
     let mut filters = vec![Filter::eq("list", list.as_str())];
     if let Some(v) = opt(&c.list_name) {
         filters.push(Filter::eq("list_name", v));
@@ -514,7 +588,9 @@ pub async fn browse(state: &AppState, list: ListKind, c: &BrowseCriteria, page: 
         sort: q.is_empty().then(|| Sort::desc("decided_at")),
         q,
         filters,
-        facets: ["list_name", "authority", "year", "region_code"].map(String::from).to_vec(),
+        facets: ["list_name", "authority", "year", "region_code"]
+            .map(String::from)
+            .to_vec(),
         ..Query::default()
     };
     page.apply(&mut query);
@@ -542,13 +618,24 @@ pub struct NoticePage {
 }
 
 /// Published notices, newest first when nothing is typed.
-pub async fn notices(state: &AppState, q: &str, category: Option<&str>, page: PublicPage) -> ApiResult<NoticePage> {
+pub async fn notices(
+    state: &AppState,
+    q: &str,
+    category: Option<&str>,
+    page: PublicPage,
+) -> ApiResult<NoticePage> {
     let mut filters = Vec::new();
     if let Some(c) = category.map(str::trim).filter(|c| !c.is_empty()) {
         filters.push(Filter::eq("category", c));
     }
     let q = q.trim().to_owned();
-    let mut query = Query { sort: q.is_empty().then(|| Sort::desc("published_at")), q, filters, highlight: true, ..Query::default() };
+    let mut query = Query {
+        sort: q.is_empty().then(|| Sort::desc("published_at")),
+        q,
+        filters,
+        highlight: true,
+        ..Query::default()
+    };
     page.apply(&mut query);
     let results = state.search.search::<NoticeDoc>(&query).await?;
     Ok(NoticePage {
@@ -604,14 +691,24 @@ pub async fn notice(state: &AppState, id: NoticeId) -> ApiResult<NoticeView> {
         .one(&state.db)
         .await?
         .filter(|n| n.is_public_on(state.clock.today()))
-        .ok_or_else(|| ApiError::new(ErrorCode::NoticeNotFound, format!("Notice `{id}` not found.")))?;
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::NoticeNotFound,
+                format!("Notice `{id}` not found."),
+            )
+        })?;
     let codes = notice_usccs(&n);
-    let known = subject::Entity::find().filter(subject::Column::Uscc.is_in(codes.clone())).all(&state.db).await?;
+    let known = subject::Entity::find()
+        .filter(subject::Column::Uscc.is_in(codes.clone()))
+        .all(&state.db)
+        .await?;
     let projector = state.projector();
     let subjects = codes
         .into_iter()
         .map(|code| {
-            let s = known.iter().find(|s| s.uscc.as_deref() == Some(code.as_str()));
+            let s = known
+                .iter()
+                .find(|s| s.uscc.as_deref() == Some(code.as_str()));
             LinkedSubject {
                 id: s.map(|s| s.id.to_string()),
                 name: s.map(|s| projector.public_subject(s).display_name),

@@ -8,7 +8,9 @@ use crate::services::{audit, outbox};
 use crate::state::AppState;
 use entity::{EntryStatus, OutboxTarget, list_entry};
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
+};
 use std::time::Duration;
 
 /// Entries expired per transaction.

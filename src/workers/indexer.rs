@@ -43,7 +43,10 @@ pub async fn run_once(state: &AppState) -> Result<usize, IndexError> {
         .limit(BATCH);
     if crate::db::is_postgres(&state.db) {
         let txn = state.db.begin().await?;
-        let rows = due.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked).all(&txn).await?;
+        let rows = due
+            .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+            .all(&txn)
+            .await?;
         match apply(state, &txn, &rows).await {
             Ok(()) => {
                 delete_rows(&txn, &rows).await?;
@@ -109,7 +112,10 @@ pub async fn run(state: AppState, mut shutdown: Shutdown) {
 }
 
 fn backoff(failures: u32) -> Duration {
-    Duration::from_millis(Ord::min(250u64.saturating_mul(1 << Ord::min(failures, 8)), 30_000))
+    Duration::from_millis(Ord::min(
+        250u64.saturating_mul(1 << Ord::min(failures, 8)),
+        30_000,
+    ))
 }
 
 fn observe(state: &AppState, rows: &[outbox::Model]) {
@@ -131,14 +137,27 @@ async fn delete_rows(db: &impl ConnectionTrait, rows: &[outbox::Model]) -> Resul
     Ok(())
 }
 
-async fn postpone(state: &AppState, rows: &[outbox::Model], error: &IndexError) -> Result<(), DbErr> {
-    state.metrics.index_errors_total.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+async fn postpone(
+    state: &AppState,
+    rows: &[outbox::Model],
+    error: &IndexError,
+) -> Result<(), DbErr> {
+    state
+        .metrics
+        .index_errors_total
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let now = state.clock.now();
     let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
     let wait = backoff(attempts as u32);
     outbox::Entity::update_many()
-        .col_expr(outbox::Column::Attempts, Expr::col(outbox::Column::Attempts).add(1))
-        .col_expr(outbox::Column::NotBefore, Expr::value(now + ChronoDuration::from_std(wait).unwrap_or_default()))
+        .col_expr(
+            outbox::Column::Attempts,
+            Expr::col(outbox::Column::Attempts).add(1),
+        )
+        .col_expr(
+            outbox::Column::NotBefore,
+            Expr::value(now + ChronoDuration::from_std(wait).unwrap_or_default()),
+        )
         .col_expr(outbox::Column::LastError, Expr::value(error.to_string()))
         .filter(outbox::Column::Id.is_in(rows.iter().map(|r| r.id)))
         .exec(&state.db)
@@ -147,7 +166,11 @@ async fn postpone(state: &AppState, rows: &[outbox::Model], error: &IndexError) 
 }
 
 /// Brings the engine in line with the current rows named by `rows`.
-async fn apply(state: &AppState, db: &impl ConnectionTrait, rows: &[outbox::Model]) -> Result<(), IndexError> {
+async fn apply(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    rows: &[outbox::Model],
+) -> Result<(), IndexError> {
     let mut ids: HashMap<OutboxTarget, BTreeSet<uuid::Uuid>> = HashMap::new();
     for row in rows {
         ids.entry(row.target).or_default().insert(row.target_id);
@@ -180,7 +203,10 @@ pub async fn subject_docs(
     projector: &Projector<'_>,
     ids: &[SubjectId],
 ) -> Result<(Vec<SubjectDoc>, Vec<String>), DbErr> {
-    let rows = subject::Entity::find().filter(subject::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let rows = subject::Entity::find()
+        .filter(subject::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     let entries = public_entries_of(db, ids, projector.today).await?;
     let notices = notice_counts(db, projector.today).await?;
     let mut docs = Vec::with_capacity(rows.len());
@@ -188,13 +214,22 @@ pub async fn subject_docs(
     for s in &rows {
         let empty = Vec::new();
         let public = entries.get(&s.id).unwrap_or(&empty);
-        let count = s.uscc.as_ref().and_then(|c| notices.get(c)).copied().unwrap_or(0);
+        let count = s
+            .uscc
+            .as_ref()
+            .and_then(|c| notices.get(c))
+            .copied()
+            .unwrap_or(0);
         if let Some(doc) = projector.subject_doc(s, public, count) {
             present.insert(s.id);
             docs.push(doc);
         }
     }
-    let gone = ids.iter().filter(|id| !present.contains(id)).map(ToString::to_string).collect();
+    let gone = ids
+        .iter()
+        .filter(|id| !present.contains(id))
+        .map(ToString::to_string)
+        .collect();
     Ok((docs, gone))
 }
 
@@ -219,7 +254,11 @@ pub async fn entry_docs(
             docs.push(doc);
         }
     }
-    let gone = ids.iter().filter(|id| !present.contains(id)).map(ToString::to_string).collect();
+    let gone = ids
+        .iter()
+        .filter(|id| !present.contains(id))
+        .map(ToString::to_string)
+        .collect();
     Ok((docs, gone))
 }
 
@@ -229,7 +268,10 @@ pub async fn notice_docs(
     projector: &Projector<'_>,
     ids: &[NoticeId],
 ) -> Result<(Vec<NoticeDoc>, Vec<String>), DbErr> {
-    let rows = notice::Entity::find().filter(notice::Column::Id.is_in(ids.iter().copied())).all(db).await?;
+    let rows = notice::Entity::find()
+        .filter(notice::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?;
     let mut docs = Vec::with_capacity(rows.len());
     let mut present = BTreeSet::new();
     for n in &rows {
@@ -238,6 +280,10 @@ pub async fn notice_docs(
             docs.push(doc);
         }
     }
-    let gone = ids.iter().filter(|id| !present.contains(id)).map(ToString::to_string).collect();
+    let gone = ids
+        .iter()
+        .filter(|id| !present.contains(id))
+        .map(ToString::to_string)
+        .collect();
     Ok((docs, gone))
 }

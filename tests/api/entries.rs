@@ -44,7 +44,9 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
     let subject_id = a_subject(&app).await;
     let editor = app.token("editor").await;
     let reviewer = app.token("reviewer").await;
-    let (status, draft) = app.post(ENTRIES, Some(&editor), black_entry(&subject_id)).await;
+    let (status, draft) = app
+        .post(ENTRIES, Some(&editor), black_entry(&subject_id))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{draft}");
     assert_eq!(draft["status"], "draft");
     // Serious, decided 2026-03-10 under the 2025-06-22 rule: 1 to 3 years.
@@ -55,10 +57,20 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
     let url = format!("{ENTRIES}/{id}");
 
     // Only administrators publish directly; reviewers approve what editors submit.
-    let (status, body) = app.post(&format!("{url}/publish"), Some(&reviewer), json!({"version": 1})).await;
+    let (status, body) = app
+        .post(
+            &format!("{url}/publish"),
+            Some(&reviewer),
+            json!({"version": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
     let (status, body) = app
-        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 1, "reason": "撤销"}))
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 1, "reason": "撤销"}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
@@ -67,7 +79,13 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
                "message": format!("Entry `{id}` is `draft` and cannot be withdrawn."),
                "link": "/api/errors#entry_not_published"})
     );
-    let (status, body) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 1})).await;
+    let (status, body) = app
+        .post(
+            &format!("{url}/approve"),
+            Some(&reviewer),
+            json!({"version": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
         body,
@@ -75,23 +93,45 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
                "message": format!("Entry `{id}` is `draft` and cannot be approved."),
                "link": "/api/errors#entry_not_pending_review"})
     );
-    let (status, pending) = app.post(&format!("{url}/submit"), Some(&editor), json!({"version": 1})).await;
+    let (status, pending) = app
+        .post(
+            &format!("{url}/submit"),
+            Some(&editor),
+            json!({"version": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{pending}");
     assert_eq!(pending["status"], "pending_review");
-    let (status, published) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 2})).await;
+    let (status, published) = app
+        .post(
+            &format!("{url}/approve"),
+            Some(&reviewer),
+            json!({"version": 2}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{published}");
     assert_eq!(published["status"], "published");
     assert_eq!(published["version"], 3);
-    let (status, body) = app.patch(&url, Some(&editor), json!({"version": 3, "reason": "改"})).await;
+    let (status, body) = app
+        .patch(&url, Some(&editor), json!({"version": 3, "reason": "改"}))
+        .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(body["code"], "entry_not_draft");
     let (status, body) = app
-        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 3, "reason": "  "}))
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 3, "reason": "  "}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "missing_withdrawal_reason");
     let (status, withdrawn) = app
-        .post(&format!("{url}/withdraw"), Some(&reviewer), json!({"version": 3, "reason": "原决定已被撤销"}))
+        .post(
+            &format!("{url}/withdraw"),
+            Some(&reviewer),
+            json!({"version": 3, "reason": "原决定已被撤销"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{withdrawn}");
     assert_eq!(withdrawn["status"], "withdrawn");
@@ -103,7 +143,9 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
     assert_eq!(app.count(entity::audit_event::Entity).await, 7);
     assert_eq!(app.count(entity::outbox::Entity).await, 1 + 4 * 2);
     assert_eq!(
-        xinyong::services::audit::verify(&app.state.db).await.expect("verify"),
+        xinyong::services::audit::verify(&app.state.db)
+            .await
+            .expect("verify"),
         xinyong::services::audit::ChainCheck::Intact { events: 7 }
     );
 }
@@ -113,13 +155,27 @@ async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
     let subject_id = a_subject(&app).await;
     let editor = app.token("editor").await;
     let reviewer = app.token("reviewer").await;
-    let (_, draft) = app.post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let (_, draft) = app
+        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
+        .await;
     let id = draft["id"].as_str().expect("id").to_owned();
     let url = format!("{ENTRIES}/{id}");
     // An administrator may submit, but then may not approve their own submission.
-    let (status, _) = app.post(&format!("{url}/submit"), Some(ADMIN_TOKEN), json!({"version": 1})).await;
+    let (status, _) = app
+        .post(
+            &format!("{url}/submit"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app.post(&format!("{url}/approve"), Some(ADMIN_TOKEN), json!({"version": 2})).await;
+    let (status, body) = app
+        .post(
+            &format!("{url}/approve"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 2}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(
         body,
@@ -129,32 +185,84 @@ async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
     );
     // A reviewer sends it back with a reason; the editor fixes and resubmits; the reviewer approves.
     let (status, body) = app
-        .post(&format!("{url}/reject"), Some(&reviewer), json!({"version": 2, "reason": ""}))
+        .post(
+            &format!("{url}/reject"),
+            Some(&reviewer),
+            json!({"version": 2, "reason": ""}),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "missing_review_reason");
     let (status, rejected) = app
-        .post(&format!("{url}/reject"), Some(&reviewer), json!({"version": 2, "reason": "认定依据条款有误"}))
+        .post(
+            &format!("{url}/reject"),
+            Some(&reviewer),
+            json!({"version": 2, "reason": "认定依据条款有误"}),
+        )
         .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(rejected["status"], "draft");
     assert_eq!(rejected["review_note"], "认定依据条款有误");
     let basis = "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条第（一）项";
-    let (status, _) = app.patch(&url, Some(&editor), json!({"version": 3, "legal_basis": basis})).await;
+    let (status, _) = app
+        .patch(
+            &url,
+            Some(&editor),
+            json!({"version": 3, "legal_basis": basis}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, _) = app.post(&format!("{url}/submit"), Some(&editor), json!({"version": 4})).await;
+    let (status, _) = app
+        .post(
+            &format!("{url}/submit"),
+            Some(&editor),
+            json!({"version": 4}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
-    let (status, body) = app.post(&format!("{url}/approve"), Some(&editor), json!({"version": 5})).await;
+    let (status, body) = app
+        .post(
+            &format!("{url}/approve"),
+            Some(&editor),
+            json!({"version": 5}),
+        )
+        .await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["code"], "forbidden");
-    let (status, published) = app.post(&format!("{url}/approve"), Some(&reviewer), json!({"version": 5})).await;
+    let (status, published) = app
+        .post(
+            &format!("{url}/approve"),
+            Some(&reviewer),
+            json!({"version": 5}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(published["status"], "published");
     // Exactly one audit event per transition of the entry, in order.
-    let (status, trail) = app.get(&format!("/api/v1/office/audit?target_id={id}"), Some(ADMIN_TOKEN)).await;
+    let (status, trail) = app
+        .get(
+            &format!("/api/v1/office/audit?target_id={id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{trail}");
-    let actions: Vec<&str> = trail["items"].as_array().expect("items").iter().filter_map(|e| e["action"].as_str()).collect();
-    assert_eq!(actions, ["entry.create", "entry.submit", "entry.reject", "entry.update", "entry.submit", "entry.approve"]);
+    let actions: Vec<&str> = trail["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "entry.create",
+            "entry.submit",
+            "entry.reject",
+            "entry.update",
+            "entry.submit",
+            "entry.approve"
+        ]
+    );
     let (status, _) = app.get("/api/v1/office/audit", Some(&editor)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 }
@@ -326,7 +434,10 @@ async fn a_decision_dated_tomorrow_is_accepted_once_the_day_has_come(backend: Ba
     body["listing_date"] = json!("2026-06-16");
     let (status, refused) = app.post(ENTRIES, Some(ADMIN_TOKEN), body.clone()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(refused["message"], "`decision_date`: `2026-06-16` is in the future");
+    assert_eq!(
+        refused["message"],
+        "`decision_date`: `2026-06-16` is in the future"
+    );
     // 2026-06-15 12:00 in Beijing + 12 hours = the 16th at midnight, Beijing time.
     app.clock.advance(chrono::Duration::hours(12));
     let (status, created) = app.post(ENTRIES, Some(ADMIN_TOKEN), body).await;

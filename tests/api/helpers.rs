@@ -222,7 +222,9 @@ impl TestApp {
 
     /// Applies every due outbox row to the search engine, as the indexer worker would.
     pub async fn drain(&self) -> usize {
-        xinyong::workers::indexer::drain(&self.state).await.expect("indexer drains")
+        xinyong::workers::indexer::drain(&self.state)
+            .await
+            .expect("indexer drains")
     }
 
     /// Runs SQL on the app's database.

@@ -15,13 +15,28 @@ async fn lookup(app: &TestApp, query: &str) -> Value {
 
 fn enc(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 
 async fn publish(app: &TestApp, entry: &Value) -> Value {
-    let url = format!("/api/v1/office/entries/{}/publish", entry["id"].as_str().expect("id"));
-    let (status, body) = app.post(&url, Some(ADMIN_TOKEN), json!({"version": entry["version"]})).await;
+    let url = format!(
+        "/api/v1/office/entries/{}/publish",
+        entry["id"].as_str().expect("id")
+    );
+    let (status, body) = app
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": entry["version"]}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body
 }
@@ -30,8 +45,19 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
     let app = TestApp::spawn(backend).await;
     let subject_id = a_subject(&app).await;
     // Noise that must not match.
-    app.post("/api/v1/office/subjects", Some(ADMIN_TOKEN), subject("legal_person", "汉江药业股份有限公司", "93610724MA6YRB7192")).await;
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    app.post(
+        "/api/v1/office/subjects",
+        Some(ADMIN_TOKEN),
+        subject("legal_person", "汉江药业股份有限公司", "93610724MA6YRB7192"),
+    )
+    .await;
+    let (_, draft) = app
+        .post(
+            "/api/v1/office/entries",
+            Some(ADMIN_TOKEN),
+            black_entry(&subject_id),
+        )
+        .await;
     app.drain().await;
 
     // A draft is never visible: the company is on record, with no black badge.
@@ -40,20 +66,45 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
     assert_eq!(found["hits"][0]["black_count"], 0);
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["total"], 0);
-    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    let (_, profile) = app
+        .get(&format!("/api/v1/subjects/{subject_id}"), None)
+        .await;
     assert_eq!(profile["black"], json!([]));
 
     publish(&app, &draft).await;
     assert_eq!(app.drain().await, 2);
-    for q in ["汉中市天汉建设工程有限公司", "天汉建设", "天汉", "建设工程", "91610702MA6YL3K09Y", "91610702ma6yl3k09y"] {
+    for q in [
+        "汉中市天汉建设工程有限公司",
+        "天汉建设",
+        "天汉",
+        "建设工程",
+        "91610702MA6YL3K09Y",
+        "91610702ma6yl3k09y",
+    ] {
         let found = lookup(&app, &format!("q={}", enc(q))).await;
         assert_eq!(found["hits"][0]["id"], subject_id.as_str(), "{q}: {found}");
         assert_eq!(found["hits"][0]["black_count"], 1, "{q}");
-        assert_eq!(found["hits"][0]["list_names"], json!(["失信被执行人"]), "{q}");
-        assert!(found["hits"].as_array().expect("hits").iter().all(|h| h["display_name"] != "汉江药业股份有限公司"), "{q}: {found}");
+        assert_eq!(
+            found["hits"][0]["list_names"],
+            json!(["失信被执行人"]),
+            "{q}"
+        );
+        assert!(
+            found["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .all(|h| h["display_name"] != "汉江药业股份有限公司"),
+            "{q}: {found}"
+        );
     }
     let found = lookup(&app, &format!("q={}", enc("天汉"))).await;
-    assert!(found["hits"][0]["name_html"].as_str().is_some_and(|h| h.contains("<mark>")), "{found}");
+    assert!(
+        found["hits"][0]["name_html"]
+            .as_str()
+            .is_some_and(|h| h.contains("<mark>")),
+        "{found}"
+    );
     let by_filter = lookup(&app, "list=black").await;
     assert_eq!(by_filter["total"], 1);
     assert_eq!(by_filter["facets"]["lists"], json!({"black": 1}));
@@ -61,12 +112,26 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
     assert_eq!(black["total"], 1, "{black}");
     assert_eq!(black["entries"][0]["document_number"], "(2026)陕07执123号");
     assert_eq!(black["entries"][0]["severity_label"], "严重");
-    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    let (_, profile) = app
+        .get(&format!("/api/v1/subjects/{subject_id}"), None)
+        .await;
     assert_eq!(profile["black"].as_array().map(Vec::len), Some(1));
-    assert_eq!(profile["subject"]["display_name"], "汉中市天汉建设工程有限公司");
+    assert_eq!(
+        profile["subject"]["display_name"],
+        "汉中市天汉建设工程有限公司"
+    );
 
-    let url = format!("/api/v1/office/entries/{}/withdraw", draft["id"].as_str().expect("id"));
-    let (status, _) = app.post(&url, Some(ADMIN_TOKEN), json!({"version": 2, "reason": "原决定已撤销"})).await;
+    let url = format!(
+        "/api/v1/office/entries/{}/withdraw",
+        draft["id"].as_str().expect("id")
+    );
+    let (status, _) = app
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": 2, "reason": "原决定已撤销"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     app.drain().await;
     let found = lookup(&app, &format!("q={}", enc("天汉建设"))).await;
@@ -74,7 +139,9 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
     assert_eq!(lookup(&app, "list=black").await["total"], 0);
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["total"], 0);
-    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    let (_, profile) = app
+        .get(&format!("/api/v1/subjects/{subject_id}"), None)
+        .await;
     assert_eq!(profile["black"], json!([]));
     assert_eq!(app.count(entity::outbox::Entity).await, 0);
 }
@@ -83,17 +150,25 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
     let (_, person) = app
-        .post("/api/v1/office/subjects", Some(ADMIN_TOKEN), json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}))
+        .post(
+            "/api/v1/office/subjects",
+            Some(ADMIN_TOKEN),
+            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
+        )
         .await;
     let person_id = person["id"].as_str().expect("id").to_owned();
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry).await;
+    let (_, draft) = app
+        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
+        .await;
     app.drain().await;
     // Not public before publication, even with the exact key.
     let exact = format!("name={}&id_number={clear}", enc("张三丰"));
     assert_eq!(lookup(&app, &exact).await["total"], 0);
-    let (status, _) = app.get(&format!("/api/v1/subjects/{person_id}"), None).await;
+    let (status, _) = app
+        .get(&format!("/api/v1/subjects/{person_id}"), None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
     publish(&app, &draft).await;
@@ -102,20 +177,53 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["hits"][0]["display_name"], "张**");
     assert_eq!(found["hits"][0]["id_number_masked"], "610702********0018");
-    for q in [format!("q={}", enc("张")), format!("q={}", enc("张三丰")), format!("q={}", enc("张**")), "q=610702".into(), format!("q={clear}"), String::new()] {
+    for q in [
+        format!("q={}", enc("张")),
+        format!("q={}", enc("张三丰")),
+        format!("q={}", enc("张**")),
+        "q=610702".into(),
+        format!("q={clear}"),
+        String::new(),
+    ] {
         let r = lookup(&app, &q).await;
-        assert!(r["hits"].as_array().expect("hits").iter().all(|h| h["id"] != person_id.as_str()), "{q}: {r}");
+        assert!(
+            r["hits"]
+                .as_array()
+                .expect("hits")
+                .iter()
+                .all(|h| h["id"] != person_id.as_str()),
+            "{q}: {r}"
+        );
     }
-    assert_eq!(lookup(&app, &format!("name={}&id_number=610702200001010026", enc("张三丰"))).await["total"], 0);
-    assert_eq!(lookup(&app, &format!("name={}&id_number={clear}", enc("张三"))).await["total"], 0);
-    let (status, body) = app.get(&format!("/api/v1/lookup?name={}", enc("张三丰")), None).await;
+    assert_eq!(
+        lookup(
+            &app,
+            &format!("name={}&id_number=610702200001010026", enc("张三丰"))
+        )
+        .await["total"],
+        0
+    );
+    assert_eq!(
+        lookup(&app, &format!("name={}&id_number={clear}", enc("张三"))).await["total"],
+        0
+    );
+    let (status, body) = app
+        .get(&format!("/api/v1/lookup?name={}", enc("张三丰")), None)
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "invalid_query_parameter");
     // The black list shows the entry with the masked name, and nothing anywhere shows the number.
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["entries"][0]["subject_name"], "张**");
-    let (_, profile) = app.get(&format!("/api/v1/subjects/{person_id}"), None).await;
-    for text in [found.to_string(), black.to_string(), profile.to_string(), crate::helpers::captured_logs()] {
+    let (_, profile) = app
+        .get(&format!("/api/v1/subjects/{person_id}"), None)
+        .await;
+    for text in [
+        found.to_string(),
+        black.to_string(),
+        profile.to_string(),
+        crate::helpers::captured_logs(),
+    ] {
         assert!(!text.contains(clear) && !text.contains("张三丰"), "{text}");
     }
 }
@@ -130,7 +238,10 @@ async fn lookup_pages_are_capped_in_size_and_depth(backend: Backend) {
     );
     let (status, body) = app.get("/api/v1/lookup?page=21&per_page=50", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["message"], "`page`: `21` is too deep: at most 1000 results can be paged through; narrow the search");
+    assert_eq!(
+        body["message"],
+        "`page`: `21` is too deep: at most 1000 results can be paged through; narrow the search"
+    );
     let (status, body) = app.get("/api/v1/lists/grey", None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "invalid_path_parameter");
@@ -148,66 +259,155 @@ async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
     for _ in 0..3 {
         assert_eq!(app.get("/api/v1/lookup?q=x", None).await.0, StatusCode::OK);
     }
-    let resp = app.http.get(format!("{}/api/v1/lookup?q=x", app.base)).send().await.expect("sent");
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/lookup?q=x", app.base))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("1"));
+    assert_eq!(
+        resp.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
     let body: Value = resp.json().await.expect("json");
     assert_eq!(
         body,
         json!({"code": "rate_limited", "type": "invalid_request", "message": "Too many requests; retry after 1 seconds.", "link": "/api/errors#rate_limited"})
     );
     // The office API is not limited.
-    assert_eq!(app.get("/api/v1/office/subjects", Some(ADMIN_TOKEN)).await.0, StatusCode::OK);
-    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
-    assert!(metrics.contains("xinyong_rate_limited_total 1"), "{metrics}");
+    assert_eq!(
+        app.get("/api/v1/office/subjects", Some(ADMIN_TOKEN))
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains("xinyong_rate_limited_total 1"),
+        "{metrics}"
+    );
 }
 
 async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let subject_id = a_subject(&app).await;
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let (_, draft) = app
+        .post(
+            "/api/v1/office/entries",
+            Some(ADMIN_TOKEN),
+            black_entry(&subject_id),
+        )
+        .await;
     publish(&app, &draft).await;
     // Skip the outbox entirely: the index knows nothing until the rebuild.
     app.sql("DELETE FROM search_outbox").await;
     assert_eq!(lookup(&app, "list=black").await["total"], 0);
-    let report = xinyong::reindex::reindex(&app.state, &|_, _, _| {}).await.expect("reindex");
-    assert_eq!(report, xinyong::reindex::ReindexReport { subjects: 1, entries: 1, notices: 0 });
+    let report = xinyong::reindex::reindex(&app.state, &|_, _, _| {})
+        .await
+        .expect("reindex");
+    assert_eq!(
+        report,
+        xinyong::reindex::ReindexReport {
+            subjects: 1,
+            entries: 1,
+            notices: 0
+        }
+    );
     assert_eq!(lookup(&app, "list=black").await["total"], 1);
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["total"], 1);
-    let metrics = app.http.get(format!("{}/metrics", app.base)).send().await.expect("sent").text().await.expect("text");
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .expect("sent")
+        .text()
+        .await
+        .expect("text");
     assert!(metrics.contains("xinyong_outbox_pending 0"), "{metrics}");
-    assert!(metrics.contains("xinyong_search_engine_info{engine=\"embedded\"} 1"), "{metrics}");
+    assert!(
+        metrics.contains("xinyong_search_engine_info{engine=\"embedded\"} 1"),
+        "{metrics}"
+    );
 }
 
 async fn publicity_ends_at_the_maximum_and_not_a_day_early(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let subject_id = a_subject(&app).await;
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let (_, draft) = app
+        .post(
+            "/api/v1/office/entries",
+            Some(ADMIN_TOKEN),
+            black_entry(&subject_id),
+        )
+        .await;
     let published = publish(&app, &draft).await;
     assert_eq!(published["publicity_until"], "2029-03-10");
     app.drain().await;
     // 2029-03-09 23:59 in Beijing: the last public day.
-    let last_day = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2029, 3, 9, 15, 59, 0).single().expect("time");
+    let last_day = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2029, 3, 9, 15, 59, 0)
+        .single()
+        .expect("time");
     app.clock.set(last_day);
-    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 0);
+    assert_eq!(
+        xinyong::workers::expiry::run_once(&app.state)
+            .await
+            .expect("expiry"),
+        0
+    );
     app.drain().await;
     assert_eq!(lookup(&app, "list=black").await["total"], 1);
     app.clock.advance(chrono::Duration::minutes(1));
-    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 1);
-    assert_eq!(xinyong::workers::expiry::run_once(&app.state).await.expect("expiry"), 0);
+    assert_eq!(
+        xinyong::workers::expiry::run_once(&app.state)
+            .await
+            .expect("expiry"),
+        1
+    );
+    assert_eq!(
+        xinyong::workers::expiry::run_once(&app.state)
+            .await
+            .expect("expiry"),
+        0
+    );
     app.drain().await;
     assert_eq!(lookup(&app, "list=black").await["total"], 0);
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["total"], 0);
-    let (_, profile) = app.get(&format!("/api/v1/subjects/{subject_id}"), None).await;
+    let (_, profile) = app
+        .get(&format!("/api/v1/subjects/{subject_id}"), None)
+        .await;
     assert_eq!(profile["black"], json!([]));
     // Kept for the office, with the reason and an audit event by the system.
-    let (_, entry) = app.get(&format!("/api/v1/office/entries/{}", draft["id"].as_str().expect("id")), Some(ADMIN_TOKEN)).await;
+    let (_, entry) = app
+        .get(
+            &format!(
+                "/api/v1/office/entries/{}",
+                draft["id"].as_str().expect("id")
+            ),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
     assert_eq!(entry["status"], "expired");
     assert_eq!(entry["removal_date"], "2029-03-10");
     assert_eq!(entry["removal_reason"], "公示期满");
-    assert!(app.table_text("audit_events").await.contains("entry.expire"));
+    assert!(
+        app.table_text("audit_events")
+            .await
+            .contains("entry.expire")
+    );
 }
 
 async fn an_engine_outage_loses_no_update(backend: Backend) {
@@ -218,14 +418,24 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
     let port = closed.local_addr().expect("addr").port();
     drop(closed);
     let mut down = app.state.clone();
-    down.search = search::Engine::meili(&format!("http://127.0.0.1:{port}"), None, "down_").expect("engine");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    down.search =
+        search::Engine::meili(&format!("http://127.0.0.1:{port}"), None, "down_").expect("engine");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let down_base = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = xinyong::http::router(down.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let router = xinyong::http::router(down.clone())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
     let subject_id = a_subject(&app).await;
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), black_entry(&subject_id)).await;
+    let (_, draft) = app
+        .post(
+            "/api/v1/office/entries",
+            Some(ADMIN_TOKEN),
+            black_entry(&subject_id),
+        )
+        .await;
     publish(&app, &draft).await;
     let pending = app.count(entity::outbox::Entity).await;
     assert_eq!(pending, 5);
@@ -235,11 +445,25 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
         app.clock.advance(chrono::Duration::minutes(5));
     }
     assert_eq!(app.count(entity::outbox::Entity).await, pending);
-    assert!(app.table_text("search_outbox").await.contains("search engine"));
+    assert!(
+        app.table_text("search_outbox")
+            .await
+            .contains("search engine")
+    );
     // Lookups say so, with the contract body.
-    let resp = app.http.get(format!("{down_base}/api/v1/lookup?q=x")).send().await.expect("sent");
+    let resp = app
+        .http
+        .get(format!("{down_base}/api/v1/lookup?q=x"))
+        .send()
+        .await
+        .expect("sent");
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(resp.headers().get("retry-after").and_then(|v| v.to_str().ok()), Some("5"));
+    assert_eq!(
+        resp.headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok()),
+        Some("5")
+    );
     let body: Value = resp.json().await.expect("json");
     assert_eq!(
         body,
@@ -247,7 +471,13 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
     );
     // Writes go on while the engine is down.
     let url = format!("/api/v1/office/subjects/{subject_id}");
-    let (status, _) = app.patch(&url, Some(ADMIN_TOKEN), json!({"version": 1, "name": "汉中市天汉建设集团有限公司"})).await;
+    let (status, _) = app
+        .patch(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"version": 1, "name": "汉中市天汉建设集团有限公司"}),
+        )
+        .await;
     assert_eq!(status, StatusCode::OK);
     // The engine is back: everything committed during the outage is applied.
     assert_eq!(app.drain().await, 6);
@@ -255,48 +485,103 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
     let found = lookup(&app, &format!("q={}", enc("天汉建设集团"))).await;
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["hits"][0]["black_count"], 1);
-    assert_eq!(lookup(&app, &format!("q={}", enc("天汉建设工程"))).await["total"], 0);
+    assert_eq!(
+        lookup(&app, &format!("q={}", enc("天汉建设工程"))).await["total"],
+        0
+    );
     // And the index matches the database document for document.
     let projector = app.state.projector();
-    let subjects: Vec<_> = entity::subject::Entity::find().all(&app.state.db).await.expect("subjects").into_iter().map(|s| s.id).collect();
-    let (expected, _) = xinyong::workers::indexer::subject_docs(&app.state.db, &projector, &subjects).await.expect("docs");
-    let indexed = app.state.search.search::<search::SubjectDoc>(&search::Query::default()).await.expect("search");
-    assert_eq!(indexed.hits.into_iter().map(|h| h.doc).collect::<Vec<_>>(), expected);
-    assert_eq!(app.state.search.count::<search::EntryDoc>().await.expect("count"), 1);
+    let subjects: Vec<_> = entity::subject::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("subjects")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let (expected, _) =
+        xinyong::workers::indexer::subject_docs(&app.state.db, &projector, &subjects)
+            .await
+            .expect("docs");
+    let indexed = app
+        .state
+        .search
+        .search::<search::SubjectDoc>(&search::Query::default())
+        .await
+        .expect("search");
+    assert_eq!(
+        indexed.hits.into_iter().map(|h| h.doc).collect::<Vec<_>>(),
+        expected
+    );
+    assert_eq!(
+        app.state
+            .search
+            .count::<search::EntryDoc>()
+            .await
+            .expect("count"),
+        1
+    );
 }
 
 async fn changing_the_masking_and_reindexing_changes_every_public_surface(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
     let (_, person) = app
-        .post("/api/v1/office/subjects", Some(ADMIN_TOKEN), json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}))
+        .post(
+            "/api/v1/office/subjects",
+            Some(ADMIN_TOKEN),
+            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
+        )
         .await;
     let person_id = person["id"].as_str().expect("id").to_owned();
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    let (_, draft) = app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry).await;
+    let (_, draft) = app
+        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
+        .await;
     publish(&app, &draft).await;
     app.drain().await;
     let exact = format!("name={}&id_number={clear}", enc("张三丰"));
     let found = lookup(&app, &exact).await;
-    assert_eq!((found["hits"][0]["display_name"].clone(), found["hits"][0]["id_number_masked"].clone()), (json!("张**"), json!("610702********0018")));
+    assert_eq!(
+        (
+            found["hits"][0]["display_name"].clone(),
+            found["hits"][0]["id_number_masked"].clone()
+        ),
+        (json!("张**"), json!("610702********0018"))
+    );
 
     // The same data served with other masking settings, after a reindex.
     let mut config = (*app.state.config).clone();
     config.id_mask = xinyong::domain::IdMaskStyle::BirthDate;
     let mut restarted = app.state.clone();
     restarted.config = std::sync::Arc::new(config);
-    xinyong::reindex::reindex(&restarted, &|_, _, _| {}).await.expect("reindex");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    xinyong::reindex::reindex(&restarted, &|_, _, _| {})
+        .await
+        .expect("reindex");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
-    let router = xinyong::http::router(restarted).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let router = xinyong::http::router(restarted)
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await });
     let get = |path: String| {
         let http = app.http.clone();
-        async move { http.get(path).send().await.expect("sent").json::<Value>().await.expect("json") }
+        async move {
+            http.get(path)
+                .send()
+                .await
+                .expect("sent")
+                .json::<Value>()
+                .await
+                .expect("json")
+        }
     };
     let found = get(format!("{base}/api/v1/lookup?{exact}")).await;
-    assert_eq!(found["hits"][0]["id_number_masked"], "6107022000****0018", "{found}");
+    assert_eq!(
+        found["hits"][0]["id_number_masked"], "6107022000****0018",
+        "{found}"
+    );
     let profile = get(format!("{base}/api/v1/subjects/{person_id}")).await;
     assert_eq!(profile["subject"]["id_number_masked"], "6107022000****0018");
     let black = get(format!("{base}/api/v1/lists/black")).await;

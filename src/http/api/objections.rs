@@ -84,14 +84,25 @@ pub struct ObjectionOut {
 
 impl From<objection::Model> for ObjectionOut {
     fn from(o: objection::Model) -> Self {
-        Self { kind: o.kind, reason: o.reason.clone(), contact: o.contact.clone(), version: o.version, receipt: o.into() }
+        Self {
+            kind: o.kind,
+            reason: o.reason.clone(),
+            contact: o.contact.clone(),
+            version: o.version,
+            receipt: o.into(),
+        }
     }
 }
 
 fn text(field: &str, value: String, max: usize) -> ApiResult<String> {
-    let t = optional_text(Some(value)).ok_or_else(|| ApiError::new(ErrorCode::InvalidCaseField, format!("`{field}`: required.")))?;
+    let t = optional_text(Some(value)).ok_or_else(|| {
+        ApiError::new(ErrorCode::InvalidCaseField, format!("`{field}`: required."))
+    })?;
     if t.chars().count() > max {
-        return Err(ApiError::new(ErrorCode::InvalidCaseField, format!("`{field}`: at most {max} characters.")));
+        return Err(ApiError::new(
+            ErrorCode::InvalidCaseField,
+            format!("`{field}`: at most {max} characters."),
+        ));
     }
     Ok(t)
 }
@@ -99,7 +110,10 @@ fn text(field: &str, value: String, max: usize) -> ApiResult<String> {
 /// File an objection (异议申诉) against a public entry. Free of charge.
 #[utoipa::path(post, path = "/api/v1/objections", tag = "public", request_body = ObjectionIn,
     responses((status = 201, body = ObjectionReceipt), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn file(State(state): State<AppState>, Json(input): Json<ObjectionIn>) -> ApiResult<(StatusCode, Json<ObjectionReceipt>)> {
+async fn file(
+    State(state): State<AppState>,
+    Json(input): Json<ObjectionIn>,
+) -> ApiResult<(StatusCode, Json<ObjectionReceipt>)> {
     let cmd = NewObjection {
         entry_id: EntryId(input.entry_id),
         kind: input.kind,
@@ -107,7 +121,13 @@ async fn file(State(state): State<AppState>, Json(input): Json<ObjectionIn>) -> 
         contact: text("contact", input.contact, 200)?,
     };
     let txn = begin_write(&state.db).await?;
-    let model = objections::file(&txn, &state.write_ctx("public".into()), &state.calendar, cmd).await?;
+    let model = objections::file(
+        &txn,
+        &state.write_ctx("public".into()),
+        &state.calendar,
+        cmd,
+    )
+    .await?;
     txn.commit().await?;
     Ok((StatusCode::CREATED, Json(model.into())))
 }
@@ -116,13 +136,20 @@ async fn file(State(state): State<AppState>, Json(input): Json<ObjectionIn>) -> 
 #[utoipa::path(get, path = "/api/v1/objections/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "Objection id")),
     responses((status = 200, body = ObjectionReceipt), (status = 404, body = ErrorBody)))]
-async fn follow(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<ObjectionReceipt>> {
-    Ok(Json(objections::get(&state.db, ObjectionId(id)).await?.into()))
+async fn follow(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ObjectionReceipt>> {
+    Ok(Json(
+        objections::get(&state.db, ObjectionId(id)).await?.into(),
+    ))
 }
 
 /// The public routes.
 pub fn public_router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(file)).routes(routes!(follow))
+    OpenApiRouter::new()
+        .routes(routes!(file))
+        .routes(routes!(follow))
 }
 
 /// Listing filters.
@@ -161,17 +188,35 @@ pub struct CaseAnswerIn {
 /// List objections, oldest first.
 #[utoipa::path(get, path = "/api/v1/office/objections", tag = "office", params(ObjectionListParams),
     responses((status = 200, body = Paginated<ObjectionOut>), (status = 401, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(State(state): State<AppState>, _staff: Staff, Query(p): Query<ObjectionListParams>) -> ApiResult<Json<Paginated<ObjectionOut>>> {
-    let page = PageParams { page: p.page, per_page: p.per_page }.page();
+async fn list(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Query(p): Query<ObjectionListParams>,
+) -> ApiResult<Json<Paginated<ObjectionOut>>> {
+    let page = PageParams {
+        page: p.page,
+        per_page: p.per_page,
+    }
+    .page();
     let (items, total) = objections::list(&state.db, p.status, page).await?;
-    Ok(Json(Paginated::new(items.into_iter().map(Into::into).collect(), page, total)))
+    Ok(Json(Paginated::new(
+        items.into_iter().map(Into::into).collect(),
+        page,
+        total,
+    )))
 }
 
 /// Read an objection.
 #[utoipa::path(get, path = "/api/v1/office/objections/{id}", tag = "office", params(("id" = Uuid, Path, description = "Objection id")),
     responses((status = 200, body = ObjectionOut), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn read(State(state): State<AppState>, _staff: Staff, Path(id): Path<Uuid>) -> ApiResult<Json<ObjectionOut>> {
-    Ok(Json(objections::get(&state.db, ObjectionId(id)).await?.into()))
+async fn read(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<ObjectionOut>> {
+    Ok(Json(
+        objections::get(&state.db, ObjectionId(id)).await?.into(),
+    ))
 }
 
 /// Accept an objection: the entry is marked "under objection" (异议处理中) publicly at once.
@@ -179,10 +224,22 @@ async fn read(State(state): State<AppState>, _staff: Staff, Path(id): Path<Uuid>
     request_body = CaseVersionIn,
     responses((status = 200, body = ObjectionOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn accept(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(v): Json<CaseVersionIn>) -> ApiResult<Json<ObjectionOut>> {
+async fn accept(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(v): Json<CaseVersionIn>,
+) -> ApiResult<Json<ObjectionOut>> {
     staff.require(&[StaffRole::Reviewer])?;
     let txn = begin_write(&state.db).await?;
-    let model = objections::accept(&txn, &state.write_ctx(staff.actor()), &state.calendar, ObjectionId(id), v.version).await?;
+    let model = objections::accept(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        &state.calendar,
+        ObjectionId(id),
+        v.version,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }
@@ -192,11 +249,23 @@ async fn accept(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid
     request_body = CaseAnswerIn,
     responses((status = 200, body = ObjectionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn return_case(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(a): Json<CaseAnswerIn>) -> ApiResult<Json<ObjectionOut>> {
+async fn return_case(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(a): Json<CaseAnswerIn>,
+) -> ApiResult<Json<ObjectionOut>> {
     staff.require(&[StaffRole::Reviewer])?;
     let answer = text("answer", a.answer, 5000)?;
     let txn = begin_write(&state.db).await?;
-    let model = objections::return_for_materials(&txn, &state.write_ctx(staff.actor()), ObjectionId(id), a.version, answer).await?;
+    let model = objections::return_for_materials(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        ObjectionId(id),
+        a.version,
+        answer,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }
@@ -206,11 +275,23 @@ async fn return_case(State(state): State<AppState>, staff: Staff, Path(id): Path
     request_body = CaseAnswerIn,
     responses((status = 200, body = ObjectionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn uphold(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(a): Json<CaseAnswerIn>) -> ApiResult<Json<ObjectionOut>> {
+async fn uphold(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(a): Json<CaseAnswerIn>,
+) -> ApiResult<Json<ObjectionOut>> {
     staff.require(&[StaffRole::Reviewer])?;
     let answer = text("answer", a.answer, 5000)?;
     let txn = begin_write(&state.db).await?;
-    let model = objections::uphold(&txn, &state.write_ctx(staff.actor()), ObjectionId(id), a.version, answer).await?;
+    let model = objections::uphold(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        ObjectionId(id),
+        a.version,
+        answer,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }
@@ -220,11 +301,23 @@ async fn uphold(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid
     request_body = CaseAnswerIn,
     responses((status = 200, body = ObjectionOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn reject(State(state): State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(a): Json<CaseAnswerIn>) -> ApiResult<Json<ObjectionOut>> {
+async fn reject(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(a): Json<CaseAnswerIn>,
+) -> ApiResult<Json<ObjectionOut>> {
     staff.require(&[StaffRole::Reviewer])?;
     let answer = text("answer", a.answer, 5000)?;
     let txn = begin_write(&state.db).await?;
-    let model = objections::reject(&txn, &state.write_ctx(staff.actor()), ObjectionId(id), a.version, answer).await?;
+    let model = objections::reject(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        ObjectionId(id),
+        a.version,
+        answer,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }

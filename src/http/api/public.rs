@@ -5,7 +5,8 @@ use crate::domain::ListKind;
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::{Json, Path, Query};
 use crate::services::public::{
-    self, BrowseCriteria, ListPage, LookupCriteria, LookupResults, NoticePage, NoticeView, Profile, PublicPage,
+    self, BrowseCriteria, ListPage, LookupCriteria, LookupResults, NoticePage, NoticeView, Profile,
+    PublicPage,
 };
 use crate::state::AppState;
 use axum::extract::State;
@@ -71,7 +72,10 @@ impl LookupParams {
 #[utoipa::path(get, path = "/api/v1/lookup", tag = "public", params(LookupParams),
     responses((status = 200, body = LookupResults), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody),
         (status = 503, body = ErrorBody)))]
-async fn lookup(State(state): State<AppState>, Query(p): Query<LookupParams>) -> ApiResult<Json<LookupResults>> {
+async fn lookup(
+    State(state): State<AppState>,
+    Query(p): Query<LookupParams>,
+) -> ApiResult<Json<LookupResults>> {
     let (criteria, page) = p.criteria()?;
     Ok(Json(public::lookup(&state, &criteria, page).await?))
 }
@@ -125,7 +129,11 @@ impl BrowseParams {
 #[utoipa::path(get, path = "/api/v1/lists/{list}", tag = "public",
     params(("list" = String, Path, description = "`red`, `black` or `key_attention`"), BrowseParams),
     responses((status = 200, body = ListPage), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
-async fn list(State(state): State<AppState>, Path(list): Path<String>, Query(p): Query<BrowseParams>) -> ApiResult<Json<ListPage>> {
+async fn list(
+    State(state): State<AppState>,
+    Path(list): Path<String>,
+    Query(p): Query<BrowseParams>,
+) -> ApiResult<Json<ListPage>> {
     let kind: ListKind = list
         .parse()
         .map_err(|e| ApiError::new(ErrorCode::InvalidPathParameter, format!("`list`: {e}")))?;
@@ -152,16 +160,30 @@ pub struct NoticeParams {
 /// Exposure notices (曝光台), newest first.
 #[utoipa::path(get, path = "/api/v1/notices", tag = "public", params(NoticeParams),
     responses((status = 200, body = NoticePage), (status = 400, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
-async fn notices(State(state): State<AppState>, Query(p): Query<NoticeParams>) -> ApiResult<Json<NoticePage>> {
+async fn notices(
+    State(state): State<AppState>,
+    Query(p): Query<NoticeParams>,
+) -> ApiResult<Json<NoticePage>> {
     let page = PublicPage::new(p.page, p.per_page)?;
-    Ok(Json(public::notices(&state, p.q.as_deref().unwrap_or_default(), p.category.as_deref(), page).await?))
+    Ok(Json(
+        public::notices(
+            &state,
+            p.q.as_deref().unwrap_or_default(),
+            p.category.as_deref(),
+            page,
+        )
+        .await?,
+    ))
 }
 
 /// One published notice.
 #[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "Notice id")),
     responses((status = 200, body = NoticeView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn notice(State(state): State<AppState>, Path(id): Path<Uuid>) -> ApiResult<Json<NoticeView>> {
+async fn notice(
+    State(state): State<AppState>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<NoticeView>> {
     Ok(Json(public::notice(&state, NoticeId(id)).await?))
 }
 

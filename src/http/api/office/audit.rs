@@ -67,9 +67,17 @@ pub struct AuditEventOut {
     responses((status = 200, body = Paginated<AuditEventOut>), (status = 400, body = crate::error::ErrorBody),
         (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody)),
     security(("bearer" = [])))]
-async fn list(State(state): State<AppState>, me: Staff, Query(p): Query<AuditParams>) -> ApiResult<Json<Paginated<AuditEventOut>>> {
+async fn list(
+    State(state): State<AppState>,
+    me: Staff,
+    Query(p): Query<AuditParams>,
+) -> ApiResult<Json<Paginated<AuditEventOut>>> {
     me.require(&[])?;
-    let page = PageParams { page: p.page, per_page: p.per_page }.page();
+    let page = PageParams {
+        page: p.page,
+        per_page: p.per_page,
+    }
+    .page();
     let mut query = audit_event::Entity::find();
     if let Some(v) = p.target_id {
         query = query.filter(audit_event::Column::TargetId.eq(v));
@@ -86,7 +94,9 @@ async fn list(State(state): State<AppState>, me: Staff, Query(p): Query<AuditPar
     if let Some(v) = p.to {
         query = query.filter(audit_event::Column::At.lt(v));
     }
-    let paginator = query.order_by_asc(audit_event::Column::Id).paginate(&state.db, page.per_page);
+    let paginator = query
+        .order_by_asc(audit_event::Column::Id)
+        .paginate(&state.db, page.per_page);
     let total = paginator.num_items().await?;
     let items = paginator
         .fetch_page(page.page - 1)

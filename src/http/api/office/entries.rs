@@ -503,10 +503,22 @@ async fn publish(
     responses((status = 200, body = EntryOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn submit(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<VersionIn>) -> ApiResult<Json<EntryOut>> {
+async fn submit(
+    state: State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(input): Json<VersionIn>,
+) -> ApiResult<Json<EntryOut>> {
     staff.require(&[StaffRole::Editor])?;
     let txn = begin_write(&state.db).await?;
-    let model = entries::submit(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id).await?;
+    let model = entries::submit(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        EntryId(id),
+        input.version,
+        staff.0.id,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }
@@ -517,10 +529,22 @@ async fn submit(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json
     responses((status = 200, body = EntryOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn approve(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<VersionIn>) -> ApiResult<Json<EntryOut>> {
+async fn approve(
+    state: State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(input): Json<VersionIn>,
+) -> ApiResult<Json<EntryOut>> {
     staff.require(&[StaffRole::Reviewer])?;
     let txn = begin_write(&state.db).await?;
-    let model = entries::approve(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id).await?;
+    let model = entries::approve(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        EntryId(id),
+        input.version,
+        staff.0.id,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(entry.id = %model.id, "entry approved and published");
     Ok(Json(model.into()))
@@ -532,12 +556,29 @@ async fn approve(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Jso
     responses((status = 200, body = EntryOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn reject(state: State<AppState>, staff: Staff, Path(id): Path<Uuid>, Json(input): Json<RejectIn>) -> ApiResult<Json<EntryOut>> {
+async fn reject(
+    state: State<AppState>,
+    staff: Staff,
+    Path(id): Path<Uuid>,
+    Json(input): Json<RejectIn>,
+) -> ApiResult<Json<EntryOut>> {
     staff.require(&[StaffRole::Reviewer])?;
-    let reason = optional_text(Some(input.reason))
-        .ok_or_else(|| ApiError::new(ErrorCode::MissingReviewReason, "`reason`: required; it tells the editor what to fix."))?;
+    let reason = optional_text(Some(input.reason)).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MissingReviewReason,
+            "`reason`: required; it tells the editor what to fix.",
+        )
+    })?;
     let txn = begin_write(&state.db).await?;
-    let model = entries::reject(&txn, &state.write_ctx(staff.actor()), EntryId(id), input.version, staff.0.id, reason).await?;
+    let model = entries::reject(
+        &txn,
+        &state.write_ctx(staff.actor()),
+        EntryId(id),
+        input.version,
+        staff.0.id,
+        reason,
+    )
+    .await?;
     txn.commit().await?;
     Ok(Json(model.into()))
 }
