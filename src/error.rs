@@ -158,6 +158,16 @@ error_codes! {
     RepairTooEarly = ("repair_too_early", CONFLICT, Conflict),
     /// This entry cannot be repaired: only published black or key-attention entries with a period.
     RepairNotApplicable = ("repair_not_applicable", CONFLICT, Conflict),
+    /// An agency or key field is missing or invalid (an unknown scope, a bad code).
+    InvalidAgencyField = ("invalid_agency_field", BAD_REQUEST, InvalidRequest),
+    /// No agency has this id.
+    AgencyNotFound = ("agency_not_found", NOT_FOUND, InvalidRequest),
+    /// An agency with this code is already registered.
+    AgencyAlreadyExists = ("agency_already_exists", CONFLICT, Conflict),
+    /// No API key has this id.
+    KeyNotFound = ("key_not_found", NOT_FOUND, InvalidRequest),
+    /// The API key lacks the scope this endpoint needs.
+    MissingScope = ("missing_scope", FORBIDDEN, Auth),
     /// Too many requests from this client; retry after the `Retry-After` seconds.
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS, InvalidRequest),
     /// The search engine cannot be reached; the change is kept and indexed when it is back.

@@ -28,6 +28,8 @@ pub struct AppState {
     pub calendar: Arc<crate::domain::workdays::Calendar>,
     /// Per-client rate limiter of the public endpoints.
     pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
+    /// Per-key rate limiter of the partner API.
+    pub key_limiter: Arc<crate::http::ratelimit::RateLimiter<entity::ApiKeyId>>,
 }
 
 impl AppState {

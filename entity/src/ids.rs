@@ -71,3 +71,11 @@ typed_id!(
     /// Id of a credit-repair application (信用修复申请).
     RepairId
 );
+typed_id!(
+    /// Id of a partner agency.
+    AgencyId
+);
+typed_id!(
+    /// Id of an agency's API key.
+    ApiKeyId
+);

@@ -3,6 +3,8 @@
 //! apply are written once as scoped query constructors (`list_entry::Entity::find_public`).
 #![forbid(unsafe_code)]
 
+pub mod agency;
+pub mod api_key;
 pub mod audit_event;
 pub mod enums;
 pub mod ids;

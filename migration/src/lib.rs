@@ -7,6 +7,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_create_core_tables;
 mod m20261129_000002_add_entry_review;
 mod m20261129_000003_create_objections_and_repairs;
+mod m20261129_000004_create_agencies_and_keys;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_create_core_tables::Migration),
             Box::new(m20261129_000002_add_entry_review::Migration),
             Box::new(m20261129_000003_create_objections_and_repairs::Migration),
+            Box::new(m20261129_000004_create_agencies_and_keys::Migration),
         ]
     }
 }

@@ -30,6 +30,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
     components(schemas(crate::error::ErrorBody)),
     tags((name = "public", description = "The public credit lookup, lists and notices; rate-limited per client"),
          (name = "office", description = "The credit office: staff bearer tokens with roles"),
+         (name = "partner", description = "Partner agencies: API keys with scopes, rate-limited per key"),
          (name = "system", description = "Health, readiness and documentation"))
 )]
 struct ApiDoc;
@@ -55,6 +56,7 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .merge(api::repairs::router().layer(limited.clone()))
         .merge(api::objections::public_router().layer(limited))
         .merge(api::objections::office_router())
+        .merge(api::partner::router())
         .merge(system::router())
         .split_for_parts()
 }

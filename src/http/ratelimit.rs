@@ -11,15 +11,15 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// Token buckets by client address.
+/// Token buckets by client: an address for the public, a key id for partners.
 #[derive(Debug)]
-pub struct RateLimiter {
+pub struct RateLimiter<K = IpAddr> {
     per_minute: u32,
     burst: u32,
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<HashMap<K, (f64, Instant)>>,
 }
 
-impl RateLimiter {
+impl<K: std::hash::Hash + Eq> RateLimiter<K> {
     /// `per_minute` sustained requests with bursts of `burst`; 0 disables limiting.
     pub fn new(per_minute: u32, burst: u32) -> Self {
         Self {
@@ -30,12 +30,17 @@ impl RateLimiter {
     }
 
     /// Takes a token for `client`; `Err(seconds)` says how long to wait.
-    pub fn check(&self, client: IpAddr) -> Result<(), u64> {
-        if self.per_minute == 0 {
+    pub fn check(&self, client: K) -> Result<(), u64> {
+        self.check_rate(client, self.per_minute, self.burst)
+    }
+
+    /// Like [`RateLimiter::check`] with a rate of the client's own (a partner key's limit).
+    pub fn check_rate(&self, client: K, per_minute: u32, burst: u32) -> Result<(), u64> {
+        if per_minute == 0 {
             return Ok(());
         }
-        let rate = f64::from(self.per_minute) / 60.0;
-        let burst = f64::from(self.burst);
+        let rate = f64::from(per_minute) / 60.0;
+        let burst = f64::from(burst.max(1));
         let now = Instant::now();
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         if buckets.len() > 100_000 {

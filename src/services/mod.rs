@@ -2,6 +2,7 @@
 //! (usually the handler's transaction), take commands made of domain types, and write their
 //! audit event and outbox row on the same connection.
 
+pub mod agencies;
 pub mod audit;
 pub mod entries;
 pub mod notices;

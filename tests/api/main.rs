@@ -9,6 +9,7 @@ mod entries;
 mod notices;
 mod objections;
 mod pages;
+mod partner;
 mod repairs;
 mod search;
 mod seed;

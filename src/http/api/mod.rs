@@ -2,6 +2,7 @@
 
 pub mod objections;
 pub mod office;
+pub mod partner;
 pub mod public;
 pub mod repairs;
 

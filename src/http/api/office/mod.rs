@@ -1,5 +1,6 @@
 //! The office API under `/api/v1/office/`: bearer tokens with roles (admin, editor, reviewer).
 
+pub mod agencies;
 pub mod audit;
 pub mod entries;
 pub mod notices;
@@ -18,5 +19,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(staff::router())
         .merge(audit::router())
+        .merge(agencies::router())
         .merge(repairs::router())
 }

@@ -1,0 +1,128 @@
+//! The partner API under `/api/v1/partner/`: agency API keys with scopes, rate-limited per key.
+
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::http::extract::Json;
+use crate::state::AppState;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
+use entity::{agency, api_key};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// An authenticated agency key.
+#[derive(Debug, Clone)]
+pub struct Partner {
+    /// The key.
+    pub key: api_key::Model,
+    /// Its agency.
+    pub agency: agency::Model,
+}
+
+impl Partner {
+    /// Refuses with 403 unless the key has `scope`.
+    pub fn require(&self, scope: &str) -> ApiResult<()> {
+        if self.key.scopes.split(',').any(|s| s == scope) {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                ErrorCode::MissingScope,
+                format!("This key lacks the scope `{scope}`."),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Partner {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let presented = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "Send an agency API key as `Authorization: Bearer <key>`.",
+                )
+            })?;
+        let (key, agency) =
+            crate::services::agencies::authenticate(&state.db, presented, state.clock.now())
+                .await?
+                .ok_or_else(|| {
+                    ApiError::new(
+                        ErrorCode::Unauthenticated,
+                        "The key is not valid or has been revoked.",
+                    )
+                })?;
+        let per_minute = u32::try_from(key.rate_limit_per_minute).unwrap_or(0);
+        if let Err(wait) =
+            state
+                .key_limiter
+                .check_rate(key.id, per_minute, per_minute.div_ceil(4).max(1))
+        {
+            let mut err = ApiError::new(
+                ErrorCode::RateLimited,
+                format!("Too many requests; retry after {wait} seconds."),
+            );
+            err.retry_after = Some(wait);
+            return Err(err);
+        }
+        Ok(Partner { key, agency })
+    }
+}
+
+/// Who a key acts for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WhoAmI {
+    /// The agency.
+    pub agency_id: Uuid,
+    /// Its name.
+    pub agency_name: String,
+    /// Its code (the data source of what it submits).
+    pub agency_uscc: String,
+    /// Whether its submissions publish directly.
+    pub trusted: bool,
+    /// The key.
+    pub key_id: Uuid,
+    /// Its scopes.
+    pub scopes: Vec<String>,
+    /// Requests made with it, this one included.
+    pub usage_count: i64,
+}
+
+/// Who this key acts for, its scopes and usage.
+#[utoipa::path(get, path = "/api/v1/partner/whoami", tag = "partner",
+    responses((status = 200, body = WhoAmI), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn whoami(State(_state): State<AppState>, p: Partner) -> ApiResult<Json<WhoAmI>> {
+    Ok(Json(WhoAmI {
+        agency_id: p.agency.id.0,
+        agency_name: p.agency.name,
+        agency_uscc: p.agency.uscc,
+        trusted: p.agency.trusted,
+        key_id: p.key.id.0,
+        scopes: p
+            .key
+            .scopes
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect(),
+        usage_count: p.key.usage_count + 1,
+    }))
+}
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(whoami))
+}

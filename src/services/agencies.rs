@@ -1,0 +1,210 @@
+//! Partner agencies and their API keys: registered by the office; keys are scoped, shown once,
+//! stored hashed, revocable at once, rate-limited and counted.
+
+use super::{Page, WriteCtx, audit};
+use crate::crypto::token_hash;
+use crate::db::is_unique_violation;
+use crate::domain::Uscc;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use base64::Engine as _;
+use chrono::{DateTime, Utc};
+use entity::{AgencyId, ApiKeyId, agency, api_key};
+use sea_orm::sea_query::{Expr, ExprTrait as _};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder, Set,
+};
+use serde_json::json;
+
+/// What a key may do (DOMAIN.md §5).
+pub const SCOPES: &[&str] = &["entries:submit", "screen", "changes:read"];
+
+/// Registers an agency.
+pub async fn create(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    name: String,
+    uscc: Uscc,
+    trusted: bool,
+) -> ApiResult<agency::Model> {
+    let model = agency::ActiveModel {
+        id: Set(AgencyId::new()),
+        name: Set(name),
+        uscc: Set(uscc.into()),
+        trusted: Set(trusted),
+        version: Set(1),
+        created_at: Set(ctx.now),
+        updated_at: Set(ctx.now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            ApiError::new(
+                ErrorCode::AgencyAlreadyExists,
+                "An agency with this code is already registered.",
+            )
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "agency.create",
+            target_type: "agency",
+            target_id: model.id.to_string(),
+            before: None,
+            after: Some(json!({"id": model.id, "name": model.name, "uscc": model.uscc, "trusted": model.trusted})),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok(model)
+}
+
+/// Reads an agency.
+pub async fn get(db: &impl ConnectionTrait, id: AgencyId) -> ApiResult<agency::Model> {
+    agency::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::AgencyNotFound,
+                format!("Agency `{id}` not found."),
+            )
+        })
+}
+
+/// One page of agencies, oldest first.
+pub async fn list(db: &impl ConnectionTrait, page: Page) -> ApiResult<(Vec<agency::Model>, u64)> {
+    let paginator = agency::Entity::find()
+        .order_by_asc(agency::Column::CreatedAt)
+        .paginate(db, page.per_page);
+    let total = paginator.num_items().await?;
+    Ok((
+        paginator.fetch_page(page.page.saturating_sub(1)).await?,
+        total,
+    ))
+}
+
+fn new_key() -> String {
+    use rand::RngCore;
+    let mut raw = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut raw);
+    format!(
+        "xyk_{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    )
+}
+
+/// Issues a key; returns it with the key itself, which is shown only this once.
+pub async fn issue_key(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    agency: AgencyId,
+    name: String,
+    scopes: Vec<String>,
+    rate_limit_per_minute: i32,
+) -> ApiResult<(api_key::Model, String)> {
+    get(db, agency).await?;
+    let key = new_key();
+    let model = api_key::ActiveModel {
+        id: Set(ApiKeyId::new()),
+        agency_id: Set(agency),
+        name: Set(name),
+        key_hash: Set(token_hash(&key)),
+        scopes: Set(scopes.join(",")),
+        rate_limit_per_minute: Set(rate_limit_per_minute),
+        usage_count: Set(0),
+        last_used_at: Set(None),
+        created_at: Set(ctx.now),
+        revoked_at: Set(None),
+    }
+    .insert(db)
+    .await?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "key.issue",
+            target_type: "api_key",
+            target_id: model.id.to_string(),
+            before: None,
+            after: Some(json!({"id": model.id, "agency_id": model.agency_id, "name": model.name, "scopes": model.scopes,
+                               "rate_limit_per_minute": model.rate_limit_per_minute})),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok((model, key))
+}
+
+/// The keys of an agency, oldest first.
+pub async fn keys(db: &impl ConnectionTrait, agency: AgencyId) -> ApiResult<Vec<api_key::Model>> {
+    Ok(api_key::Entity::find()
+        .filter(api_key::Column::AgencyId.eq(agency))
+        .order_by_asc(api_key::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Revokes a key: from this moment it authenticates nobody.
+pub async fn revoke_key(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: ApiKeyId,
+) -> ApiResult<api_key::Model> {
+    let before = api_key::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::KeyNotFound, format!("Key `{id}` not found.")))?;
+    if before.revoked_at.is_some() {
+        return Ok(before);
+    }
+    let mut active: api_key::ActiveModel = before.clone().into();
+    active.revoked_at = Set(Some(ctx.now));
+    let after = active.update(db).await?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "key.revoke",
+            target_type: "api_key",
+            target_id: id.to_string(),
+            before: None,
+            after: Some(json!({"id": id, "revoked_at": after.revoked_at})),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok(after)
+}
+
+/// The key and agency a presented key belongs to, if valid and not revoked; counts the use.
+pub async fn authenticate(
+    db: &impl ConnectionTrait,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<(api_key::Model, agency::Model)>, DbErr> {
+    let found = api_key::Entity::find()
+        .filter(api_key::Column::KeyHash.eq(token_hash(key)))
+        .filter(api_key::Column::RevokedAt.is_null())
+        .find_also_related(agency::Entity)
+        .one(db)
+        .await?;
+    let Some((key, Some(agency))) = found else {
+        return Ok(None);
+    };
+    api_key::Entity::update_many()
+        .col_expr(
+            api_key::Column::UsageCount,
+            Expr::col(api_key::Column::UsageCount).add(1),
+        )
+        .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
+        .filter(api_key::Column::Id.eq(key.id))
+        .exec(db)
+        .await?;
+    Ok(Some((key, agency)))
+}
