@@ -168,6 +168,10 @@ error_codes! {
     KeyNotFound = ("key_not_found", NOT_FOUND, InvalidRequest),
     /// The API key lacks the scope this endpoint needs.
     MissingScope = ("missing_scope", FORBIDDEN, Auth),
+    /// The batch has more records than one call may carry.
+    BatchTooLarge = ("batch_too_large", BAD_REQUEST, InvalidRequest),
+    /// The record's natural key (authority, document number) belongs to another agency's record.
+    EntryOwnedByAnotherAgency = ("entry_owned_by_another_agency", CONFLICT, Conflict),
     /// Too many requests from this client; retry after the `Retry-After` seconds.
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS, InvalidRequest),
     /// The search engine cannot be reached; the change is kept and indexed when it is back.

@@ -142,7 +142,258 @@ async fn each_key_has_its_own_rate_limit(backend: Backend) {
     );
 }
 
+/// A partner key with `scopes` for a new agency.
+async fn agency_key(app: &TestApp, name: &str, uscc: &str, trusted: bool) -> String {
+    let (status, agency) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": name, "uscc": uscc, "trusted": trusted}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{agency}");
+    let url = format!(
+        "/api/v1/office/agencies/{}/keys",
+        agency["id"].as_str().expect("id")
+    );
+    let (_, key) = app
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"name": "报送", "scopes": ["entries:submit"]}),
+        )
+        .await;
+    key["key"].as_str().expect("key").to_owned()
+}
+
+fn record(i: u32) -> serde_json::Value {
+    let region = xinyong::domain::RegionCode::parse("610702").expect("region");
+    // Eight alphabet symbols spelling `i` in base 31: a unique organisation body per record.
+    let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().collect();
+    let mut n = i as usize;
+    let mut body = String::new();
+    for _ in 0..6 {
+        body.insert(0, alphabet[n % 31]);
+        n /= 31;
+    }
+    body.insert_str(0, "MA");
+    let code = xinyong::domain::Uscc::from_parts('9', '1', &region, &body).expect("code");
+    json!({
+        "subject": {"kind": "legal_person", "name": format!("汉中市批量测试第{i}号有限公司"), "uscc": code.as_str()},
+        "entry": {"list": "black", "list_name": "重大税收违法失信主体", "severity": "serious",
+                  "reason": "虚开增值税专用发票", "legal_basis": "《重大税收违法失信主体信息公布管理办法》第六条",
+                  "authority_name": "国家税务总局汉中市税务局", "document_number": format!("汉税稽罚〔2026〕{i}号"),
+                  "decision_date": "2026-05-01"}
+    })
+}
+
+async fn a_batch_accepts_good_records_names_each_rejection_and_is_idempotent(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let tax = agency_key(&app, "国家税务总局汉中市税务局", "11610700MB2961796E", true).await;
+    let mut records: Vec<serde_json::Value> = (0..5000).map(record).collect();
+    // Every 100th record is bad in one of five ways.
+    for (n, i) in (0..5000).step_by(100).enumerate() {
+        let r = &mut records[i];
+        match n % 5 {
+            0 => r["subject"]["uscc"] = json!("9161070MA6YL3K09Y"),
+            1 => r["entry"]["legal_basis"] = json!(null),
+            2 => r["entry"]["decision_date"] = json!("2027-01-01"),
+            3 => r["entry"]["colour"] = json!("red"),
+            _ => r["subject"]["kind"] = json!("individual_business"),
+        }
+    }
+    let batch = json!({"records": records});
+    let (status, out) = app
+        .post("/api/v1/partner/batches", Some(&tax), batch.clone())
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "{}",
+        out.to_string().chars().take(500).collect::<String>()
+    );
+    assert_eq!(
+        (
+            out["received"].clone(),
+            out["accepted"].clone(),
+            out["rejected"].clone()
+        ),
+        (json!(5000), json!(4950), json!(50))
+    );
+    let rejected: Vec<&serde_json::Value> = out["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["outcome"] == "rejected")
+        .collect();
+    assert_eq!(
+        rejected
+            .iter()
+            .map(|r| r["index"].as_u64().expect("index"))
+            .collect::<Vec<_>>(),
+        (0..5000).step_by(100).collect::<Vec<u64>>()
+    );
+    let codes: Vec<&str> = rejected
+        .iter()
+        .take(5)
+        .map(|r| r["error"]["code"].as_str().expect("code"))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "invalid_subject_uscc",
+            "missing_entry_legal_basis",
+            "invalid_entry_dates",
+            "invalid_request_body",
+            "subject_kind_code_mismatch"
+        ]
+    );
+    assert_eq!(
+        rejected[0]["error"]["message"],
+        "`uscc`: `9161070MA6YL3K09Y` is not a valid unified social credit code: must be 18 characters, found 17"
+    );
+    assert_eq!(app.count(entity::list_entry::Entity).await, 4950);
+    assert_eq!(app.count(entity::subject::Entity).await, 4950);
+    // A trusted agency publishes directly.
+    let (_, published) = app
+        .get(
+            "/api/v1/office/entries?status=published&per_page=1",
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(published["total"], 4950);
+    let audit_before = app.count(entity::audit_event::Entity).await;
+
+    // The same batch again changes nothing.
+    let (_, again) = app.post("/api/v1/partner/batches", Some(&tax), batch).await;
+    assert_eq!(
+        (
+            again["accepted"].clone(),
+            again["unchanged"].clone(),
+            again["rejected"].clone()
+        ),
+        (json!(0), json!(4950), json!(50))
+    );
+    assert_eq!(app.count(entity::audit_event::Entity).await, audit_before);
+
+    // A correction is an update with a new version and one audit event.
+    let mut fixed = record(1);
+    fixed["entry"]["facts"] = json!("2023年至2025年虚开增值税专用发票12份");
+    let (_, corrected) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&tax),
+            json!({"records": [fixed]}),
+        )
+        .await;
+    assert_eq!(corrected["updated"], 1, "{corrected}");
+    let entry_id = corrected["results"][0]["entry_id"]
+        .as_str()
+        .expect("entry")
+        .to_owned();
+    let (_, entry) = app
+        .get(
+            &format!("/api/v1/office/entries/{entry_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(
+        (entry["version"].clone(), entry["status"].clone()),
+        (json!(2), json!("published"))
+    );
+    assert_eq!(
+        app.count(entity::audit_event::Entity).await,
+        audit_before + 1
+    );
+}
+
+async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let tax = agency_key(
+        &app,
+        "国家税务总局汉中市税务局",
+        "11610700MB2961796E",
+        false,
+    )
+    .await;
+    let court = agency_key(&app, "汉中市中级人民法院", "11610700016176094D", false).await;
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&tax),
+            json!({"records": [record(7)]}),
+        )
+        .await;
+    assert_eq!(out["accepted"], 1, "{out}");
+    // Untrusted: waiting for review, not public.
+    let (_, entry) = app
+        .get(
+            &format!(
+                "/api/v1/office/entries/{}",
+                out["results"][0]["entry_id"].as_str().expect("id")
+            ),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(entry["status"], "pending_review");
+    assert_eq!(entry["source_uscc"], "11610700MB2961796E");
+    let mut changed = record(7);
+    changed["entry"]["reason"] = json!("改写他人记录");
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&court),
+            json!({"records": [changed]}),
+        )
+        .await;
+    assert_eq!(out["rejected"], 1);
+    assert_eq!(
+        out["results"][0]["error"],
+        json!({"code": "entry_owned_by_another_agency", "type": "conflict",
+               "message": "Decision `汉税稽罚〔2026〕7号` of `国家税务总局汉中市税务局` was submitted by another data source.",
+               "link": "/api/errors#entry_owned_by_another_agency"})
+    );
+    let mut spoofed = record(8);
+    spoofed["entry"]["source_uscc"] = json!("11610700MB2961796E");
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&court),
+            json!({"records": [spoofed]}),
+        )
+        .await;
+    assert_eq!(out["results"][0]["error"]["code"], "invalid_entry_field");
+    // A key without the scope may not submit.
+    let (_, agency) = app.get("/api/v1/office/agencies", Some(ADMIN_TOKEN)).await;
+    let url = format!(
+        "/api/v1/office/agencies/{}/keys",
+        agency["items"][0]["id"].as_str().expect("id")
+    );
+    let (_, screen_only) = app
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"name": "核查", "scopes": ["screen"]}),
+        )
+        .await;
+    let (status, body) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(screen_only["key"].as_str().expect("key")),
+            json!({"records": []}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(body["code"], "missing_scope");
+    let (_, entry) = app
+        .get("/api/v1/office/entries?per_page=5", Some(ADMIN_TOKEN))
+        .await;
+    assert_eq!(entry["items"][0]["reason"], "虚开增值税专用发票");
+}
+
 db_tests!(
     keys_are_scoped_shown_once_counted_and_revoked_at_once,
-    each_key_has_its_own_rate_limit
+    each_key_has_its_own_rate_limit,
+    a_batch_accepts_good_records_names_each_rejection_and_is_idempotent,
+    an_agency_cannot_change_another_agencys_records,
 );

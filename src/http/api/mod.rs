@@ -3,6 +3,7 @@
 pub mod objections;
 pub mod office;
 pub mod partner;
+pub mod partner_batches;
 pub mod public;
 pub mod repairs;
 

@@ -197,7 +197,7 @@ impl From<list_entry::Model> for EntryOut {
 
 impl EntryFields {
     /// The stored content as fields, so a patch can be laid over it and checked whole.
-    fn from_model(e: &list_entry::Model) -> Self {
+    pub(crate) fn from_model(e: &list_entry::Model) -> Self {
         let text = |v: serde_json::Value| v.as_str().map(str::to_owned);
         Self {
             subject_id: Some(e.subject_id.0),

@@ -166,21 +166,42 @@ fn parse_region(code: &str) -> ApiResult<RegionCode> {
 
 /// Parses the wire form into a command: every rule of DOMAIN.md §1 and §2.1 is checked here.
 pub fn parse_subject(input: SubjectIn, today: NaiveDate) -> ApiResult<NewSubject> {
+    parse_subject_from(input, today, false)
+}
+
+/// [`parse_subject`] for a source that may send early pilot-area codes: from an authenticated
+/// partner (`trusted_source`), a checksum failure is a warning kept with the record, not a
+/// rejection (DOMAIN.md §1.1).
+pub fn parse_subject_from(
+    input: SubjectIn,
+    today: NaiveDate,
+    trusted_source: bool,
+) -> ApiResult<NewSubject> {
     let kind: SubjectKind = input
         .kind
         .parse()
         .map_err(|e| ApiError::new(ErrorCode::InvalidSubjectKind, format!("`kind`: {e}")))?;
     let name = parse_name(&input.name)?;
+    let mut uscc_warning = None;
     let uscc = match optional_text(input.uscc) {
         None => None,
-        Some(raw) => Some(Uscc::parse(&raw).map_err(|e| {
-            ApiError::field(
-                ErrorCode::InvalidSubjectUscc,
-                "uscc",
-                &raw,
-                format!("is not a valid unified social credit code: {e}"),
-            )
-        })?),
+        Some(raw) => {
+            let invalid = |e: crate::domain::UsccError| {
+                ApiError::field(
+                    ErrorCode::InvalidSubjectUscc,
+                    "uscc",
+                    &raw,
+                    format!("is not a valid unified social credit code: {e}"),
+                )
+            };
+            if trusted_source {
+                let (code, warning) = Uscc::parse_trusted(&raw).map_err(invalid)?;
+                uscc_warning = warning.map(|w| w.to_string());
+                Some(code)
+            } else {
+                Some(Uscc::parse(&raw).map_err(invalid)?)
+            }
+        }
     };
     kind.check_uscc(uscc.as_ref()).map_err(|e| {
         ApiError::new(
@@ -250,7 +271,7 @@ pub fn parse_subject(input: SubjectIn, today: NaiveDate) -> ApiResult<NewSubject
         kind,
         name,
         uscc,
-        uscc_warning: None,
+        uscc_warning,
         id_number,
         legal_representative,
         region,
