@@ -12,6 +12,7 @@ pub mod list_entry;
 pub mod notice;
 pub mod objection;
 pub mod outbox;
+pub mod public_change;
 pub mod repair;
 pub mod staff;
 pub mod subject;

@@ -8,6 +8,7 @@ mod m20261129_000001_create_core_tables;
 mod m20261129_000002_add_entry_review;
 mod m20261129_000003_create_objections_and_repairs;
 mod m20261129_000004_create_agencies_and_keys;
+mod m20261129_000005_create_public_changes;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000002_add_entry_review::Migration),
             Box::new(m20261129_000003_create_objections_and_repairs::Migration),
             Box::new(m20261129_000004_create_agencies_and_keys::Migration),
+            Box::new(m20261129_000005_create_public_changes::Migration),
         ]
     }
 }

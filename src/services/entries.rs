@@ -449,6 +449,7 @@ async fn write_trail(
     .await?;
     // The entry's own document, and its subject's badges and counts.
     outbox::enqueue(db, OutboxTarget::Entry, after.id.0, ctx.now).await?;
+    super::changes::record_entry(db, ctx, after.id).await?;
     outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
     Ok(())
 }

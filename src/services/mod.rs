@@ -4,6 +4,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod changes;
 pub mod entries;
 pub mod notices;
 pub mod objections;

@@ -213,6 +213,7 @@ async fn change_entry(
     )
     .await?;
     outbox::enqueue(db, OutboxTarget::Entry, id.0, ctx.now).await?;
+    super::changes::record_entry(db, ctx, id).await?;
     outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
     Ok(())
 }

@@ -469,6 +469,7 @@ pub async fn end_publicity(
     )
     .await?;
     outbox::enqueue(db, OutboxTarget::Entry, after.id.0, ctx.now).await?;
+    super::changes::record_entry(db, ctx, after.id).await?;
     outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
     Ok(after)
 }

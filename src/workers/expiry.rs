@@ -60,6 +60,12 @@ pub async fn run_once(state: &AppState) -> Result<u64, DbErr> {
             )
             .await?;
             outbox::enqueue(&txn, OutboxTarget::Entry, after.id.0, now).await?;
+            crate::services::changes::record_entry(
+                &txn,
+                &state.write_ctx("system".into()),
+                after.id,
+            )
+            .await?;
             outbox::enqueue(&txn, OutboxTarget::Subject, after.subject_id.0, now).await?;
             total += 1;
         }

@@ -269,6 +269,7 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
         "/api/v1/office/subjects",
         "/api/v1/office/subjects/{id}",
         "/api/v1/partner/batches",
+        "/api/v1/partner/changes",
         "/api/v1/partner/whoami",
         "/api/v1/repairs",
         "/api/v1/repairs/{id}",

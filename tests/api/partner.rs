@@ -391,7 +391,185 @@ async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
     assert_eq!(entry["items"][0]["reason"], "虚开增值税专用发票");
 }
 
+async fn read_feed(
+    app: &TestApp,
+    key: &str,
+    since: &mut i64,
+    replay: &mut std::collections::BTreeMap<String, serde_json::Value>,
+    seen: &mut Vec<i64>,
+) {
+    loop {
+        let (status, page) = app
+            .get(
+                &format!("/api/v1/partner/changes?since={since}&limit=2"),
+                Some(key),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        for c in page["changes"].as_array().expect("changes") {
+            seen.push(c["seq"].as_i64().expect("seq"));
+            let id = c["entry_id"].as_str().expect("id").to_owned();
+            match c["change"].as_str() {
+                Some("added" | "changed") => {
+                    replay.insert(id, c["entry"].clone());
+                }
+                Some("removed") => {
+                    replay.remove(&id);
+                }
+                other => panic!("unknown change {other:?}"),
+            }
+        }
+        *since = page["next_since"].as_i64().expect("next");
+        if page["has_more"] != true {
+            return;
+        }
+    }
+}
+
+async fn public_entry_ids(app: &TestApp) -> std::collections::BTreeSet<String> {
+    use sea_orm::EntityTrait;
+    entity::list_entry::Entity::find_public(app.state.clock.today())
+        .all(&app.state.db)
+        .await
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.id.to_string())
+        .collect()
+}
+
+async fn the_change_feed_replays_exactly_the_public_state(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, agency) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "汉中市发展和改革委员会", "uscc": "11610700MB2961796E"}),
+        )
+        .await;
+    let url = format!(
+        "/api/v1/office/agencies/{}/keys",
+        agency["id"].as_str().expect("id")
+    );
+    let (_, key) = app
+        .post(
+            &url,
+            Some(ADMIN_TOKEN),
+            json!({"name": "联合奖惩", "scopes": ["changes:read"]}),
+        )
+        .await;
+    let key = key["key"].as_str().expect("key").to_owned();
+    let subject_id = crate::entries::a_subject(&app).await;
+    let mut ids = Vec::new();
+    for i in 0..4 {
+        let mut body = crate::entries::black_entry(&subject_id);
+        body["document_number"] = json!(format!("(2026)陕07执{i}号"));
+        if i == 3 {
+            body = json!({"subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
+                          "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
+                          "decision_date": "2026-04-01", "valid_until": "2030-12-31"});
+        }
+        let (_, draft) = app
+            .post("/api/v1/office/entries", Some(ADMIN_TOKEN), body)
+            .await;
+        let id = draft["id"].as_str().expect("id").to_owned();
+        let (status, _) = app
+            .post(
+                &format!("/api/v1/office/entries/{id}/publish"),
+                Some(ADMIN_TOKEN),
+                json!({"version": 1}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+        ids.push(id);
+    }
+    // A draft never reaches the feed.
+    let mut draft = crate::entries::black_entry(&subject_id);
+    draft["document_number"] = json!("(2026)陕07执99号");
+    app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), draft)
+        .await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/office/entries/{}/withdraw", ids[1]),
+            Some(ADMIN_TOKEN),
+            json!({"version": 2, "reason": "原决定撤销"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, filed) = app
+        .post(
+            "/api/v1/objections",
+            None,
+            json!({"entry_id": ids[2], "kind": "content", "reason": "r", "contact": "c"}),
+        )
+        .await;
+    let (status, _) = app
+        .post(
+            &format!(
+                "/api/v1/office/objections/{}/accept",
+                filed["id"].as_str().expect("id")
+            ),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+
+    let (mut since, mut replay, mut seen) = (0, std::collections::BTreeMap::new(), Vec::new());
+    read_feed(&app, &key, &mut since, &mut replay, &mut seen).await;
+    assert_eq!(
+        replay
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        public_entry_ids(&app).await
+    );
+    assert_eq!(replay[&ids[2]]["under_objection"], true);
+    assert_eq!(seen.len(), 6, "4 added, 1 removed, 1 changed: {seen:?}");
+
+    // Years later the black entries expire; the consumer resumes from where it stopped.
+    app.clock.set(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2029, 3, 10, 1, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    assert_eq!(
+        xinyong::workers::expiry::run_once(&app.state)
+            .await
+            .expect("expiry"),
+        2
+    );
+    read_feed(&app, &key, &mut since, &mut replay, &mut seen).await;
+    assert_eq!(
+        replay
+            .keys()
+            .cloned()
+            .collect::<std::collections::BTreeSet<_>>(),
+        public_entry_ids(&app).await
+    );
+    assert_eq!(
+        replay.keys().cloned().collect::<Vec<_>>(),
+        vec![ids[3].clone()]
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] < w[1]),
+        "strictly increasing, no repeats: {seen:?}"
+    );
+    let (_, empty) = app
+        .get(
+            &format!("/api/v1/partner/changes?since={since}"),
+            Some(&key),
+        )
+        .await;
+    assert_eq!(empty["changes"], json!([]));
+    assert_eq!(empty["next_since"], since);
+    assert!(
+        !empty.to_string().contains("610702"),
+        "no ID numbers in the feed"
+    );
+}
+
 db_tests!(
+    the_change_feed_replays_exactly_the_public_state,
     keys_are_scoped_shown_once_counted_and_revoked_at_once,
     each_key_has_its_own_rate_limit,
     a_batch_accepts_good_records_names_each_rejection_and_is_idempotent,

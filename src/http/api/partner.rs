@@ -122,7 +122,92 @@ async fn whoami(State(_state): State<AppState>, p: Partner) -> ApiResult<Json<Wh
     }))
 }
 
+/// Feed parameters.
+#[derive(Debug, serde::Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ChangesParams {
+    /// The last sequence number already read (0 to start).
+    #[validate(range(min = 0))]
+    pub since: Option<i64>,
+    /// Changes per page, at most 1000 (default 500).
+    #[validate(range(min = 1, max = 1000))]
+    pub limit: Option<u64>,
+}
+
+/// One public change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeOut {
+    /// Sequence number, strictly increasing.
+    pub seq: i64,
+    /// The entry.
+    pub entry_id: Uuid,
+    /// `added`, `changed` or `removed`.
+    pub change: String,
+    /// `published`, `corrected`, `objection`, `withdrawn`, `expired`, `repaired`.
+    pub reason: String,
+    /// When it was committed.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The public entry after the change (masked; absent for removals).
+    #[schema(value_type = Option<Object>)]
+    pub entry: Option<serde_json::Value>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangesPage {
+    /// Changes after `since`, in order.
+    pub changes: Vec<ChangeOut>,
+    /// Send this as `since` next time.
+    pub next_since: i64,
+    /// Whether more changes are waiting.
+    pub has_more: bool,
+}
+
+/// The change feed: public additions, changes and removals (expiry, repair and withdrawal
+/// included) in a strictly increasing sequence. Store `next_since` and ask again.
+#[utoipa::path(get, path = "/api/v1/partner/changes", tag = "partner", params(ChangesParams),
+    responses((status = 200, body = ChangesPage), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+        (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn changes(
+    State(state): State<AppState>,
+    p: Partner,
+    crate::http::extract::Query(q): crate::http::extract::Query<ChangesParams>,
+) -> ApiResult<Json<ChangesPage>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    p.require("changes:read")?;
+    let since = q.since.unwrap_or(0);
+    let limit = q.limit.unwrap_or(500);
+    let mut rows = entity::public_change::Entity::find()
+        .filter(entity::public_change::Column::Seq.gt(since))
+        .order_by_asc(entity::public_change::Column::Seq)
+        .limit(limit + 1)
+        .all(&state.db)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(limit as usize);
+    let next_since = rows.last().map_or(since, |r| r.seq);
+    Ok(Json(ChangesPage {
+        changes: rows
+            .into_iter()
+            .map(|r| ChangeOut {
+                seq: r.seq,
+                entry_id: r.entry_id,
+                change: r.change,
+                reason: r.reason,
+                at: r.at,
+                entry: r.document,
+            })
+            .collect(),
+        next_since,
+        has_more,
+    }))
+}
+
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(whoami))
+    OpenApiRouter::new()
+        .routes(routes!(whoami))
+        .routes(routes!(changes))
 }
