@@ -427,7 +427,6 @@ async fn read_feed(
 }
 
 async fn public_entry_ids(app: &TestApp) -> std::collections::BTreeSet<String> {
-    use sea_orm::EntityTrait;
     entity::list_entry::Entity::find_public(app.state.clock.today())
         .all(&app.state.db)
         .await
