@@ -154,6 +154,16 @@ pub struct Config {
     )]
     pub name_mask: NameMask,
 
+    /// Name masking of particular lists, overriding XINYONG_NAME_MASK on their entries:
+    /// `list name=keep_first|none`, separated by `;` (e.g. `失信被执行人=keep_first;诚信纳税人=none`).
+    #[arg(
+        long,
+        env = "XINYONG_NAME_MASK_LISTS",
+        default_value = "",
+        global = true
+    )]
+    pub name_mask_lists: crate::projection::ListNameMasks,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "XINYONG_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]
     pub max_body_bytes: usize,

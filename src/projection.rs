@@ -12,11 +12,42 @@ use std::collections::{BTreeSet, HashMap};
 
 /// How public surfaces render personal data.
 #[derive(Clone, Copy, Debug)]
-pub struct Masking {
+pub struct Masking<'a> {
     /// ID-number masking style.
     pub id_mask: IdMaskStyle,
     /// Natural persons' name masking.
     pub name_mask: NameMask,
+    /// Name masking of particular lists (by list name), overriding `name_mask` on their entries.
+    pub per_list: &'a [(String, NameMask)],
+}
+
+impl Masking<'_> {
+    /// The name masking of a list.
+    pub fn name_mask_for(&self, list_name: &str) -> NameMask {
+        self.per_list
+            .iter()
+            .find(|(name, _)| name == list_name)
+            .map_or(self.name_mask, |(_, m)| *m)
+    }
+}
+
+/// Per-list name masking, as configured: `失信被执行人=none;A级纳税人=keep_first`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListNameMasks(pub Vec<(String, NameMask)>);
+
+impl std::str::FromStr for ListNameMasks {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let mut out = Vec::new();
+        for part in s.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (list, mask) = part
+                .split_once('=')
+                .ok_or_else(|| format!("`{part}` is not `list name=keep_first|none`"))?;
+            let mask: NameMask = mask.trim().parse().map_err(|e| format!("`{part}`: {e}"))?;
+            out.push((list.trim().to_owned(), mask));
+        }
+        Ok(Self(out))
+    }
 }
 
 /// Everything a projection needs besides the rows.
@@ -25,7 +56,7 @@ pub struct Projector<'a> {
     /// Keys for the person lookup hash and for decrypting ID numbers to re-mask them.
     pub keys: &'a Keys,
     /// Masking settings.
-    pub masking: Masking,
+    pub masking: Masking<'a>,
     /// Today in China: publicity is judged on this day.
     pub today: NaiveDate,
 }
@@ -146,7 +177,10 @@ impl Projector<'_> {
         if !e.is_public_on(self.today) {
             return None;
         }
-        let p = self.public_subject(s);
+        let mut p = self.public_subject(s);
+        if s.kind == SubjectKind::NaturalPerson {
+            p.display_name = mask_person_name(&s.name, self.masking.name_mask_for(&e.list_name));
+        }
         Some(EntryDoc {
             id: e.id.to_string(),
             subject_id: s.id.to_string(),
@@ -248,4 +282,25 @@ pub async fn public_entries_of(
         }
     }
     Ok(map)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn per_list_name_masks_parse_and_override_the_default() {
+        let masks: ListNameMasks = "失信被执行人=none; A级纳税人 = keep_first"
+            .parse()
+            .expect("parses");
+        let m = Masking {
+            id_mask: IdMaskStyle::default(),
+            name_mask: NameMask::KeepFirst,
+            per_list: &masks.0,
+        };
+        assert_eq!(m.name_mask_for("失信被执行人"), NameMask::Full);
+        assert_eq!(m.name_mask_for("其他名单"), NameMask::KeepFirst);
+        assert!("失信被执行人".parse::<ListNameMasks>().is_err());
+        assert_eq!("".parse::<ListNameMasks>(), Ok(ListNameMasks::default()));
+    }
 }

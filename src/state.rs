@@ -50,6 +50,7 @@ impl AppState {
             masking: Masking {
                 id_mask: self.config.id_mask,
                 name_mask: self.config.name_mask,
+                per_list: &self.config.name_mask_lists.0,
             },
             today: self.clock.today(),
         }

@@ -30,6 +30,7 @@ pub async fn record_entry(
         masking: Masking {
             id_mask: Default::default(),
             name_mask: Default::default(),
+            per_list: &[],
         },
         today: ctx.today,
     };

@@ -553,6 +553,8 @@ async fn changing_the_masking_and_reindexing_changes_every_public_surface(backen
     // The same data served with other masking settings, after a reindex.
     let mut config = (*app.state.config).clone();
     config.id_mask = xinyong::domain::IdMaskStyle::BirthDate;
+    // Courts publish judgment defaulters' names in full; other lists keep the default.
+    config.name_mask_lists = "失信被执行人=none".parse().expect("masks");
     let mut restarted = app.state.clone();
     restarted.config = std::sync::Arc::new(config);
     xinyong::reindex::reindex(&restarted, &|_, _, _| {})
@@ -585,7 +587,8 @@ async fn changing_the_masking_and_reindexing_changes_every_public_surface(backen
     let profile = get(format!("{base}/api/v1/subjects/{person_id}")).await;
     assert_eq!(profile["subject"]["id_number_masked"], "6107022000****0018");
     let black = get(format!("{base}/api/v1/lists/black")).await;
-    assert_eq!(black["entries"][0]["subject_name"], "张**");
+    assert_eq!(black["entries"][0]["subject_name"], "张三丰");
+    assert_eq!(found["hits"][0]["display_name"], "张**");
 }
 
 db_tests!(
