@@ -165,6 +165,17 @@ impl PageParams {
     }
 }
 
+/// The bearer token of a request, if it sent one (staff tokens and agency keys alike).
+pub fn bearer_token(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 /// An authenticated staff member (bearer token).
 #[derive(Debug, Clone)]
 pub struct Staff(pub staff::Model);
@@ -180,10 +191,7 @@ impl Staff {
         if self.0.role == StaffRole::Admin || roles.contains(&self.0.role) {
             return Ok(());
         }
-        let role = serde_json::to_value(self.0.role)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let role = crate::projection::enum_str(self.0.role);
         Err(ApiError::new(
             ErrorCode::Forbidden,
             format!("The role `{role}` may not do this."),
@@ -198,19 +206,12 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Unauthenticated,
-                    "Send a staff token as `Authorization: Bearer <token>`.",
-                )
-            })?;
+        let token = bearer_token(parts).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthenticated,
+                "Send a staff token as `Authorization: Bearer <token>`.",
+            )
+        })?;
         let member = crate::services::staff::authenticate(&state.db, token)
             .await?
             .ok_or_else(|| {

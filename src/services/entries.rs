@@ -387,17 +387,17 @@ pub async fn withdraw(
 
 /// The 409 for a transition from the wrong state, naming the state.
 pub fn not_in_state(code: ErrorCode, id: EntryId, status: EntryStatus, verb: &str) -> ApiError {
-    let status = serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let status = crate::projection::enum_str(status);
     ApiError::new(
         code,
         format!("Entry `{id}` is `{status}` and cannot be {verb}."),
     )
 }
 
-async fn save(
+/// Writes a change to an entry if nobody changed it since `before` was read: the next version,
+/// one audit event, the outbox rows and the partner change feed. Every change of an entry goes
+/// through here, so none of them can forget one of those.
+pub(crate) async fn save(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     action: &str,
@@ -406,14 +406,15 @@ async fn save(
 ) -> ApiResult<list_entry::Model> {
     active.version = Set(before.version + 1);
     active.updated_at = Set(ctx.now);
-    let result = list_entry::Entity::update_many()
-        .set(active)
-        .filter(list_entry::Column::Id.eq(before.id))
-        .filter(list_entry::Column::Version.eq(before.version))
-        .exec(db)
-        .await
-        .map_err(duplicate)?;
-    if result.rows_affected == 0 {
+    let written = super::update_at_version(
+        db,
+        active,
+        (list_entry::Column::Id, before.id),
+        (list_entry::Column::Version, before.version),
+    )
+    .await
+    .map_err(duplicate)?;
+    if !written {
         return Err(stale(
             ErrorCode::EntryVersionConflict,
             "Entry",

@@ -31,6 +31,29 @@ pub struct WriteCtx<'a> {
     pub keys: &'a Keys,
 }
 
+/// Writes `active` to the row whose `id_column` is `id`, only while its `version_column` is still
+/// `version` (optimistic concurrency; the guard in the WHERE clause also closes the race between
+/// reading the row and writing it). `false`: another write got there first.
+pub(crate) async fn update_at_version<E, A>(
+    db: &impl sea_orm::ConnectionTrait,
+    active: A,
+    (id_column, id): (E::Column, impl Into<sea_orm::Value>),
+    (version_column, version): (E::Column, i32),
+) -> Result<bool, sea_orm::DbErr>
+where
+    E: sea_orm::EntityTrait,
+    A: sea_orm::ActiveModelTrait<Entity = E>,
+{
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let result = E::update_many()
+        .set(active)
+        .filter(id_column.eq(id))
+        .filter(version_column.eq(version))
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected == 1)
+}
+
 /// One page of a listing.
 #[derive(Clone, Copy, Debug)]
 pub struct Page {

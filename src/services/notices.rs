@@ -102,10 +102,7 @@ async fn current(
 }
 
 fn wrong_state(code: ErrorCode, id: NoticeId, status: NoticeStatus, verb: &str) -> ApiError {
-    let status = serde_json::to_value(status)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default();
+    let status = crate::projection::enum_str(status);
     ApiError::new(
         code,
         format!("Notice `{id}` is `{status}` and cannot be {verb}."),
@@ -191,13 +188,14 @@ async fn save(
 ) -> ApiResult<notice::Model> {
     active.version = Set(before.version + 1);
     active.updated_at = Set(ctx.now);
-    let result = notice::Entity::update_many()
-        .set(active)
-        .filter(notice::Column::Id.eq(before.id))
-        .filter(notice::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    let written = super::update_at_version(
+        db,
+        active,
+        (notice::Column::Id, before.id),
+        (notice::Column::Version, before.version),
+    )
+    .await?;
+    if !written {
         return Err(stale(
             ErrorCode::NoticeVersionConflict,
             "Notice",

@@ -3,15 +3,13 @@
 //! the same transaction, with its outbox rows); upholding withdraws the entry with the answer as
 //! the public reason; rejecting unmarks it. Deadlines are counted in working days.
 
-use super::entries::audit_view as entry_view;
 use super::subjects::stale;
-use super::{WriteCtx, audit, outbox};
+use super::{WriteCtx, audit};
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::projection::enum_str;
 use entity::{
-    EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, OutboxTarget, list_entry,
-    objection,
+    EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, list_entry, objection,
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
@@ -154,13 +152,14 @@ async fn save(
 ) -> ApiResult<objection::Model> {
     active.version = Set(before.version + 1);
     active.updated_at = Set(ctx.now);
-    let result = objection::Entity::update_many()
-        .set(active)
-        .filter(objection::Column::Id.eq(before.id))
-        .filter(objection::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    let written = super::update_at_version(
+        db,
+        active,
+        (objection::Column::Id, before.id),
+        (objection::Column::Version, before.version),
+    )
+    .await?;
+    if !written {
         return Err(stale(
             ErrorCode::ObjectionVersionConflict,
             "Objection",
@@ -196,25 +195,7 @@ async fn change_entry(
         _ if flag => "entry.mark_objection",
         _ => "entry.unmark_objection",
     };
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let after = active.update(db).await?;
-    audit::record(
-        db,
-        audit::NewEvent {
-            actor: &ctx.actor,
-            action,
-            target_type: "entry",
-            target_id: id.to_string(),
-            before: Some(entry_view(&before)),
-            after: Some(entry_view(&after)),
-            at: ctx.now,
-        },
-    )
-    .await?;
-    outbox::enqueue(db, OutboxTarget::Entry, id.0, ctx.now).await?;
-    super::changes::record_entry(db, ctx, id).await?;
-    outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
+    super::entries::save(db, ctx, action, before, active).await?;
     Ok(())
 }
 

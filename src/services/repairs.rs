@@ -7,15 +7,14 @@
 //! never reaches the audit trail, the logs or a public answer.
 
 use super::subjects::stale;
-use super::{Page, WriteCtx, audit, outbox};
+use super::{Page, WriteCtx, audit};
 use crate::crypto::sha256_hex;
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::projection::{PublicSubject, enum_str};
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    EntryId, EntryStatus, ListKind, OutboxTarget, RepairId, RepairStatus, Severity, list_entry,
-    repair,
+    EntryId, EntryStatus, ListKind, RepairId, RepairStatus, Severity, list_entry, repair,
 };
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -434,44 +433,7 @@ pub async fn end_publicity(
     // The deciding authority decides the repair (DOMAIN.md §3.2), so it is the removing one.
     active.removal_authority = Set(Some(before.authority_name.clone()));
     active.repair_status = Set(Some(REPAIRED.into()));
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let result = list_entry::Entity::update_many()
-        .set(active)
-        .filter(list_entry::Column::Id.eq(before.id))
-        .filter(list_entry::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
-        return Err(stale(
-            ErrorCode::EntryVersionConflict,
-            "Entry",
-            before.id,
-            before.version,
-            before.version + 1,
-        ));
-    }
-    let after = list_entry::Entity::find_by_id(entry_id)
-        .one(db)
-        .await?
-        .ok_or_else(|| entry_not_found(entry_id))?;
-    audit::record(
-        db,
-        audit::NewEvent {
-            actor: &ctx.actor,
-            action: "entry.repair",
-            target_type: "entry",
-            target_id: after.id.to_string(),
-            before: Some(super::entries::audit_view(&before)),
-            after: Some(super::entries::audit_view(&after)),
-            at: ctx.now,
-        },
-    )
-    .await?;
-    outbox::enqueue(db, OutboxTarget::Entry, after.id.0, ctx.now).await?;
-    super::changes::record_entry(db, ctx, after.id).await?;
-    outbox::enqueue(db, OutboxTarget::Subject, after.subject_id.0, ctx.now).await?;
-    Ok(after)
+    super::entries::save(db, ctx, "entry.repair", before, active).await
 }
 
 async fn save(
@@ -483,13 +445,14 @@ async fn save(
 ) -> ApiResult<repair::Model> {
     active.version = Set(before.version + 1);
     active.updated_at = Set(ctx.now);
-    let result = repair::Entity::update_many()
-        .set(active)
-        .filter(repair::Column::Id.eq(before.id))
-        .filter(repair::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    let written = super::update_at_version(
+        db,
+        active,
+        (repair::Column::Id, before.id),
+        (repair::Column::Version, before.version),
+    )
+    .await?;
+    if !written {
         return Err(stale(
             ErrorCode::RepairVersionConflict,
             "Repair application",

@@ -172,13 +172,14 @@ pub async fn update(
     active.updated_at = Set(ctx.now);
     // The version guard in the WHERE clause closes the race between the read above and this write
     // on databases whose transactions do not serialise writers.
-    let result = subject::Entity::update_many()
-        .set(active)
-        .filter(subject::Column::Id.eq(id))
-        .filter(subject::Column::Version.eq(before.version))
-        .exec(db)
-        .await?;
-    if result.rows_affected == 0 {
+    let written = super::update_at_version(
+        db,
+        active,
+        (subject::Column::Id, id),
+        (subject::Column::Version, before.version),
+    )
+    .await?;
+    if !written {
         return Err(stale(
             ErrorCode::SubjectVersionConflict,
             "Subject",

@@ -3,14 +3,11 @@
 //! index) and stays in the database for the office and the audit trail.
 
 use super::{Shutdown, sleep_or_stop};
-use crate::services::entries::audit_view;
-use crate::services::{audit, outbox};
+use crate::services::entries::save;
 use crate::state::AppState;
-use entity::{EntryStatus, OutboxTarget, list_entry};
+use entity::{EntryStatus, list_entry};
 use sea_orm::sea_query::Condition;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
 use std::time::Duration;
 
 /// Entries expired per transaction.
@@ -20,8 +17,8 @@ const BATCH: u64 = 200;
 pub async fn run_once(state: &AppState) -> Result<u64, DbErr> {
     let mut total = 0;
     loop {
-        let today = state.clock.today();
-        let now = state.clock.now();
+        let ctx = state.write_ctx("system".into());
+        let today = ctx.today;
         let txn = crate::db::begin_write(&state.db).await?;
         let due = list_entry::Entity::find()
             .filter(list_entry::Column::Status.eq(EntryStatus::Published))
@@ -43,30 +40,9 @@ pub async fn run_once(state: &AppState) -> Result<u64, DbErr> {
             active.status = Set(EntryStatus::Expired);
             active.removal_date = Set(Some(today));
             active.removal_reason = Set(Some("公示期满".into()));
-            active.version = Set(before.version + 1);
-            active.updated_at = Set(now);
-            let after = active.update(&txn).await?;
-            audit::record(
-                &txn,
-                audit::NewEvent {
-                    actor: "system",
-                    action: "entry.expire",
-                    target_type: "entry",
-                    target_id: after.id.to_string(),
-                    before: Some(audit_view(&before)),
-                    after: Some(audit_view(&after)),
-                    at: now,
-                },
-            )
-            .await?;
-            outbox::enqueue(&txn, OutboxTarget::Entry, after.id.0, now).await?;
-            crate::services::changes::record_entry(
-                &txn,
-                &state.write_ctx("system".into()),
-                after.id,
-            )
-            .await?;
-            outbox::enqueue(&txn, OutboxTarget::Subject, after.subject_id.0, now).await?;
+            save(&txn, &ctx, "entry.expire", before, active)
+                .await
+                .map_err(|e| DbErr::Custom(e.cause.unwrap_or(e.message)))?;
             total += 1;
         }
         txn.commit().await?;

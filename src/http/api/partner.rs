@@ -42,19 +42,12 @@ impl FromRequestParts<AppState> for Partner {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let presented = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Unauthenticated,
-                    "Send an agency API key as `Authorization: Bearer <key>`.",
-                )
-            })?;
+        let presented = crate::http::extract::bearer_token(parts).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Unauthenticated,
+                "Send an agency API key as `Authorization: Bearer <key>`.",
+            )
+        })?;
         let (key, agency) =
             crate::services::agencies::authenticate(&state.db, presented, state.clock.now())
                 .await?

@@ -198,16 +198,13 @@ impl From<list_entry::Model> for EntryOut {
 impl EntryFields {
     /// The stored content as fields, so a patch can be laid over it and checked whole.
     pub(crate) fn from_model(e: &list_entry::Model) -> Self {
-        let text = |v: serde_json::Value| v.as_str().map(str::to_owned);
+        use crate::projection::enum_str;
         Self {
             subject_id: Some(e.subject_id.0),
             version: Some(e.version),
-            list: serde_json::to_value(e.list).ok().and_then(text),
+            list: Some(enum_str(e.list)),
             list_name: Some(e.list_name.clone()),
-            severity: e
-                .severity
-                .and_then(|s| serde_json::to_value(s).ok())
-                .and_then(text),
+            severity: e.severity.map(enum_str),
             reason: Some(e.reason.clone()),
             facts: e.facts.clone(),
             legal_basis: e.legal_basis.clone(),
