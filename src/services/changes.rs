@@ -12,6 +12,19 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
+/// How the feed documents are projected: the default masking, whatever the site's settings.
+pub(crate) fn projector<'a>(ctx: &WriteCtx<'a>) -> Projector<'a> {
+    Projector {
+        keys: ctx.keys,
+        masking: Masking {
+            id_mask: Default::default(),
+            name_mask: Default::default(),
+            per_list: &[],
+        },
+        today: ctx.today,
+    }
+}
+
 /// Records the public effect of a write to `entry` (call after the entry row is written).
 pub async fn record_entry(
     db: &impl ConnectionTrait,
@@ -25,15 +38,7 @@ pub async fn record_entry(
     else {
         return Ok(());
     };
-    let projector = Projector {
-        keys: ctx.keys,
-        masking: Masking {
-            id_mask: Default::default(),
-            name_mask: Default::default(),
-            per_list: &[],
-        },
-        today: ctx.today,
-    };
+    let projector = projector(ctx);
     let last = public_change::Entity::find()
         .filter(public_change::Column::EntryId.eq(entry.0))
         .order_by_desc(public_change::Column::Seq)

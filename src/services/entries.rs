@@ -153,44 +153,6 @@ pub async fn create_draft(
     Ok(model)
 }
 
-/// Creates an entry submitted by a partner agency: published at once when the office trusts the
-/// agency, otherwise waiting for review. One audit event, and the outbox rows.
-pub async fn create_from_partner(
-    db: &impl ConnectionTrait,
-    ctx: &WriteCtx<'_>,
-    subject_id: SubjectId,
-    content: EntryContent,
-    publish: bool,
-) -> ApiResult<list_entry::Model> {
-    let mut active = list_entry::ActiveModel {
-        id: Set(EntryId::new()),
-        subject_id: Set(subject_id),
-        removal_date: Set(None),
-        removal_reason: Set(None),
-        removal_authority: Set(None),
-        repair_status: Set(None),
-        under_objection: Set(false),
-        status: Set(if publish {
-            EntryStatus::Published
-        } else {
-            EntryStatus::PendingReview
-        }),
-        created_by: Set(None),
-        submitted_by: Set(None),
-        reviewed_by: Set(None),
-        review_note: Set(None),
-        published_at: Set(publish.then_some(ctx.now)),
-        version: Set(1),
-        created_at: Set(ctx.now),
-        updated_at: Set(ctx.now),
-        ..Default::default()
-    };
-    apply_content(&mut active, content)?;
-    let model = active.insert(db).await.map_err(duplicate)?;
-    write_trail(db, ctx, "entry.submit_by_partner", None, &model).await?;
-    Ok(model)
-}
-
 /// Replaces the content of an entry in any state with a partner's correction: a new version and
 /// an audit event; a published entry stays published with the corrected content.
 pub async fn correct(

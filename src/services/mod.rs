@@ -6,6 +6,7 @@ pub mod agencies;
 pub mod audit;
 pub mod changes;
 pub mod entries;
+pub mod intake;
 pub mod notices;
 pub mod objections;
 pub mod outbox;

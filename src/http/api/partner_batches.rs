@@ -3,18 +3,13 @@
 //! rejected with the reason. The natural key (deciding authority, document number) makes a
 //! repeated batch change nothing; an agency can only touch records whose data source it is.
 
-use super::office::entries::{EntryFields, parse_fields};
-use super::office::subjects::{SubjectIn, parse_subject_from};
 use super::partner::Partner;
 use crate::db::begin_write;
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::Json;
-use crate::services::entries::{EntryContent, correct, create_from_partner};
-use crate::services::{WriteCtx, subjects};
+use crate::services::intake::{self, Outcome, RecordIn};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
-use entity::{agency, list_entry, subject};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -31,30 +26,6 @@ pub struct BatchIn {
     /// Records, each `{subject, entry}`; checked one by one, so one bad record does not fail the rest.
     #[schema(value_type = Vec<RecordIn>)]
     pub records: Vec<serde_json::Value>,
-}
-
-/// One record: the subject and its listing.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RecordIn {
-    /// The subject (found by code or ID number; created if new).
-    pub subject: SubjectIn,
-    /// The listing; the data source is the agency itself.
-    pub entry: EntryFields,
-}
-
-/// What happened to one record.
-#[derive(Debug, Serialize, ToSchema, PartialEq, Eq, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// A new entry.
-    Accepted,
-    /// An existing entry of this agency, corrected (new version, audit event).
-    Updated,
-    /// Already there, identical.
-    Unchanged,
-    /// Refused; see `error`.
-    Rejected,
 }
 
 /// The answer for one record.
@@ -118,170 +89,41 @@ async fn submit(
         ));
     }
     let ctx = state.write_ctx(format!("agency:{}", partner.agency.id));
+    let records = batch
+        .records
+        .into_iter()
+        .map(|raw| intake::parse_record(raw, &partner.agency, ctx.today))
+        .collect();
     let txn = begin_write(&state.db).await?;
+    let verdicts = intake::submit(&txn, &ctx, &partner.agency, "api", records).await?;
+    txn.commit().await?;
     let mut out = BatchOut {
-        received: batch.records.len(),
+        received: verdicts.len(),
         accepted: 0,
         updated: 0,
         unchanged: 0,
         rejected: 0,
         published_directly: partner.agency.trusted,
-        results: Vec::with_capacity(batch.records.len()),
+        results: Vec::with_capacity(verdicts.len()),
     };
-    for (index, raw) in batch.records.into_iter().enumerate() {
-        // Each record in a savepoint: a failure undoes that record only.
-        let savepoint = txn.begin().await?;
-        let result = match record(&savepoint, &ctx, &partner.agency, raw).await {
-            Ok(r) => {
-                savepoint.commit().await?;
-                r
-            }
-            Err(e) => {
-                savepoint.rollback().await?;
-                if e.code == ErrorCode::Internal || e.code == ErrorCode::DatabaseUnavailable {
-                    return Err(e);
-                }
-                Done {
-                    outcome: Outcome::Rejected,
-                    entry: None,
-                    subject: None,
-                    warning: None,
-                    error: Some(e.body()),
-                }
-            }
-        };
-        match result.outcome {
-            Outcome::Accepted => out.accepted += 1,
-            Outcome::Updated => out.updated += 1,
-            Outcome::Unchanged => out.unchanged += 1,
-            Outcome::Rejected => out.rejected += 1,
-        }
+    for (index, v) in verdicts.into_iter().enumerate() {
+        *match v.outcome {
+            Outcome::Accepted => &mut out.accepted,
+            Outcome::Updated => &mut out.updated,
+            Outcome::Unchanged => &mut out.unchanged,
+            Outcome::Rejected => &mut out.rejected,
+        } += 1;
         out.results.push(RecordResult {
             index,
-            outcome: result.outcome,
-            entry_id: result.entry,
-            subject_id: result.subject,
-            warning: result.warning,
-            error: result.error,
+            outcome: v.outcome,
+            entry_id: v.entry.map(|id| id.0),
+            subject_id: v.subject.map(|id| id.0),
+            warning: v.warning,
+            error: v.error.map(|e| e.body()),
         });
     }
-    txn.commit().await?;
     tracing::info!(agency.id = %partner.agency.id, accepted = out.accepted, updated = out.updated, unchanged = out.unchanged, rejected = out.rejected, "partner batch");
     Ok(Json(out))
-}
-
-struct Done {
-    outcome: Outcome,
-    entry: Option<Uuid>,
-    subject: Option<Uuid>,
-    warning: Option<String>,
-    error: Option<ErrorBody>,
-}
-
-async fn record(
-    db: &impl ConnectionTrait,
-    ctx: &WriteCtx<'_>,
-    agency: &agency::Model,
-    raw: serde_json::Value,
-) -> ApiResult<Done> {
-    let input: RecordIn = serde_json::from_value(raw).map_err(|e| {
-        ApiError::new(
-            ErrorCode::InvalidRequestBody,
-            format!("The record does not fit: {e}"),
-        )
-    })?;
-    let new_subject = parse_subject_from(input.subject, ctx.today, true)?;
-    let mut fields = input.entry;
-    if fields.subject_id.is_some() || fields.version.is_some() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidEntryField,
-            "`subject_id` and `version` are not sent by partners.",
-        ));
-    }
-    if let Some(source) = fields
-        .source_uscc
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        && !source.eq_ignore_ascii_case(&agency.uscc)
-    {
-        return Err(ApiError::field(
-            ErrorCode::InvalidEntryField,
-            "source_uscc",
-            source,
-            "is not the submitting agency: the data source must be the agency itself",
-        ));
-    }
-    fields.source_name = Some(agency.name.clone());
-    fields.source_uscc = Some(agency.uscc.clone());
-    let content = parse_fields(fields, ctx.today)?;
-    let warning = new_subject.uscc_warning.clone();
-
-    let existing_subject = match (&new_subject.uscc, &new_subject.id_number) {
-        (Some(code), _) => {
-            subject::Entity::find()
-                .filter(subject::Column::Uscc.eq(code.as_str()))
-                .one(db)
-                .await?
-        }
-        (None, Some(n)) => {
-            subject::Entity::find()
-                .filter(subject::Column::IdNumberHash.eq(ctx.keys.keyed_hash(n.as_str())))
-                .one(db)
-                .await?
-        }
-        (None, None) => None,
-    };
-    let subject = match existing_subject {
-        Some(s) => s,
-        None => subjects::create(db, ctx, new_subject).await?,
-    };
-    let existing = list_entry::Entity::find()
-        .filter(list_entry::Column::AuthorityName.eq(content.authority_name.as_str()))
-        .filter(list_entry::Column::DocumentNumber.eq(content.document_number.as_str()))
-        .one(db)
-        .await?;
-    let done = |outcome, entry: &list_entry::Model| Done {
-        outcome,
-        entry: Some(entry.id.0),
-        subject: Some(subject.id.0),
-        warning: warning.clone(),
-        error: None,
-    };
-    let Some(existing) = existing else {
-        let entry = create_from_partner(db, ctx, subject.id, content, agency.trusted).await?;
-        return Ok(done(Outcome::Accepted, &entry));
-    };
-    if existing.source_uscc.as_deref() != Some(agency.uscc.as_str()) {
-        return Err(ApiError::new(
-            ErrorCode::EntryOwnedByAnotherAgency,
-            format!(
-                "Decision `{}` of `{}` was submitted by another data source.",
-                content.document_number, content.authority_name
-            ),
-        ));
-    }
-    if existing.subject_id != subject.id {
-        return Err(ApiError::new(
-            ErrorCode::InvalidEntryField,
-            format!(
-                "Decision `{}` is already recorded for another subject.",
-                content.document_number
-            ),
-        ));
-    }
-    if stored_content(&existing, ctx).as_ref() == Some(&content) {
-        return Ok(done(Outcome::Unchanged, &existing));
-    }
-    let entry = correct(db, ctx, existing, content).await?;
-    Ok(done(Outcome::Updated, &entry))
-}
-
-fn stored_content(e: &list_entry::Model, ctx: &WriteCtx<'_>) -> Option<EntryContent> {
-    let mut fields = EntryFields::from_model(e);
-    fields.subject_id = None;
-    fields.version = None;
-    parse_fields(fields, ctx.today).ok()
 }
 
 /// The routes of this module.

@@ -1,0 +1,559 @@
+//! Bulk intake of partner records: the one path behind API batches (`POST
+//! /api/v1/partner/batches`) and file import (`xinyong import`). Every record is checked on its
+//! own and answered on its own (DOMAIN.md §5); the records that pass are written together:
+//! existing subjects and entries are read with a few `IN (…)` queries, new rows are written with
+//! multi-row inserts, and one audit event per batch names every row created with the hash of its
+//! content, so the chain still proves what was written. A correction of an existing entry goes
+//! through [`super::entries::correct`]: a new version and its own audit event.
+
+use super::entries::{EntryContent, audit_view as entry_audit_view, correct};
+use super::subjects::{NewSubject, audit_view as subject_audit_view};
+use super::{WriteCtx, audit};
+use crate::crypto::sha256_hex;
+use crate::domain::IdMaskStyle;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::http::api::office::entries::{EntryFields, parse_fields};
+use crate::http::api::office::subjects::{SubjectIn, parse_subject_from};
+use entity::{
+    EntryId, EntryStatus, OutboxTarget, SubjectId, agency, list_entry, outbox, public_change,
+    subject,
+};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
+    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::{BTreeSet, HashMap};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// One record: the subject and its listing, as agencies send it.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordIn {
+    /// The subject (found by code or ID number; created if new).
+    pub subject: SubjectIn,
+    /// The listing; the data source is the agency itself.
+    pub entry: EntryFields,
+}
+
+/// A record that passed its checks.
+#[derive(Debug)]
+pub struct Submission {
+    subject: NewSubject,
+    content: EntryContent,
+}
+
+/// What happened to one record.
+#[derive(Debug, Serialize, ToSchema, PartialEq, Eq, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A new entry.
+    Accepted,
+    /// An existing entry of this agency, corrected (new version, audit event).
+    Updated,
+    /// Already there, identical.
+    Unchanged,
+    /// Refused; see the error.
+    Rejected,
+}
+
+/// The answer for one record.
+#[derive(Debug)]
+pub struct Verdict {
+    /// What happened.
+    pub outcome: Outcome,
+    /// The entry (not for rejections).
+    pub entry: Option<EntryId>,
+    /// The subject (not for rejections).
+    pub subject: Option<SubjectId>,
+    /// A checksum warning stored with an early pilot-area code.
+    pub warning: Option<String>,
+    /// Why it was refused.
+    pub error: Option<ApiError>,
+}
+
+impl Verdict {
+    fn rejected(error: ApiError) -> Self {
+        Verdict {
+            outcome: Outcome::Rejected,
+            entry: None,
+            subject: None,
+            warning: None,
+            error: Some(error),
+        }
+    }
+}
+
+/// Checks one record as the agency sent it: its shape, the subject, the entry, and that the data
+/// source is the agency itself.
+pub fn parse_record(
+    raw: Value,
+    agency: &agency::Model,
+    today: chrono::NaiveDate,
+) -> ApiResult<Submission> {
+    let input: RecordIn = serde_json::from_value(raw).map_err(|e| {
+        ApiError::new(
+            ErrorCode::InvalidRequestBody,
+            format!("The record does not fit: {e}"),
+        )
+    })?;
+    let subject = parse_subject_from(input.subject, today, true)?;
+    let mut fields = input.entry;
+    if fields.subject_id.is_some() || fields.version.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidEntryField,
+            "`subject_id` and `version` are not sent by partners.",
+        ));
+    }
+    if let Some(source) = fields
+        .source_uscc
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        && !source.eq_ignore_ascii_case(&agency.uscc)
+    {
+        return Err(ApiError::field(
+            ErrorCode::InvalidEntryField,
+            "source_uscc",
+            source,
+            "is not the submitting agency: the data source must be the agency itself",
+        ));
+    }
+    fields.source_name = Some(agency.name.clone());
+    fields.source_uscc = Some(agency.uscc.clone());
+    let content = parse_fields(fields, today)?;
+    // A severity class without a publicity rule on its decision date cannot be published.
+    content.publicity()?;
+    Ok(Submission { subject, content })
+}
+
+/// How a subject is found again: by code, or by the keyed hash of the ID number.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum SubjectKey {
+    Uscc(String),
+    IdHash(String),
+}
+
+// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+// parameters for the widest table (entries, 33 columns).
+const ROWS_PER_INSERT: usize = 800;
+// Values per `IN (…)` list.
+const KEYS_PER_QUERY: usize = 900;
+
+/// Writes a batch of checked records (and answers the ones that failed their checks) in the
+/// caller's transaction. `channel` names where the batch came from in the audit event (`api`,
+/// or `file:<name>`). Errors only when the database fails; the transaction is then unusable.
+pub async fn submit(
+    txn: &DatabaseTransaction,
+    ctx: &WriteCtx<'_>,
+    agency: &agency::Model,
+    channel: &str,
+    records: Vec<ApiResult<Submission>>,
+) -> ApiResult<Vec<Verdict>> {
+    let mut verdicts: Vec<Option<Verdict>> = Vec::with_capacity(records.len());
+    let mut passed: Vec<(usize, Submission, SubjectKey)> = Vec::with_capacity(records.len());
+    let mut seen: HashMap<(String, String), usize> = HashMap::new();
+    for (index, record) in records.into_iter().enumerate() {
+        let verdict = match record {
+            Err(e) => Some(Verdict::rejected(e)),
+            Ok(s) => {
+                let natural_key = (
+                    s.content.authority_name.clone(),
+                    s.content.document_number.clone(),
+                );
+                if let Some(first) = seen.get(&natural_key) {
+                    Some(Verdict::rejected(ApiError::new(
+                        ErrorCode::InvalidEntryField,
+                        format!(
+                            "Decision `{}` of `{}` is also record {first} of this batch; send each decision once.",
+                            natural_key.1, natural_key.0
+                        ),
+                    )))
+                } else {
+                    seen.insert(natural_key, index);
+                    let key = match (&s.subject.uscc, &s.subject.id_number) {
+                        (Some(code), _) => SubjectKey::Uscc(code.as_str().to_owned()),
+                        (None, Some(n)) => SubjectKey::IdHash(ctx.keys.keyed_hash(n.as_str())),
+                        // parse_subject_from requires one of the two.
+                        (None, None) => {
+                            return Err(ApiError::internal("a subject without identity"));
+                        }
+                    };
+                    passed.push((index, s, key));
+                    None
+                }
+            }
+        };
+        verdicts.push(verdict);
+    }
+
+    let mut subjects = existing_subjects(txn, passed.iter().map(|p| &p.2)).await?;
+    let mut entries = existing_entries(txn, passed.iter().map(|p| &p.1.content)).await?;
+
+    let mut new_subjects: Vec<subject::Model> = Vec::new();
+    let mut new_entries: Vec<list_entry::Model> = Vec::new();
+    let mut corrections: Vec<(usize, list_entry::Model, EntryContent, Option<String>)> =
+        Vec::new();
+    for (index, s, key) in passed {
+        let warning = s.subject.uscc_warning.clone();
+        let subject = match subjects.get(&key) {
+            Some(existing) => existing.clone(),
+            None => {
+                let model = new_subject_model(ctx, s.subject);
+                subjects.insert(key, model.clone());
+                new_subjects.push(model.clone());
+                model
+            }
+        };
+        let verdict = |outcome, entry: EntryId| Verdict {
+            outcome,
+            entry: Some(entry),
+            subject: Some(subject.id),
+            warning: warning.clone(),
+            error: None,
+        };
+        let natural_key = (
+            s.content.authority_name.clone(),
+            s.content.document_number.clone(),
+        );
+        verdicts[index] = Some(match entries.remove(&natural_key) {
+            None => {
+                let model = new_entry_model(ctx, subject.id, s.content, agency.trusted)?;
+                let v = verdict(Outcome::Accepted, model.id);
+                new_entries.push(model);
+                v
+            }
+            Some(existing) if existing.source_uscc.as_deref() != Some(agency.uscc.as_str()) => {
+                Verdict::rejected(ApiError::new(
+                    ErrorCode::EntryOwnedByAnotherAgency,
+                    format!(
+                        "Decision `{}` of `{}` was submitted by another data source.",
+                        natural_key.1, natural_key.0
+                    ),
+                ))
+            }
+            Some(existing) if existing.subject_id != subject.id => {
+                Verdict::rejected(ApiError::new(
+                    ErrorCode::InvalidEntryField,
+                    format!(
+                        "Decision `{}` is already recorded for another subject.",
+                        natural_key.1
+                    ),
+                ))
+            }
+            Some(existing) if stored_content(&existing, ctx).as_ref() == Some(&s.content) => {
+                verdict(Outcome::Unchanged, existing.id)
+            }
+            Some(existing) => {
+                corrections.push((index, existing, s.content, warning.clone()));
+                continue;
+            }
+        });
+    }
+
+    write_new(txn, ctx, agency, channel, &new_subjects, &new_entries).await?;
+
+    for (index, existing, content, warning) in corrections {
+        let subject = existing.subject_id;
+        let savepoint = txn.begin().await?;
+        verdicts[index] = Some(match correct(&savepoint, ctx, existing, content).await {
+            Ok(entry) => {
+                savepoint.commit().await?;
+                Verdict {
+                    outcome: Outcome::Updated,
+                    entry: Some(entry.id),
+                    subject: Some(subject),
+                    warning,
+                    error: None,
+                }
+            }
+            Err(e) if e.code == ErrorCode::Internal || e.code == ErrorCode::DatabaseUnavailable => {
+                return Err(e);
+            }
+            Err(e) => {
+                savepoint.rollback().await?;
+                Verdict::rejected(e)
+            }
+        });
+    }
+    verdicts
+        .into_iter()
+        .map(|v| v.ok_or_else(|| ApiError::internal("a record was left unanswered")))
+        .collect()
+}
+
+async fn existing_subjects<'k>(
+    db: &impl ConnectionTrait,
+    keys: impl Iterator<Item = &'k SubjectKey>,
+) -> ApiResult<HashMap<SubjectKey, subject::Model>> {
+    let (mut codes, mut hashes) = (BTreeSet::new(), BTreeSet::new());
+    for key in keys {
+        match key {
+            SubjectKey::Uscc(c) => codes.insert(c.clone()),
+            SubjectKey::IdHash(h) => hashes.insert(h.clone()),
+        };
+    }
+    let mut found = HashMap::new();
+    for chunk in codes.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+        for s in subject::Entity::find()
+            .filter(subject::Column::Uscc.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            if let Some(code) = s.uscc.clone() {
+                found.insert(SubjectKey::Uscc(code), s);
+            }
+        }
+    }
+    for chunk in hashes.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+        for s in subject::Entity::find()
+            .filter(subject::Column::IdNumberHash.is_in(chunk.iter().cloned()))
+            .all(db)
+            .await?
+        {
+            if let Some(hash) = s.id_number_hash.clone() {
+                found.insert(SubjectKey::IdHash(hash), s);
+            }
+        }
+    }
+    Ok(found)
+}
+
+async fn existing_entries<'c>(
+    db: &impl ConnectionTrait,
+    contents: impl Iterator<Item = &'c EntryContent>,
+) -> ApiResult<HashMap<(String, String), list_entry::Model>> {
+    let wanted: BTreeSet<(String, String)> = contents
+        .map(|c| (c.authority_name.clone(), c.document_number.clone()))
+        .collect();
+    let numbers: BTreeSet<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
+    let mut found = HashMap::new();
+    for chunk in numbers.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+        for e in list_entry::Entity::find()
+            .filter(list_entry::Column::DocumentNumber.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            let key = (e.authority_name.clone(), e.document_number.clone());
+            if wanted.contains(&key) {
+                found.insert(key, e);
+            }
+        }
+    }
+    Ok(found)
+}
+
+fn new_subject_model(ctx: &WriteCtx<'_>, cmd: NewSubject) -> subject::Model {
+    subject::Model {
+        id: SubjectId::new(),
+        kind: cmd.kind.into(),
+        name: cmd.name,
+        uscc: cmd.uscc.map(String::from),
+        uscc_warning: cmd.uscc_warning,
+        id_number_cipher: cmd.id_number.as_ref().map(|n| ctx.keys.encrypt(n.as_str())),
+        id_number_hash: cmd
+            .id_number
+            .as_ref()
+            .map(|n| ctx.keys.keyed_hash(n.as_str())),
+        id_number_masked: cmd
+            .id_number
+            .as_ref()
+            .map(|n| n.masked(IdMaskStyle::default())),
+        legal_representative: cmd.legal_representative,
+        region_code: cmd.region.as_str().to_owned(),
+        address: cmd.address,
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    }
+}
+
+fn new_entry_model(
+    ctx: &WriteCtx<'_>,
+    subject_id: SubjectId,
+    c: EntryContent,
+    publish: bool,
+) -> ApiResult<list_entry::Model> {
+    let (publicity_min_until, publicity_until) = c.publicity()?;
+    Ok(list_entry::Model {
+        id: EntryId::new(),
+        subject_id,
+        list: c.list.into(),
+        list_name: c.list_name,
+        severity: c.severity.map(Into::into),
+        reason: c.reason,
+        facts: c.facts,
+        legal_basis: c.legal_basis,
+        authority_name: c.authority_name,
+        authority_uscc: c.authority_uscc,
+        document_number: c.document_number,
+        decision_date: c.decision_date,
+        listing_date: c.listing_date,
+        valid_from: c.valid_from,
+        valid_until: c.valid_until,
+        publicity_min_until,
+        publicity_until,
+        removal_date: None,
+        removal_reason: None,
+        removal_authority: None,
+        repair_status: None,
+        under_objection: false,
+        source_name: c.source_name,
+        source_uscc: c.source_uscc,
+        status: if publish {
+            EntryStatus::Published
+        } else {
+            EntryStatus::PendingReview
+        },
+        created_by: None,
+        submitted_by: None,
+        reviewed_by: None,
+        review_note: None,
+        published_at: publish.then_some(ctx.now),
+        version: 1,
+        created_at: ctx.now,
+        updated_at: ctx.now,
+    })
+}
+
+/// The new rows, their audit event, their outbox rows and, for entries public at once, their
+/// change-feed records. The audit event goes first: it takes the chain's lock, which also orders
+/// the change feed.
+async fn write_new(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    agency: &agency::Model,
+    channel: &str,
+    new_subjects: &[subject::Model],
+    new_entries: &[list_entry::Model],
+) -> ApiResult<()> {
+    if new_entries.is_empty() && new_subjects.is_empty() {
+        return Ok(());
+    }
+    let digest = |v: Value| sha256_hex(v.to_string().as_bytes());
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "intake.batch",
+            target_type: "agency",
+            target_id: agency.id.to_string(),
+            before: None,
+            after: Some(json!({
+                "channel": channel,
+                "published": agency.trusted,
+                "subjects": new_subjects.iter()
+                    .map(|s| json!([s.id, digest(subject_audit_view(s))])).collect::<Vec<_>>(),
+                "entries": new_entries.iter()
+                    .map(|e| json!([e.id, digest(entry_audit_view(e))])).collect::<Vec<_>>(),
+            })),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    for chunk in new_subjects.chunks(ROWS_PER_INSERT) {
+        subject::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|s| s.clone().into_active_model().reset_all()),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    for chunk in new_entries.chunks(ROWS_PER_INSERT) {
+        list_entry::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|e| e.clone().into_active_model().reset_all()),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+
+    // The index learns of each new entry and of every subject whose badges changed.
+    let touched: BTreeSet<Uuid> = new_subjects
+        .iter()
+        .map(|s| s.id.0)
+        .chain(new_entries.iter().map(|e| e.subject_id.0))
+        .collect();
+    let rows: Vec<outbox::ActiveModel> = new_entries
+        .iter()
+        .map(|e| (OutboxTarget::Entry, e.id.0))
+        .chain(touched.into_iter().map(|id| (OutboxTarget::Subject, id)))
+        .map(|(target, id)| outbox::ActiveModel {
+            id: NotSet,
+            target: Set(target),
+            target_id: Set(id),
+            created_at: Set(ctx.now),
+            attempts: Set(0),
+            not_before: Set(ctx.now),
+            last_error: Set(None),
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        outbox::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(db)
+            .await?;
+    }
+
+    if agency.trusted {
+        feed_additions(db, ctx, new_subjects, new_entries).await?;
+    }
+    Ok(())
+}
+
+/// Change-feed records for new entries that the public sees at once.
+async fn feed_additions(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    new_subjects: &[subject::Model],
+    new_entries: &[list_entry::Model],
+) -> ApiResult<()> {
+    let mut subjects: HashMap<SubjectId, subject::Model> =
+        new_subjects.iter().map(|s| (s.id, s.clone())).collect();
+    let missing: BTreeSet<Uuid> = new_entries
+        .iter()
+        .filter(|e| !subjects.contains_key(&e.subject_id))
+        .map(|e| e.subject_id.0)
+        .collect();
+    for chunk in missing.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+        for s in subject::Entity::find()
+            .filter(subject::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            subjects.insert(s.id, s);
+        }
+    }
+    let projector = super::changes::projector(ctx);
+    let rows: Vec<public_change::ActiveModel> = new_entries
+        .iter()
+        .filter_map(|e| {
+            let s = subjects.get(&e.subject_id)?;
+            let doc = serde_json::to_value(projector.entry_doc(e, s)?).ok()?;
+            Some(public_change::ActiveModel {
+                seq: NotSet,
+                entry_id: Set(e.id.0),
+                change: Set("added".to_owned()),
+                reason: Set("published".to_owned()),
+                at: Set(ctx.now),
+                document: Set(Some(doc)),
+            })
+        })
+        .collect();
+    for chunk in rows.chunks(ROWS_PER_INSERT) {
+        public_change::Entity::insert_many(chunk.iter().cloned())
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+fn stored_content(e: &list_entry::Model, ctx: &WriteCtx<'_>) -> Option<EntryContent> {
+    let mut fields = EntryFields::from_model(e);
+    fields.subject_id = None;
+    fields.version = None;
+    parse_fields(fields, ctx.today).ok()
+}
