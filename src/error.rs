@@ -170,6 +170,10 @@ error_codes! {
     MissingScope = ("missing_scope", FORBIDDEN, Auth),
     /// The batch has more records than one call may carry.
     BatchTooLarge = ("batch_too_large", BAD_REQUEST, InvalidRequest),
+    /// A subject to screen is missing or invalid (no code or name, a bad code or ID number).
+    InvalidScreeningField = ("invalid_screening_field", BAD_REQUEST, InvalidRequest),
+    /// Screening a natural person needs the legal basis stated in the request.
+    MissingScreeningLegalBasis = ("missing_screening_legal_basis", BAD_REQUEST, InvalidRequest),
     /// The record's natural key (authority, document number) belongs to another agency's record.
     EntryOwnedByAnotherAgency = ("entry_owned_by_another_agency", CONFLICT, Conflict),
     /// Too many requests from this client; retry after the `Retry-After` seconds.

@@ -119,6 +119,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         calendar: Arc::new(calendar),
         limiter: Arc::new(limiter),
         key_limiter: Arc::new(crate::http::ratelimit::RateLimiter::new(0, 1)),
+        screening: Arc::default(),
     })
 }
 

@@ -30,6 +30,8 @@ pub struct AppState {
     pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
     /// Per-key rate limiter of the partner API.
     pub key_limiter: Arc<crate::http::ratelimit::RateLimiter<entity::ApiKeyId>>,
+    /// The screening index, kept while the public state is unchanged.
+    pub screening: Arc<crate::services::screening::Cache>,
 }
 
 impl AppState {

@@ -14,6 +14,7 @@ pub mod objection;
 pub mod outbox;
 pub mod public_change;
 pub mod repair;
+pub mod screening;
 pub mod staff;
 pub mod subject;
 

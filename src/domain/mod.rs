@@ -9,6 +9,7 @@
 pub mod id_number;
 pub mod kinds;
 pub mod masking;
+pub mod names;
 pub mod period;
 pub mod region;
 pub mod uscc;

@@ -58,6 +58,7 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
         .merge(api::objections::office_router())
         .merge(api::partner::router())
         .merge(api::partner_batches::router())
+        .merge(api::screening::router())
         .merge(system::router())
         .split_for_parts()
 }

@@ -19,8 +19,8 @@ use entity::{
     subject,
 };
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction, EntityTrait,
-    IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
+    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -194,8 +194,7 @@ pub async fn submit(
 
     let mut new_subjects: Vec<subject::Model> = Vec::new();
     let mut new_entries: Vec<list_entry::Model> = Vec::new();
-    let mut corrections: Vec<(usize, list_entry::Model, EntryContent, Option<String>)> =
-        Vec::new();
+    let mut corrections: Vec<(usize, list_entry::Model, EntryContent, Option<String>)> = Vec::new();
     for (index, s, key) in passed {
         let warning = s.subject.uscc_warning.clone();
         let subject = match subjects.get(&key) {
@@ -307,7 +306,11 @@ async fn existing_subjects<'k>(
             }
         }
     }
-    for chunk in hashes.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+    for chunk in hashes
+        .into_iter()
+        .collect::<Vec<_>>()
+        .chunks(KEYS_PER_QUERY)
+    {
         for s in subject::Entity::find()
             .filter(subject::Column::IdNumberHash.is_in(chunk.iter().cloned()))
             .all(db)
@@ -330,7 +333,11 @@ async fn existing_entries<'c>(
         .collect();
     let numbers: BTreeSet<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
     let mut found = HashMap::new();
-    for chunk in numbers.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+    for chunk in numbers
+        .into_iter()
+        .collect::<Vec<_>>()
+        .chunks(KEYS_PER_QUERY)
+    {
         for e in list_entry::Entity::find()
             .filter(list_entry::Column::DocumentNumber.is_in(chunk.iter().copied()))
             .all(db)
@@ -518,7 +525,11 @@ async fn feed_additions(
         .filter(|e| !subjects.contains_key(&e.subject_id))
         .map(|e| e.subject_id.0)
         .collect();
-    for chunk in missing.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+    for chunk in missing
+        .into_iter()
+        .collect::<Vec<_>>()
+        .chunks(KEYS_PER_QUERY)
+    {
         for s in subject::Entity::find()
             .filter(subject::Column::Id.is_in(chunk.iter().copied()))
             .all(db)

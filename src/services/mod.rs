@@ -12,6 +12,7 @@ pub mod objections;
 pub mod outbox;
 pub mod public;
 pub mod repairs;
+pub mod screening;
 pub mod staff;
 pub mod subjects;
 

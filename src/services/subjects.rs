@@ -203,6 +203,16 @@ pub async fn update(
     )
     .await?;
     outbox::enqueue(db, OutboxTarget::Subject, id.0, ctx.now).await?;
+    // Entry documents carry the subject's name and region: refresh them in the index and tell
+    // the change feed where what the public sees changed.
+    for entry in entity::list_entry::Entity::find()
+        .filter(entity::list_entry::Column::SubjectId.eq(id))
+        .all(db)
+        .await?
+    {
+        outbox::enqueue(db, OutboxTarget::Entry, entry.id.0, ctx.now).await?;
+        super::changes::record_entry(db, ctx, entry.id).await?;
+    }
     Ok(after)
 }
 

@@ -11,6 +11,7 @@ mod objections;
 mod pages;
 mod partner;
 mod repairs;
+mod screening;
 mod search;
 mod seed;
 mod subjects;

@@ -6,6 +6,7 @@ pub mod partner;
 pub mod partner_batches;
 pub mod public;
 pub mod repairs;
+pub mod screening;
 
 use crate::services::Page;
 use serde::Serialize;
