@@ -85,3 +85,42 @@ pub async fn record_entry(
     .await?;
     Ok(())
 }
+
+/// The public state as of the last change: for every entry whose last change is not a removal,
+/// that change, in sequence order; and the sequence it is as of. Sequence numbers follow commit
+/// order, so every change up to the one read first is already visible.
+pub async fn snapshot(
+    db: &impl ConnectionTrait,
+) -> Result<(i64, Vec<public_change::Model>), DbErr> {
+    let as_of = last_seq(db).await?;
+    // The last change of each entry up to `as_of` (an integer read above, not caller input).
+    let sql = format!(
+        "SELECT pc.seq, pc.entry_id, pc.change, pc.reason, pc.at, pc.document \
+         FROM public_changes pc \
+         WHERE pc.seq <= {as_of} AND pc.change <> 'removed' \
+           AND pc.seq = (SELECT MAX(l.seq) FROM public_changes l \
+                         WHERE l.entry_id = pc.entry_id AND l.seq <= {as_of}) \
+         ORDER BY pc.seq"
+    );
+    let rows = public_change::Entity::find()
+        .from_raw_sql(sea_orm::Statement::from_string(
+            db.get_database_backend(),
+            sql,
+        ))
+        .all(db)
+        .await?;
+    Ok((as_of, rows))
+}
+
+/// The last sequence number (0 before the first change).
+pub async fn last_seq(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
+    Ok(public_change::Entity::find()
+        .select_only()
+        .column(public_change::Column::Seq)
+        .order_by_desc(public_change::Column::Seq)
+        .limit(1)
+        .into_tuple::<i64>()
+        .one(db)
+        .await?
+        .unwrap_or(0))
+}

@@ -15,8 +15,8 @@ use crate::domain::masking::{NameMask, mask_person_name};
 use crate::domain::{IdNumber, Uscc, names};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EntryStatus, ListKind, Severity, SubjectKind, list_entry, public_change, subject};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use entity::{EntryStatus, ListKind, Severity, SubjectKind, list_entry, subject};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -114,7 +114,7 @@ impl Cache {
         now: DateTime<Utc>,
     ) -> ApiResult<Arc<Index>> {
         let mut slot = self.0.lock().await;
-        let seq = last_seq(db).await?;
+        let seq = super::changes::last_seq(db).await?;
         if let Some(index) = slot.as_ref()
             && index.seq == seq
             && index.today == today
@@ -125,19 +125,6 @@ impl Cache {
         *slot = Some(index.clone());
         Ok(index)
     }
-}
-
-/// The last change-feed sequence (0 before the first change).
-pub async fn last_seq(db: &impl ConnectionTrait) -> ApiResult<i64> {
-    Ok(public_change::Entity::find()
-        .select_only()
-        .column(public_change::Column::Seq)
-        .order_by_desc(public_change::Column::Seq)
-        .limit(1)
-        .into_tuple::<i64>()
-        .one(db)
-        .await?
-        .unwrap_or(0))
 }
 
 impl Index {

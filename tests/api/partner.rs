@@ -426,6 +426,47 @@ async fn read_feed(
     }
 }
 
+/// Reads `/api/v1/partner/snapshot`, checks its checksum line and header, and returns its
+/// `as_of` and entries.
+async fn read_snapshot(
+    app: &TestApp,
+    key: &str,
+) -> (i64, std::collections::BTreeMap<String, serde_json::Value>) {
+    let resp = app
+        .http
+        .get(format!("{}/api/v1/partner/snapshot", app.base))
+        .bearer_auth(key)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
+    let header_sha = resp.headers()["x-snapshot-sha256"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let text = resp.text().await.expect("body");
+    let body = text.strip_suffix('\n').expect("ends with a newline");
+    let (records, last) = match body.rfind('\n') {
+        Some(at) => (&text[..=at], &body[at + 1..]),
+        None => ("", body),
+    };
+    let last: serde_json::Value = serde_json::from_str(last).expect("closing line");
+    let sha = xinyong::crypto::sha256_hex(records.as_bytes());
+    assert_eq!(last["snapshot"]["sha256"], sha.as_str());
+    assert_eq!(header_sha, sha);
+    let mut entries = std::collections::BTreeMap::new();
+    for line in records.lines() {
+        let r: serde_json::Value = serde_json::from_str(line).expect("line");
+        entries.insert(
+            r["entry_id"].as_str().expect("id").to_owned(),
+            r["entry"].clone(),
+        );
+    }
+    assert_eq!(last["snapshot"]["entries"], entries.len());
+    (last["snapshot"]["as_of"].as_i64().expect("as_of"), entries)
+}
+
 async fn public_entry_ids(app: &TestApp) -> std::collections::BTreeSet<String> {
     entity::list_entry::Entity::find_public(app.state.clock.today())
         .all(&app.state.db)
@@ -524,6 +565,9 @@ async fn the_change_feed_replays_exactly_the_public_state(backend: Backend) {
     );
     assert_eq!(replay[&ids[2]]["under_objection"], true);
     assert_eq!(seen.len(), 6, "4 added, 1 removed, 1 changed: {seen:?}");
+    // A consumer starting now takes a snapshot: the same state, as of the same sequence.
+    let (midway_as_of, midway) = read_snapshot(&app, &key).await;
+    assert_eq!((midway_as_of, &midway), (since, &replay));
 
     // Years later the black entries expire; the consumer resumes from where it stopped.
     app.clock.set(
@@ -553,6 +597,18 @@ async fn the_change_feed_replays_exactly_the_public_state(backend: Backend) {
         seen.windows(2).all(|w| w[0] < w[1]),
         "strictly increasing, no repeats: {seen:?}"
     );
+    // The snapshot consumer resumes from its `as_of` and arrives at the same state.
+    let (mut resumed_since, mut resumed, mut resumed_seen) = (midway_as_of, midway, Vec::new());
+    read_feed(
+        &app,
+        &key,
+        &mut resumed_since,
+        &mut resumed,
+        &mut resumed_seen,
+    )
+    .await;
+    assert_eq!((resumed_since, &resumed), (since, &replay));
+    assert_eq!(read_snapshot(&app, &key).await, (since, replay.clone()));
     let (_, empty) = app
         .get(
             &format!("/api/v1/partner/changes?since={since}"),

@@ -198,9 +198,65 @@ async fn changes(
     }))
 }
 
+/// A full snapshot of what the public sees, for a consumer starting the feed: JSON lines, one
+/// `{"seq", "entry_id", "entry"}` per public entry (its last change), then one closing line
+/// `{"snapshot": {"as_of", "entries", "sha256"}}` whose `sha256` covers every byte before it.
+/// Continue with `GET /api/v1/partner/changes?since=<as_of>`. The same values are in the
+/// `X-Snapshot-As-Of` and `X-Snapshot-Sha256` headers.
+#[utoipa::path(get, path = "/api/v1/partner/snapshot", tag = "partner",
+    responses((status = 200, content_type = "application/x-ndjson", body = String,
+            example = json!("{\"seq\":41,\"entry_id\":\"…\",\"entry\":{…}}\n{\"snapshot\":{\"as_of\":57,\"entries\":1,\"sha256\":\"…\"}}\n")),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn snapshot(
+    State(state): State<AppState>,
+    p: Partner,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header::{CONTENT_TYPE, HeaderValue};
+    use axum::response::IntoResponse;
+    p.require("changes:read")?;
+    let (as_of, rows) = crate::services::changes::snapshot(&state.db).await?;
+    let mut body = Vec::with_capacity(rows.len() * 1024);
+    for r in &rows {
+        serde_json::to_writer(
+            &mut body,
+            &serde_json::json!({"seq": r.seq, "entry_id": r.entry_id, "entry": r.document}),
+        )
+        .map_err(ApiError::internal)?;
+        body.push(b'\n');
+    }
+    let sha256 = crate::crypto::sha256_hex(&body);
+    serde_json::to_writer(
+        &mut body,
+        &serde_json::json!({"snapshot": {"as_of": as_of, "entries": rows.len(), "sha256": sha256}}),
+    )
+    .map_err(ApiError::internal)?;
+    body.push(b'\n');
+    let header = |v: String| HeaderValue::from_str(&v).map_err(ApiError::internal);
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-ndjson"),
+            ),
+            (
+                axum::http::HeaderName::from_static("x-snapshot-as-of"),
+                header(as_of.to_string())?,
+            ),
+            (
+                axum::http::HeaderName::from_static("x-snapshot-sha256"),
+                header(sha256)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(whoami))
         .routes(routes!(changes))
+        .routes(routes!(snapshot))
 }
