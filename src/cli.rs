@@ -1,7 +1,9 @@
 //! The commands of the `xinyong` binary.
 
 use crate::clock::Clock;
-use crate::config::{AuditCommand, Cli, Command, Config, SeedArgs, ServeArgs, TokenCommand};
+use crate::config::{
+    AuditCommand, Cli, Command, Config, ImportArgs, SeedArgs, ServeArgs, TokenCommand,
+};
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
 use entity::StaffRole;
@@ -22,6 +24,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             reindex(&state).await
         }
         Command::Seed(args) => seed(cli.config, args).await,
+        Command::Import(args) => import(cli.config, args).await,
         Command::Audit(AuditCommand::Verify) => {
             let state = build_state(cli.config, Clock::system()).await?;
             match crate::services::audit::verify(&state.db).await? {
@@ -121,6 +124,49 @@ async fn seed(config: Config, args: SeedArgs) -> Result<(), StartError> {
         started.elapsed().as_secs_f64()
     );
     reindex(&state).await
+}
+
+async fn import(config: Config, args: ImportArgs) -> Result<(), StartError> {
+    let state = build_state(config, Clock::system()).await?;
+    let rejected = args
+        .rejected
+        .unwrap_or_else(|| crate::import::default_rejected_path(&args.file));
+    let bar = ProgressBar::new(0).with_style(bar_style());
+    bar.set_message("rows");
+    let started = Instant::now();
+    let report = crate::import::run(
+        &state,
+        &args.file,
+        &args.agency,
+        &rejected,
+        &|done, total| {
+            bar.set_length(total as u64);
+            bar.set_position(done as u64);
+        },
+    )
+    .await
+    .map_err(|e| failed("import", e))?;
+    bar.finish_and_clear();
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{} rows in {seconds:.1}s ({:.0} rows/s): {} accepted, {} updated, {} unchanged, {} rejected",
+        report.rows,
+        report.rows as f64 / seconds.max(1e-9),
+        report.accepted,
+        report.updated,
+        report.unchanged,
+        report.rejected
+    );
+    if let Some(path) = &report.rejected_file {
+        eprintln!(
+            "rejected rows, with their line and reason: {} (fix them and import that file again)",
+            path.display()
+        );
+    }
+    crate::workers::indexer::drain(&state)
+        .await
+        .map_err(|e| failed("indexing", e))?;
+    Ok(())
 }
 
 fn bar_style() -> ProgressStyle {

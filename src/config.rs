@@ -33,6 +33,8 @@ pub enum Command {
     Reindex,
     /// Load data: the Hanzhong demo set, or N synthetic subjects for scale tests.
     Seed(SeedArgs),
+    /// Import an agency's list records from a CSV or Excel (xlsx) file with Chinese headings.
+    Import(ImportArgs),
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
@@ -59,6 +61,19 @@ pub struct SeedArgs {
     /// N synthetic subjects with entries.
     #[arg(long, value_name = "N")]
     pub synthetic: Option<u64>,
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The file: `.csv` (UTF-8 or GB18030) or `.xlsx` (first worksheet).
+    pub file: std::path::PathBuf,
+    /// The submitting agency: its id or its unified social credit code.
+    #[arg(long, value_name = "ID")]
+    pub agency: String,
+    /// Where to write the refused rows (default: next to FILE, as `<name>.rejected.csv`).
+    #[arg(long, value_name = "FILE")]
+    pub rejected: Option<std::path::PathBuf>,
 }
 
 /// `audit` sub-commands.

@@ -174,6 +174,8 @@ error_codes! {
     InvalidScreeningField = ("invalid_screening_field", BAD_REQUEST, InvalidRequest),
     /// Screening a natural person needs the legal basis stated in the request.
     MissingScreeningLegalBasis = ("missing_screening_legal_basis", BAD_REQUEST, InvalidRequest),
+    /// A cell of an imported file cannot be understood (an unknown label, a date that is not one).
+    InvalidFileCell = ("invalid_file_cell", BAD_REQUEST, InvalidRequest),
     /// The record's natural key (authority, document number) belongs to another agency's record.
     EntryOwnedByAnotherAgency = ("entry_owned_by_another_agency", CONFLICT, Conflict),
     /// Too many requests from this client; retry after the `Retry-After` seconds.

@@ -11,3 +11,167 @@
 pub mod file;
 
 pub use file::{Columns, FileError, Row, Table, read_table, write_rejected};
+
+use crate::db::begin_write;
+use crate::error::ApiError;
+use crate::services::intake::{self, Outcome};
+use crate::state::AppState;
+use entity::agency;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use std::path::{Path, PathBuf};
+
+/// Rows written per transaction: a failure loses at most the chunk under way, and a re-import
+/// finds the committed ones unchanged.
+pub const ROWS_PER_CHUNK: usize = 5000;
+
+/// What an import did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Data rows read.
+    pub rows: usize,
+    /// New entries.
+    pub accepted: usize,
+    /// Corrected entries.
+    pub updated: usize,
+    /// Rows already imported, identical.
+    pub unchanged: usize,
+    /// Rows refused (written to `rejected_file`).
+    pub rejected: usize,
+    /// The file of refused rows, when there were any.
+    pub rejected_file: Option<PathBuf>,
+}
+
+/// Why an import stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file cannot be imported at all.
+    #[error(transparent)]
+    File(#[from] FileError),
+    /// No agency has this id or code.
+    #[error("no agency has the id or code `{0}`; register it first (POST /api/v1/office/agencies)")]
+    UnknownAgency(String),
+    /// The rejected-rows file cannot be written.
+    #[error("cannot write the rejected rows to `{path}`: {source}")]
+    WriteRejected {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// The database failed; chunks committed before stay, and a re-import skips them.
+    #[error("the database failed after {done} rows: {error}")]
+    Database {
+        /// Rows committed before the failure.
+        done: usize,
+        /// The cause.
+        error: String,
+    },
+}
+
+/// Where the rejected rows of `file` go by default: `名单.csv` → `名单.rejected.csv`.
+pub fn default_rejected_path(file: &Path) -> PathBuf {
+    let stem = file
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "import".into());
+    file.with_file_name(format!("{stem}.rejected.csv"))
+}
+
+/// Imports `file` for the agency with id or code `agency_ref`: every row is checked like a
+/// partner batch record and written through the same intake, chunk by chunk; refused rows go to
+/// `rejected` with their line and reason. `progress(done, total)` follows the rows.
+pub async fn run(
+    state: &AppState,
+    file: &Path,
+    agency_ref: &str,
+    rejected: &Path,
+    progress: &(dyn Fn(usize, usize) + Sync),
+) -> Result<ImportReport, ImportError> {
+    let table = read_table(file)?;
+    let columns = Columns::new(&table.headings)?;
+    let agency = find_agency(state, agency_ref).await?;
+    let channel = format!(
+        "file:{}",
+        file.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    );
+    let ctx = state.write_ctx(format!("agency:{}", agency.id));
+    let mut report = ImportReport {
+        rows: table.rows.len(),
+        ..ImportReport::default()
+    };
+    let mut refused: Vec<(Row, String)> = Vec::new();
+    let db_failed = |done: usize| {
+        move |e: ApiError| ImportError::Database {
+            done,
+            error: e.message,
+        }
+    };
+    for (n, chunk) in table.rows.chunks(ROWS_PER_CHUNK).enumerate() {
+        let done = n * ROWS_PER_CHUNK;
+        let records = chunk
+            .iter()
+            .map(|row| match columns.record(row) {
+                Ok(value) => intake::parse_record(value, &agency, ctx.today),
+                Err(reason) => Err(ApiError::new(
+                    crate::error::ErrorCode::InvalidFileCell,
+                    reason,
+                )),
+            })
+            .collect();
+        let txn = begin_write(&state.db)
+            .await
+            .map_err(|e| db_failed(done)(e.into()))?;
+        let verdicts = intake::submit(&txn, &ctx, &agency, &channel, records)
+            .await
+            .map_err(db_failed(done))?;
+        txn.commit().await.map_err(|e| db_failed(done)(e.into()))?;
+        for (row, v) in chunk.iter().zip(verdicts) {
+            match v.outcome {
+                Outcome::Accepted => report.accepted += 1,
+                Outcome::Updated => report.updated += 1,
+                Outcome::Unchanged => report.unchanged += 1,
+                Outcome::Rejected => {
+                    report.rejected += 1;
+                    let reason = v
+                        .error
+                        .map(|e| format!("{}: {}", e.code.as_str(), e.message))
+                        .unwrap_or_default();
+                    refused.push((row.clone(), reason));
+                }
+            }
+        }
+        progress(done + chunk.len(), report.rows);
+    }
+    if !refused.is_empty() {
+        write_rejected(rejected, &table.headings, &refused).map_err(|source| {
+            ImportError::WriteRejected {
+                path: rejected.to_owned(),
+                source,
+            }
+        })?;
+        report.rejected_file = Some(rejected.to_owned());
+    }
+    tracing::info!(agency.id = %agency.id, rows = report.rows, accepted = report.accepted,
+        updated = report.updated, unchanged = report.unchanged, rejected = report.rejected, "file import");
+    Ok(report)
+}
+
+async fn find_agency(state: &AppState, agency_ref: &str) -> Result<agency::Model, ImportError> {
+    let reference = agency_ref.trim();
+    let query = match uuid::Uuid::parse_str(reference) {
+        Ok(id) => agency::Entity::find().filter(agency::Column::Id.eq(id)),
+        Err(_) => {
+            agency::Entity::find().filter(agency::Column::Uscc.eq(reference.to_ascii_uppercase()))
+        }
+    };
+    query
+        .one(&state.db)
+        .await
+        .map_err(|e| ImportError::Database {
+            done: 0,
+            error: e.to_string(),
+        })?
+        .ok_or_else(|| ImportError::UnknownAgency(reference.to_owned()))
+}

@@ -2,6 +2,7 @@
 //! when `TEST_DATABASE_URL` is set.
 
 mod helpers;
+mod import;
 
 mod auth;
 mod contract;

@@ -1,0 +1,162 @@
+//! File import (`xinyong import FILE --agency ID`): the same checks and intake as partner
+//! batches, with a file of refused rows that can be fixed and imported again.
+
+use crate::db_tests;
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+use xinyong::import::{self, ImportReport};
+
+const AGENCY_USCC: &str = "11610700MB2961796E";
+const HEADINGS: &str = "主体类别,主体名称,统一社会信用代码,名单类型,名单名称,失信等级,列入事由,认定依据,认定部门,决定文书号,认定日期";
+
+fn row(kind: &str, name: &str, code: &str, n: u32, date: &str) -> String {
+    format!(
+        "{kind},{name},{code},黑名单,重大税收违法失信主体,严重,虚开增值税专用发票,《重大税收违法失信主体信息公布管理办法》第六条,国家税务总局汉中市税务局,汉税稽罚〔2026〕{n}号,{date}"
+    )
+}
+
+async fn import_file(app: &TestApp, file: &std::path::Path) -> ImportReport {
+    let rejected = import::default_rejected_path(file);
+    import::run(&app.state, file, AGENCY_USCC, &rejected, &|_, _| {})
+        .await
+        .expect("imported")
+}
+
+async fn a_file_imports_names_refused_rows_and_their_fixed_file_imports_again(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (status, agency) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "国家税务总局汉中市税务局", "uscc": AGENCY_USCC, "trusted": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{agency}");
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("税务黑名单.csv");
+    let lines = [
+        HEADINGS.to_owned(),
+        row(
+            "法人",
+            "汉中市天汉建设工程有限公司",
+            "91610702MA6YL3K09Y",
+            1,
+            "2026-05-01",
+        ),
+        row(
+            "法人",
+            "汉中市坏代码有限公司",
+            "9161070MA6YL3K09Y",
+            2,
+            "2026/5/2",
+        ),
+        row(
+            "企业法人",
+            "汉中市秦岭商贸有限公司",
+            "91610702MA6YL3K17R",
+            3,
+            "2026年5月3日",
+        ),
+        row(
+            "法人",
+            "汉中市未来日期有限公司",
+            "91610702MA6YL3K25L",
+            4,
+            "2027-01-01",
+        ),
+        row(
+            "外国法人",
+            "汉中市标签错误有限公司",
+            "91610702MA6YL3K33F",
+            5,
+            "2026-05-05",
+        ),
+    ];
+    std::fs::write(&file, format!("\u{feff}{}\n", lines.join("\n"))).expect("written");
+
+    let report = import_file(&app, &file).await;
+    let rejected_file = dir.path().join("税务黑名单.rejected.csv");
+    assert_eq!(
+        report,
+        ImportReport {
+            rows: 5,
+            accepted: 2,
+            updated: 0,
+            unchanged: 0,
+            rejected: 3,
+            rejected_file: Some(rejected_file.clone()),
+        }
+    );
+    assert_eq!(app.count(entity::list_entry::Entity).await, 2);
+    let (_, published) = app
+        .get(
+            "/api/v1/office/entries?status=published&per_page=1",
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(published["total"], 2);
+
+    // The refused rows, with their spreadsheet line and the reason.
+    let table = import::read_table(&rejected_file).expect("rejected file reads");
+    assert_eq!(table.headings.first().map(String::as_str), Some("行号"));
+    assert_eq!(table.headings.last().map(String::as_str), Some("错误原因"));
+    let reasons: Vec<(String, String)> = table
+        .rows
+        .iter()
+        .map(|r| (r.cells[0].clone(), r.cells.last().expect("reason").clone()))
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            ("3".to_owned(), "invalid_subject_uscc: `uscc`: `9161070MA6YL3K09Y` is not a valid unified social credit code: must be 18 characters, found 17".to_owned()),
+            ("5".to_owned(), "invalid_entry_dates: `decision_date`: `2027-01-01` is in the future".to_owned()),
+            ("6".to_owned(), "invalid_file_cell: `主体类别`: `外国法人` is not one of 法人, 企业, 企业法人, 非法人组织, 其他组织, 个体工商户, 自然人 (or the codes legal_person, other_organisation, individual_business, natural_person)".to_owned()),
+        ]
+    );
+
+    // The agency fixes the three rows in that file and imports it again.
+    let fixed = std::fs::read_to_string(&rejected_file)
+        .expect("read")
+        .replace("9161070MA6YL3K09Y", "91610702MA6YL3K25L")
+        .replace(
+            "汉中市坏代码有限公司,91610702MA6YL3K25L",
+            "汉中市好代码有限公司,91610702MA6YL3K25L",
+        )
+        .replace("2027-01-01", "2026-01-01")
+        .replace("外国法人", "法人");
+    std::fs::write(&rejected_file, fixed).expect("written");
+    let again = import_file(&app, &rejected_file).await;
+    assert_eq!(
+        (again.rows, again.accepted, again.rejected),
+        (3, 3, 0),
+        "{again:?}"
+    );
+    assert_eq!(app.count(entity::list_entry::Entity).await, 5);
+
+    // The original file again: the imported rows are unchanged.
+    let third = import_file(&app, &file).await;
+    assert_eq!(
+        (third.accepted, third.unchanged, third.rejected),
+        (0, 2, 3),
+        "{third:?}"
+    );
+    assert_eq!(app.count(entity::list_entry::Entity).await, 5);
+
+    // An unknown agency stops before anything is read into the database.
+    let err = import::run(
+        &app.state,
+        &file,
+        "11610700MB29618094",
+        &rejected_file,
+        &|_, _| {},
+    )
+    .await
+    .expect_err("unknown agency");
+    assert_eq!(
+        err.to_string(),
+        "no agency has the id or code `11610700MB29618094`; register it first (POST /api/v1/office/agencies)"
+    );
+}
+
+db_tests!(a_file_imports_names_refused_rows_and_their_fixed_file_imports_again);
