@@ -97,8 +97,7 @@ async fn import_bench(
     let rejected = dir.path().join("rejected.csv");
     for pass in ["first import", "same file again"] {
         let t = Instant::now();
-        let report = xinyong::import::run(&state, csv, AGENCY_USCC, &rejected, &|_, _| {})
-            .await?;
+        let report = xinyong::import::run(&state, csv, AGENCY_USCC, &rejected, &|_, _| {}).await?;
         let seconds = t.elapsed().as_secs_f64();
         println!(
             "import {label:<10} {pass:<16} {records} rows in {seconds:>6.2}s = {:>8.0} records/s \
@@ -252,7 +251,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     import_bench("sqlite", None, &csv, records).await?;
     match std::env::var("BENCH_DATABASE_URL") {
         Ok(url) => import_bench("postgres", Some(url), &csv, records).await?,
-        Err(_) => println!("import postgres: skipped (set BENCH_DATABASE_URL to an empty database)"),
+        Err(_) => {
+            println!("import postgres: skipped (set BENCH_DATABASE_URL to an empty database)")
+        }
     }
     screening_bench(subjects).await
 }

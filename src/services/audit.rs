@@ -33,17 +33,24 @@ pub struct NewEvent<'a> {
 // An arbitrary constant naming the audit chain's advisory lock on PostgreSQL.
 const AUDIT_CHAIN_LOCK: i64 = 0x0058_5941_5544_4954;
 
-/// Appends an event to the chain.
-pub async fn record(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), DbErr> {
+/// Takes the audit chain's lock until the transaction ends (PostgreSQL; SQLite's write
+/// transactions are serial already). [`record`] takes it; a writer that must read and write
+/// without another writer in between takes it first.
+pub async fn lock(db: &impl ConnectionTrait) -> Result<(), DbErr> {
     if crate::db::is_postgres(db) {
-        // Two transactions reading the same last hash would fork the chain: serialise appends.
-        // (SQLite needs nothing: its write transactions are already serial.)
         db.execute_raw(Statement::from_string(
             db.get_database_backend(),
             format!("SELECT pg_advisory_xact_lock({AUDIT_CHAIN_LOCK})"),
         ))
         .await?;
     }
+    Ok(())
+}
+
+/// Appends an event to the chain.
+pub async fn record(db: &impl ConnectionTrait, event: NewEvent<'_>) -> Result<(), DbErr> {
+    // Two transactions reading the same last hash would fork the chain: serialise appends.
+    lock(db).await?;
     let prev_hash = audit_event::Entity::find()
         .order_by_desc(audit_event::Column::Id)
         .limit(1)

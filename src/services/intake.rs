@@ -24,7 +24,7 @@ use sea_orm::{
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
@@ -189,6 +189,9 @@ pub async fn submit(
         verdicts.push(verdict);
     }
 
+    // Intakes read, then insert: on PostgreSQL two of them must not interleave (SQLite's write
+    // transactions are serial already). The audit chain's lock is the one every writer takes.
+    audit::lock(txn).await?;
     let mut subjects = existing_subjects(txn, passed.iter().map(|p| &p.2)).await?;
     let mut entries = existing_entries(txn, passed.iter().map(|p| &p.1.content)).await?;
 
@@ -197,30 +200,33 @@ pub async fn submit(
     let mut corrections: Vec<(usize, list_entry::Model, EntryContent, Option<String>)> = Vec::new();
     for (index, s, key) in passed {
         let warning = s.subject.uscc_warning.clone();
-        let subject = match subjects.get(&key) {
-            Some(existing) => existing.clone(),
-            None => {
-                let model = new_subject_model(ctx, s.subject);
-                subjects.insert(key, model.clone());
-                new_subjects.push(model.clone());
-                model
-            }
-        };
-        let verdict = |outcome, entry: EntryId| Verdict {
-            outcome,
-            entry: Some(entry),
-            subject: Some(subject.id),
-            warning: warning.clone(),
-            error: None,
-        };
+        let known = subjects.get(&key).map(|m| m.id);
         let natural_key = (
             s.content.authority_name.clone(),
             s.content.document_number.clone(),
         );
+        let verdict = |outcome, entry: EntryId, subject: SubjectId| Verdict {
+            outcome,
+            entry: Some(entry),
+            subject: Some(subject),
+            warning: warning.clone(),
+            error: None,
+        };
+        // The entry decides first: a refused record creates no subject either.
         verdicts[index] = Some(match entries.remove(&natural_key) {
             None => {
-                let model = new_entry_model(ctx, subject.id, s.content, agency.trusted)?;
-                let v = verdict(Outcome::Accepted, model.id);
+                let subject = match known {
+                    Some(id) => id,
+                    None => {
+                        let model = new_subject_model(ctx, s.subject);
+                        let id = model.id;
+                        subjects.insert(key, model.clone());
+                        new_subjects.push(model);
+                        id
+                    }
+                };
+                let model = new_entry_model(ctx, subject, s.content, agency.trusted)?;
+                let v = verdict(Outcome::Accepted, model.id, subject);
                 new_entries.push(model);
                 v
             }
@@ -233,7 +239,7 @@ pub async fn submit(
                     ),
                 ))
             }
-            Some(existing) if existing.subject_id != subject.id => {
+            Some(existing) if known != Some(existing.subject_id) => {
                 Verdict::rejected(ApiError::new(
                     ErrorCode::InvalidEntryField,
                     format!(
@@ -243,7 +249,7 @@ pub async fn submit(
                 ))
             }
             Some(existing) if stored_content(&existing, ctx).as_ref() == Some(&s.content) => {
-                verdict(Outcome::Unchanged, existing.id)
+                verdict(Outcome::Unchanged, existing.id, existing.subject_id)
             }
             Some(existing) => {
                 corrections.push((index, existing, s.content, warning.clone()));
@@ -331,21 +337,21 @@ async fn existing_entries<'c>(
     let wanted: BTreeSet<(String, String)> = contents
         .map(|c| (c.authority_name.clone(), c.document_number.clone()))
         .collect();
-    let numbers: BTreeSet<&str> = wanted.iter().map(|(_, n)| n.as_str()).collect();
+    // By authority, then numbers: the unique index is (authority_name, document_number).
+    let mut by_authority: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for (authority, number) in &wanted {
+        by_authority.entry(authority).or_default().push(number);
+    }
     let mut found = HashMap::new();
-    for chunk in numbers
-        .into_iter()
-        .collect::<Vec<_>>()
-        .chunks(KEYS_PER_QUERY)
-    {
-        for e in list_entry::Entity::find()
-            .filter(list_entry::Column::DocumentNumber.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            let key = (e.authority_name.clone(), e.document_number.clone());
-            if wanted.contains(&key) {
-                found.insert(key, e);
+    for (authority, numbers) in by_authority {
+        for chunk in numbers.chunks(KEYS_PER_QUERY) {
+            for e in list_entry::Entity::find()
+                .filter(list_entry::Column::AuthorityName.eq(authority))
+                .filter(list_entry::Column::DocumentNumber.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?
+            {
+                found.insert((e.authority_name.clone(), e.document_number.clone()), e);
             }
         }
     }

@@ -353,6 +353,21 @@ async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
                "message": "Decision `汉税稽罚〔2026〕7号` of `国家税务总局汉中市税务局` was submitted by another data source.",
                "link": "/api/errors#entry_owned_by_another_agency"})
     );
+    // The same decision under a new subject: refused, and the subject is not created either.
+    let mut elsewhere = record(7);
+    elsewhere["subject"] = record(9)["subject"].clone();
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&court),
+            json!({"records": [elsewhere]}),
+        )
+        .await;
+    assert_eq!(
+        out["results"][0]["error"]["code"],
+        "entry_owned_by_another_agency"
+    );
+    assert_eq!(app.count(entity::subject::Entity).await, 1);
     let mut spoofed = record(8);
     spoofed["entry"]["source_uscc"] = json!("11610700MB2961796E");
     let (_, out) = app

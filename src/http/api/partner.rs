@@ -76,6 +76,9 @@ impl FromRequestParts<AppState> for Partner {
 
 /// Who a key acts for.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"agency_id": "3f1d6a2e-8c4b-4e9a-b7d2-6a1c9e0f5b38", "agency_name": "国家税务总局汉中市税务局",
+    "agency_uscc": "11610700MB2961796E", "trusted": false, "key_id": "9a7e2c41-5b3d-4f8e-a6c2-1d0b9e8f7a63",
+    "scopes": ["entries:submit", "changes:read"], "usage_count": 12}))]
 pub struct WhoAmI {
     /// The agency.
     pub agency_id: Uuid,
@@ -148,6 +151,12 @@ pub struct ChangeOut {
 
 /// A page of the feed.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"changes": [
+    {"seq": 41, "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10", "change": "added", "reason": "published",
+     "at": "2026-05-08T02:15:00Z", "entry": {"list": "black", "list_name": "重大税收违法失信主体", "subject_name": "汉中市天汉建设工程有限公司"}},
+    {"seq": 42, "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10", "change": "removed", "reason": "withdrawn",
+     "at": "2026-06-01T08:00:00Z", "entry": null}],
+    "next_since": 42, "has_more": false}))]
 pub struct ChangesPage {
     /// Changes after `since`, in order.
     pub changes: Vec<ChangeOut>,

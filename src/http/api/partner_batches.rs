@@ -22,6 +22,12 @@ pub const MAX_RECORDS: usize = 5000;
 /// A batch of records.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"records": [{
+    "subject": {"kind": "legal_person", "name": "汉中市天汉建设工程有限公司", "uscc": "91610702MA6YL3K09Y"},
+    "entry": {"list": "black", "list_name": "重大税收违法失信主体", "severity": "serious",
+              "reason": "虚开增值税专用发票", "legal_basis": "《重大税收违法失信主体信息公布管理办法》第六条",
+              "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税稽罚〔2026〕56号",
+              "decision_date": "2026-05-01"}}]}))]
 pub struct BatchIn {
     /// Records, each `{subject, entry}`; checked one by one, so one bad record does not fail the rest.
     #[schema(value_type = Vec<RecordIn>)]
@@ -51,6 +57,13 @@ pub struct RecordResult {
 
 /// The answer for a batch.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"received": 2, "accepted": 1, "updated": 0, "unchanged": 0, "rejected": 1,
+    "published_directly": false, "results": [
+        {"index": 0, "outcome": "accepted", "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10",
+         "subject_id": "5d0c2a9b-7e41-4f3a-8b6d-2a9e1f7c3b24"},
+        {"index": 1, "outcome": "rejected", "error": {"code": "invalid_subject_uscc", "type": "invalid_request",
+         "message": "`uscc`: `9161070MA6YL3K09Y` is not a valid unified social credit code: must be 18 characters, found 17",
+         "link": "/api/errors#invalid_subject_uscc"}}]}))]
 pub struct BatchOut {
     /// Records received.
     pub received: usize,
