@@ -5,6 +5,14 @@
 //! multi-row inserts, and one audit event per batch names every row created with the hash of its
 //! content, so the chain still proves what was written. A correction of an existing entry goes
 //! through [`super::entries::correct`]: a new version and its own audit event.
+//!
+//! Throughput (`cargo bench --bench partner`): about 4,300 new records/s on SQLite and 2,500 on
+//! PostgreSQL; an unchanged re-import 11,000 and 17,000. Most of the time goes to building
+//! `ActiveModel`s and multi-row statements (allocation-heavy) and to three JSON documents per
+//! record (two audit digests, the change-feed document), all on one task. Faster paths, not taken
+//! yet: reusing one prepared statement per table, parsing rows on a second core while the
+//! previous chunk is written, and reading file rows straight into the checked types instead of
+//! through JSON.
 
 use super::entries::{EntryContent, audit_view as entry_audit_view, correct};
 use super::subjects::{NewSubject, audit_view as subject_audit_view};

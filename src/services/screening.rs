@@ -183,7 +183,7 @@ impl Index {
         }
         for s in &mut index.subjects {
             s.hits
-                .sort_by(|a, b| (b.decision_date, b.entry_id).cmp(&(a.decision_date, a.entry_id)));
+                .sort_by_key(|h| std::cmp::Reverse((h.decision_date, h.entry_id)));
         }
         Ok(index)
     }
