@@ -479,8 +479,9 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
         )
         .await;
     assert_eq!(status, StatusCode::OK);
-    // The engine is back: everything committed during the outage is applied.
-    assert_eq!(app.drain().await, 6);
+    // The engine is back: everything committed during the outage is applied (the rename also
+    // refreshes the subject's entry, whose document carries the name).
+    assert_eq!(app.drain().await, 7);
     assert_eq!(app.count(entity::outbox::Entity).await, 0);
     let found = lookup(&app, &format!("q={}", enc("天汉建设集团"))).await;
     assert_eq!(found["total"], 1, "{found}");
