@@ -163,9 +163,8 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), StartError> {
             path.display()
         );
     }
-    crate::workers::indexer::drain(&state)
-        .await
-        .map_err(|e| failed("indexing", e))?;
+    // The search outbox rows are in the database: the server's indexer applies them (this
+    // process does not write the embedded index, which the running server owns).
     Ok(())
 }
 
