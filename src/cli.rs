@@ -40,9 +40,8 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Expire => {
             let state = build_state(cli.config, Clock::system()).await?;
             let n = crate::workers::expiry::run_once(&state).await?;
-            crate::workers::indexer::drain(&state)
-                .await
-                .map_err(|e| failed("indexing", e))?;
+            // Like `import`: the search outbox rows are committed; the server's indexer applies
+            // them (the embedded index belongs to the running server).
             eprintln!("publicity ended for {n} entries");
             Ok(())
         }
