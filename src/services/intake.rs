@@ -266,7 +266,7 @@ pub async fn submit(
         });
     }
 
-    write_new(txn, ctx, agency, channel, &new_subjects, &new_entries).await?;
+    write_new(txn, ctx, agency, channel, new_subjects, new_entries).await?;
 
     for (index, existing, content, warning) in corrections {
         let subject = existing.subject_id;
@@ -440,15 +440,15 @@ fn new_entry_model(
 }
 
 /// The new rows, their audit event, their outbox rows and, for entries public at once, their
-/// change-feed records. The audit event goes first: it takes the chain's lock, which also orders
-/// the change feed.
+/// change-feed records. The chain's lock is already held (see [`submit`]), so the feed's
+/// sequence follows commit order.
 async fn write_new(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     agency: &agency::Model,
     channel: &str,
-    new_subjects: &[subject::Model],
-    new_entries: &[list_entry::Model],
+    new_subjects: Vec<subject::Model>,
+    new_entries: Vec<list_entry::Model>,
 ) -> ApiResult<()> {
     if new_entries.is_empty() && new_subjects.is_empty() {
         return Ok(());
@@ -474,32 +474,18 @@ async fn write_new(
         },
     )
     .await?;
-    for chunk in new_subjects.chunks(ROWS_PER_INSERT) {
-        subject::Entity::insert_many(
-            chunk
-                .iter()
-                .map(|s| s.clone().into_active_model().reset_all()),
-        )
-        .exec_without_returning(db)
-        .await?;
-    }
-    for chunk in new_entries.chunks(ROWS_PER_INSERT) {
-        list_entry::Entity::insert_many(
-            chunk
-                .iter()
-                .map(|e| e.clone().into_active_model().reset_all()),
-        )
-        .exec_without_returning(db)
-        .await?;
-    }
-
+    let feed = if agency.trusted {
+        feed_additions(db, ctx, &new_subjects, &new_entries).await?
+    } else {
+        Vec::new()
+    };
     // The index learns of each new entry and of every subject whose badges changed.
     let touched: BTreeSet<Uuid> = new_subjects
         .iter()
         .map(|s| s.id.0)
         .chain(new_entries.iter().map(|e| e.subject_id.0))
         .collect();
-    let rows: Vec<outbox::ActiveModel> = new_entries
+    let outbox_rows: Vec<outbox::ActiveModel> = new_entries
         .iter()
         .map(|e| (OutboxTarget::Entry, e.id.0))
         .chain(touched.into_iter().map(|id| (OutboxTarget::Subject, id)))
@@ -513,14 +499,39 @@ async fn write_new(
             last_error: Set(None),
         })
         .collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        outbox::Entity::insert_many(chunk.iter().cloned())
+    insert_all(
+        db,
+        new_subjects
+            .into_iter()
+            .map(|s| s.into_active_model().reset_all()),
+    )
+    .await?;
+    insert_all(
+        db,
+        new_entries
+            .into_iter()
+            .map(|e| e.into_active_model().reset_all()),
+    )
+    .await?;
+    insert_all(db, outbox_rows).await?;
+    insert_all(db, feed).await?;
+    Ok(())
+}
+
+/// Multi-row INSERTs of `rows`, [`ROWS_PER_INSERT`] at a time.
+async fn insert_all<A>(
+    db: &impl ConnectionTrait,
+    rows: impl IntoIterator<Item = A>,
+) -> Result<(), sea_orm::DbErr>
+where
+    A: ActiveModelTrait,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_INSERT).collect();
+        <A::Entity as EntityTrait>::insert_many(chunk)
             .exec_without_returning(db)
             .await?;
-    }
-
-    if agency.trusted {
-        feed_additions(db, ctx, new_subjects, new_entries).await?;
     }
     Ok(())
 }
@@ -531,29 +542,26 @@ async fn feed_additions(
     ctx: &WriteCtx<'_>,
     new_subjects: &[subject::Model],
     new_entries: &[list_entry::Model],
-) -> ApiResult<()> {
-    let mut subjects: HashMap<SubjectId, subject::Model> =
-        new_subjects.iter().map(|s| (s.id, s.clone())).collect();
+) -> ApiResult<Vec<public_change::ActiveModel>> {
+    let mut subjects: HashMap<SubjectId, &subject::Model> =
+        new_subjects.iter().map(|s| (s.id, s)).collect();
     let missing: BTreeSet<Uuid> = new_entries
         .iter()
         .filter(|e| !subjects.contains_key(&e.subject_id))
         .map(|e| e.subject_id.0)
         .collect();
-    for chunk in missing
-        .into_iter()
-        .collect::<Vec<_>>()
-        .chunks(KEYS_PER_QUERY)
-    {
-        for s in subject::Entity::find()
-            .filter(subject::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await?
-        {
-            subjects.insert(s.id, s);
-        }
+    let mut existing = Vec::new();
+    for chunk in missing.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+        existing.extend(
+            subject::Entity::find()
+                .filter(subject::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
     }
+    subjects.extend(existing.iter().map(|s| (s.id, s)));
     let projector = super::changes::projector(ctx);
-    let rows: Vec<public_change::ActiveModel> = new_entries
+    Ok(new_entries
         .iter()
         .filter_map(|e| {
             let s = subjects.get(&e.subject_id)?;
@@ -567,13 +575,7 @@ async fn feed_additions(
                 document: Set(Some(doc)),
             })
         })
-        .collect();
-    for chunk in rows.chunks(ROWS_PER_INSERT) {
-        public_change::Entity::insert_many(chunk.iter().cloned())
-            .exec_without_returning(db)
-            .await?;
-    }
-    Ok(())
+        .collect())
 }
 
 fn stored_content(e: &list_entry::Model, ctx: &WriteCtx<'_>) -> Option<EntryContent> {
