@@ -551,7 +551,11 @@ async fn feed_additions(
         .map(|e| e.subject_id.0)
         .collect();
     let mut existing = Vec::new();
-    for chunk in missing.into_iter().collect::<Vec<_>>().chunks(KEYS_PER_QUERY) {
+    for chunk in missing
+        .into_iter()
+        .collect::<Vec<_>>()
+        .chunks(KEYS_PER_QUERY)
+    {
         existing.extend(
             subject::Entity::find()
                 .filter(subject::Column::Id.is_in(chunk.iter().copied()))
