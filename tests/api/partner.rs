@@ -142,8 +142,19 @@ async fn each_key_has_its_own_rate_limit(backend: Backend) {
     );
 }
 
-/// A partner key with `scopes` for a new agency.
+/// A submitting key (`entries:submit`) for a new agency.
 async fn agency_key(app: &TestApp, name: &str, uscc: &str, trusted: bool) -> String {
+    agency_key_with(app, name, uscc, trusted, &["entries:submit"]).await
+}
+
+/// A key with `scopes` for a new agency.
+pub async fn agency_key_with(
+    app: &TestApp,
+    name: &str,
+    uscc: &str,
+    trusted: bool,
+    scopes: &[&str],
+) -> String {
     let (status, agency) = app
         .post(
             "/api/v1/office/agencies",
@@ -160,7 +171,7 @@ async fn agency_key(app: &TestApp, name: &str, uscc: &str, trusted: bool) -> Str
         .post(
             &url,
             Some(ADMIN_TOKEN),
-            json!({"name": "报送", "scopes": ["entries:submit"]}),
+            json!({"name": "接口", "scopes": scopes}),
         )
         .await;
     key["key"].as_str().expect("key").to_owned()

@@ -21,26 +21,8 @@ fn code(prefix: &str, body: &str) -> String {
 
 /// A key with `scopes` for a new trusted agency.
 async fn key_with(app: &TestApp, uscc: &str, scopes: &[&str]) -> String {
-    let (status, agency) = app
-        .post(
-            "/api/v1/office/agencies",
-            Some(ADMIN_TOKEN),
-            json!({"name": format!("汉中市某局{uscc}"), "uscc": uscc, "trusted": true}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{agency}");
-    let url = format!(
-        "/api/v1/office/agencies/{}/keys",
-        agency["id"].as_str().expect("id")
-    );
-    let (_, key) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"name": "核查", "scopes": scopes}),
-        )
-        .await;
-    key["key"].as_str().expect("key").to_owned()
+    let name = format!("汉中市某局{uscc}");
+    crate::partner::agency_key_with(app, &name, uscc, true, scopes).await
 }
 
 fn listing(subject: Value, list: &str, document: &str) -> Value {
