@@ -356,6 +356,14 @@ pub fn not_in_state(code: ErrorCode, id: EntryId, status: EntryStatus, verb: &st
     )
 }
 
+const VERSIONED: super::Versioned<list_entry::Column> = super::Versioned {
+    id: list_entry::Column::Id,
+    version: list_entry::Column::Version,
+    updated_at: list_entry::Column::UpdatedAt,
+    conflict: ErrorCode::EntryVersionConflict,
+    what: "Entry",
+};
+
 /// Writes a change to an entry if nobody changed it since `before` was read: the next version,
 /// one audit event, the outbox rows and the partner change feed. Every change of an entry goes
 /// through here, so none of them can forget one of those.
@@ -364,27 +372,17 @@ pub(crate) async fn save(
     ctx: &WriteCtx<'_>,
     action: &str,
     before: list_entry::Model,
-    mut active: list_entry::ActiveModel,
+    active: list_entry::ActiveModel,
 ) -> ApiResult<list_entry::Model> {
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let written = super::update_at_version(
+    super::write_next_version(
         db,
+        &VERSIONED,
         active,
-        (list_entry::Column::Id, before.id),
-        (list_entry::Column::Version, before.version),
+        (before.id, before.version),
+        ctx.now,
+        duplicate,
     )
-    .await
-    .map_err(duplicate)?;
-    if !written {
-        return Err(stale(
-            ErrorCode::EntryVersionConflict,
-            "Entry",
-            before.id,
-            before.version,
-            before.version + 1,
-        ));
-    }
+    .await?;
     let after = get(db, before.id).await?;
     write_trail(db, ctx, action, Some(&before), &after).await?;
     Ok(after)

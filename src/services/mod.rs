@@ -33,27 +33,59 @@ pub struct WriteCtx<'a> {
     pub keys: &'a Keys,
 }
 
-/// Writes `active` to the row whose `id_column` is `id`, only while its `version_column` is still
-/// `version` (optimistic concurrency; the guard in the WHERE clause also closes the race between
-/// reading the row and writing it). `false`: another write got there first.
-pub(crate) async fn update_at_version<E, A>(
+/// How a versioned table is written with optimistic concurrency: its id, version and
+/// `updated_at` columns, and the conflict its stale writes answer with.
+pub(crate) struct Versioned<C> {
+    /// The primary key column.
+    pub id: C,
+    /// The version column.
+    pub version: C,
+    /// The last-change time column.
+    pub updated_at: C,
+    /// The 409 code of a stale write.
+    pub conflict: crate::error::ErrorCode,
+    /// The row's name in the conflict message, e.g. `Notice`.
+    pub what: &'static str,
+}
+
+/// Writes `active` as the next version of the row `id` at `version`, only while that row is
+/// still at `version` (the guard in the WHERE clause also closes the race between reading the
+/// row and writing it); otherwise the table's conflict error and nothing changes. Database errors
+/// go through `db_error` (e.g. to name a unique violation).
+pub(crate) async fn write_next_version<E, A, I>(
     db: &impl sea_orm::ConnectionTrait,
-    active: A,
-    (id_column, id): (E::Column, impl Into<sea_orm::Value>),
-    (version_column, version): (E::Column, i32),
-) -> Result<bool, sea_orm::DbErr>
+    table: &Versioned<E::Column>,
+    mut active: A,
+    (id, version): (I, i32),
+    now: DateTime<Utc>,
+    db_error: fn(sea_orm::DbErr) -> crate::error::ApiError,
+) -> crate::error::ApiResult<()>
 where
     E: sea_orm::EntityTrait,
     A: sea_orm::ActiveModelTrait<Entity = E>,
+    I: Into<sea_orm::Value> + std::fmt::Display + Clone,
 {
     use sea_orm::{ColumnTrait, QueryFilter};
+    active.set(table.version, (version + 1).into());
+    active.set(table.updated_at, now.into());
     let result = E::update_many()
         .set(active)
-        .filter(id_column.eq(id))
-        .filter(version_column.eq(version))
+        .filter(table.id.eq(id.clone()))
+        .filter(table.version.eq(version))
         .exec(db)
-        .await?;
-    Ok(result.rows_affected == 1)
+        .await
+        .map_err(db_error)?;
+    if result.rows_affected == 1 {
+        Ok(())
+    } else {
+        Err(subjects::stale(
+            table.conflict,
+            table.what,
+            id,
+            version,
+            version + 1,
+        ))
+    }
 }
 
 /// One page of a listing.

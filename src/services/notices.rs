@@ -179,31 +179,30 @@ pub async fn withdraw(
     save(db, ctx, "notice.withdraw", before, active).await
 }
 
+const VERSIONED: super::Versioned<notice::Column> = super::Versioned {
+    id: notice::Column::Id,
+    version: notice::Column::Version,
+    updated_at: notice::Column::UpdatedAt,
+    conflict: ErrorCode::NoticeVersionConflict,
+    what: "Notice",
+};
+
 async fn save(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     action: &str,
     before: notice::Model,
-    mut active: notice::ActiveModel,
+    active: notice::ActiveModel,
 ) -> ApiResult<notice::Model> {
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let written = super::update_at_version(
+    super::write_next_version(
         db,
+        &VERSIONED,
         active,
-        (notice::Column::Id, before.id),
-        (notice::Column::Version, before.version),
+        (before.id, before.version),
+        ctx.now,
+        ApiError::from,
     )
     .await?;
-    if !written {
-        return Err(stale(
-            ErrorCode::NoticeVersionConflict,
-            "Notice",
-            before.id,
-            before.version,
-            before.version + 1,
-        ));
-    }
     let after = get(db, before.id).await?;
     trail(db, ctx, action, Some(&before), &after).await?;
     Ok(after)

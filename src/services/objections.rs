@@ -143,31 +143,30 @@ async fn current(
     Ok(o)
 }
 
+const VERSIONED: super::Versioned<objection::Column> = super::Versioned {
+    id: objection::Column::Id,
+    version: objection::Column::Version,
+    updated_at: objection::Column::UpdatedAt,
+    conflict: ErrorCode::ObjectionVersionConflict,
+    what: "Objection",
+};
+
 async fn save(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     action: &str,
     before: objection::Model,
-    mut active: objection::ActiveModel,
+    active: objection::ActiveModel,
 ) -> ApiResult<objection::Model> {
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let written = super::update_at_version(
+    super::write_next_version(
         db,
+        &VERSIONED,
         active,
-        (objection::Column::Id, before.id),
-        (objection::Column::Version, before.version),
+        (before.id, before.version),
+        ctx.now,
+        ApiError::from,
     )
     .await?;
-    if !written {
-        return Err(stale(
-            ErrorCode::ObjectionVersionConflict,
-            "Objection",
-            before.id,
-            before.version,
-            before.version + 1,
-        ));
-    }
     let after = get(db, before.id).await?;
     trail(db, ctx, action, Some(&before), &after).await?;
     Ok(after)

@@ -436,31 +436,30 @@ pub async fn end_publicity(
     super::entries::save(db, ctx, "entry.repair", before, active).await
 }
 
+const VERSIONED: super::Versioned<repair::Column> = super::Versioned {
+    id: repair::Column::Id,
+    version: repair::Column::Version,
+    updated_at: repair::Column::UpdatedAt,
+    conflict: ErrorCode::RepairVersionConflict,
+    what: "Repair application",
+};
+
 async fn save(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     action: &str,
     before: repair::Model,
-    mut active: repair::ActiveModel,
+    active: repair::ActiveModel,
 ) -> ApiResult<repair::Model> {
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
-    let written = super::update_at_version(
+    super::write_next_version(
         db,
+        &VERSIONED,
         active,
-        (repair::Column::Id, before.id),
-        (repair::Column::Version, before.version),
+        (before.id, before.version),
+        ctx.now,
+        ApiError::from,
     )
     .await?;
-    if !written {
-        return Err(stale(
-            ErrorCode::RepairVersionConflict,
-            "Repair application",
-            before.id,
-            before.version,
-            before.version + 1,
-        ));
-    }
     let after = get(db, before.id).await?;
     write_trail(db, ctx, action, Some(&before), &after).await?;
     Ok(after)

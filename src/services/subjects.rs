@@ -168,26 +168,23 @@ pub async fn update(
     if let Some(v) = changes.address {
         active.address = Set(v);
     }
-    active.version = Set(before.version + 1);
-    active.updated_at = Set(ctx.now);
     // The version guard in the WHERE clause closes the race between the read above and this write
     // on databases whose transactions do not serialise writers.
-    let written = super::update_at_version(
+    super::write_next_version(
         db,
+        &super::Versioned {
+            id: subject::Column::Id,
+            version: subject::Column::Version,
+            updated_at: subject::Column::UpdatedAt,
+            conflict: ErrorCode::SubjectVersionConflict,
+            what: "Subject",
+        },
         active,
-        (subject::Column::Id, id),
-        (subject::Column::Version, before.version),
+        (id, before.version),
+        ctx.now,
+        ApiError::from,
     )
     .await?;
-    if !written {
-        return Err(stale(
-            ErrorCode::SubjectVersionConflict,
-            "Subject",
-            id,
-            changes.version,
-            before.version + 1,
-        ));
-    }
     let after = get(db, id).await?;
     audit::record(
         db,
