@@ -225,13 +225,20 @@ async fn snapshot(
     use axum::response::IntoResponse;
     p.require("changes:read")?;
     let (as_of, rows) = crate::services::changes::snapshot(&state.db).await?;
+    #[derive(Serialize)]
+    struct Line<'a> {
+        seq: i64,
+        entry_id: Uuid,
+        entry: Option<&'a serde_json::Value>,
+    }
     let mut body = Vec::with_capacity(rows.len() * 1024);
     for r in &rows {
-        serde_json::to_writer(
-            &mut body,
-            &serde_json::json!({"seq": r.seq, "entry_id": r.entry_id, "entry": r.document}),
-        )
-        .map_err(ApiError::internal)?;
+        let line = Line {
+            seq: r.seq,
+            entry_id: r.entry_id,
+            entry: r.document.as_ref(),
+        };
+        serde_json::to_writer(&mut body, &line).map_err(ApiError::internal)?;
         body.push(b'\n');
     }
     let sha256 = crate::crypto::sha256_hex(&body);
