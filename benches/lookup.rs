@@ -86,7 +86,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     let t = Instant::now();
-    let indexed = xinyong::reindex::reindex(&state, &|_, _, _| {}).await?;
+    let indexed = xinyong::workers::reindex::reindex(&state, &|_, _, _| {}).await?;
     let reindex_time = t.elapsed();
     println!(
         "reindex: {} subject, {} entry, {} notice documents in {reindex_time:.2?} ({:.0} subjects/s)",

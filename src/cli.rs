@@ -46,7 +46,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             Ok(())
         }
         Command::Token(TokenCommand::Create { role, name }) => {
-            token_create(cli.config, &role, name).await
+            token_create(cli.config, role.into(), name).await
         }
     }
 }
@@ -176,7 +176,7 @@ fn bar_style() -> ProgressStyle {
 async fn reindex(state: &AppState) -> Result<(), StartError> {
     let bar = ProgressBar::new(0).with_style(bar_style());
     let started = Instant::now();
-    let report = crate::reindex::reindex(state, &|index, done, total| {
+    let report = crate::workers::reindex::reindex(state, &|index, done, total| {
         bar.set_message(index.to_owned());
         bar.set_length(total);
         bar.set_position(done);
@@ -194,24 +194,14 @@ async fn reindex(state: &AppState) -> Result<(), StartError> {
     Ok(())
 }
 
-async fn token_create(config: Config, role: &str, name: String) -> Result<(), StartError> {
-    let role = match role {
-        "admin" => StaffRole::Admin,
-        "editor" => StaffRole::Editor,
-        "reviewer" => StaffRole::Reviewer,
-        other => {
-            return Err(StartError::Config(format!(
-                "--role `{other}` is not one of admin, editor, reviewer"
-            )));
-        }
-    };
+async fn token_create(config: Config, role: StaffRole, name: String) -> Result<(), StartError> {
     let state = build_state(config, Clock::system()).await?;
-    let txn = crate::db::begin_write(&state.db).await?;
-    let (member, token) =
-        crate::services::staff::create(&txn, &state.write_ctx("cli".into()), name, role)
-            .await
-            .map_err(|e| StartError::Config(e.message))?;
-    txn.commit().await?;
+    let (member, token) = state
+        .write("cli".into(), async |txn, ctx| {
+            crate::services::staff::create(txn, ctx, name, role).await
+        })
+        .await
+        .map_err(|e| StartError::Config(e.message))?;
     eprintln!(
         "created staff member {} ({role:?}); the token is shown only this once:",
         member.id

@@ -88,13 +88,34 @@ pub enum AuditCommand {
 pub enum TokenCommand {
     /// Create a staff member with a new bearer token; the token is printed once.
     Create {
-        /// Role: admin, editor or reviewer.
-        #[arg(long, default_value = "admin")]
-        role: String,
+        /// The staff member's role.
+        #[arg(long, value_enum, default_value_t = RoleArg::Admin)]
+        role: RoleArg,
         /// Display name of the staff member.
         #[arg(long, default_value = "administrator")]
         name: String,
     },
+}
+
+/// A staff role on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RoleArg {
+    /// Everything, including staff, agencies and direct publication.
+    Admin,
+    /// Drafts and submits (the maker).
+    Editor,
+    /// Approves, rejects and withdraws (the checker).
+    Reviewer,
+}
+
+impl From<RoleArg> for entity::StaffRole {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => Self::Admin,
+            RoleArg::Editor => Self::Editor,
+            RoleArg::Reviewer => Self::Reviewer,
+        }
+    }
 }
 
 /// Log output format.
@@ -177,7 +198,7 @@ pub struct Config {
         default_value = "",
         global = true
     )]
-    pub name_mask_lists: crate::projection::ListNameMasks,
+    pub name_mask_lists: crate::services::projection::ListNameMasks,
 
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "XINYONG_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024, global = true)]

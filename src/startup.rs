@@ -105,20 +105,18 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         }
         None => crate::domain::workdays::Calendar::built_in(),
     };
-    let limiter = crate::http::ratelimit::RateLimiter::new(
-        config.rate_limit_per_minute,
-        config.rate_limit_burst,
-    );
+    let limiter =
+        crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
     Ok(AppState {
         db,
         keys: Arc::new(keys),
         clock,
         config: Arc::new(config),
+        metrics: Arc::new(crate::metrics::Metrics::new(search.kind())),
         search,
-        metrics: Arc::default(),
         calendar: Arc::new(calendar),
         limiter: Arc::new(limiter),
-        key_limiter: Arc::new(crate::http::ratelimit::RateLimiter::new(0, 1)),
+        key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         screening: Arc::default(),
     })
 }

@@ -3,10 +3,12 @@
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::Keys;
+use crate::error::ApiResult;
 use crate::metrics::Metrics;
-use crate::projection::{Masking, Projector};
 use crate::services::WriteCtx;
+use crate::services::projection::{Masking, Projector};
 use sea_orm::DatabaseConnection;
+use sea_orm::DatabaseTransaction;
 use std::sync::Arc;
 
 /// Shared application state; cheap to clone.
@@ -27,9 +29,9 @@ pub struct AppState {
     /// The working-day calendar.
     pub calendar: Arc<crate::domain::workdays::Calendar>,
     /// Per-client rate limiter of the public endpoints.
-    pub limiter: Arc<crate::http::ratelimit::RateLimiter>,
+    pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Per-key rate limiter of the partner API.
-    pub key_limiter: Arc<crate::http::ratelimit::RateLimiter<entity::ApiKeyId>>,
+    pub key_limiter: Arc<crate::ratelimit::RateLimiter<entity::ApiKeyId>>,
     /// The screening index, kept while the public state is unchanged.
     pub screening: Arc<crate::services::screening::Cache>,
 }
@@ -56,5 +58,19 @@ impl AppState {
             },
             today: self.clock.today(),
         }
+    }
+
+    /// Runs one write: begins the transaction, stamps the context of `actor`, runs `write` on
+    /// both, and commits only if it succeeded (an error rolls everything back).
+    pub async fn write<T>(
+        &self,
+        actor: String,
+        write: impl AsyncFnOnce(&DatabaseTransaction, &WriteCtx<'_>) -> ApiResult<T>,
+    ) -> ApiResult<T> {
+        let txn = crate::db::begin_write(&self.db).await?;
+        let ctx = self.write_ctx(actor);
+        let out = write(&txn, &ctx).await?;
+        txn.commit().await?;
+        Ok(out)
     }
 }

@@ -3,17 +3,21 @@
 //! link}`; so do missing or bad credentials.
 
 use crate::error::{ApiError, ErrorCode};
+use crate::input::paging::{PageParams, public_page};
+use crate::input::validation_error;
 use crate::services::Page;
+use crate::services::public::PublicPage;
 use crate::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
-use entity::{StaffRole, staff};
+use entity::{StaffId, StaffRole, staff};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use validator::{Validate, ValidationErrors};
+use std::marker::PhantomData;
+use validator::Validate;
 
 /// JSON body in and out.
 #[derive(Debug, Clone, Copy, Default)]
@@ -119,52 +123,6 @@ impl<S: Send + Sync, T: DeserializeOwned + Validate> FromRequestParts<S> for Que
     }
 }
 
-/// Translates `validator` output into our contract: the first failing field, with its value.
-pub fn validation_error(code: ErrorCode, errors: &ValidationErrors) -> ApiError {
-    let mut fields: Vec<_> = errors.field_errors().into_iter().collect();
-    fields.sort_by(|a, b| a.0.cmp(&b.0));
-    let Some((field, errs)) = fields.into_iter().next() else {
-        return ApiError::new(code, "The request is invalid.");
-    };
-    let Some(err) = errs.first() else {
-        return ApiError::new(code, format!("`{field}` is invalid."));
-    };
-    let value = err
-        .params
-        .get("value")
-        .map(|v| v.to_string().trim_matches('"').to_owned())
-        .unwrap_or_default();
-    let reason = match (err.params.get("min"), err.params.get("max")) {
-        (Some(min), Some(max)) => format!("must be between {min} and {max}"),
-        (Some(min), None) => format!("must be at least {min}"),
-        (None, Some(max)) => format!("must be at most {max}"),
-        _ => err.message.as_deref().unwrap_or("is invalid").to_owned(),
-    };
-    ApiError::field(code, &field, &value, reason)
-}
-
-/// Page parameters of every listing: `page` from 1, `per_page` up to 100.
-#[derive(Debug, serde::Deserialize, Validate, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct PageParams {
-    /// 1-based page number (default 1).
-    #[validate(range(min = 1, max = 10000))]
-    pub page: Option<u64>,
-    /// Items per page (default 20, at most 100).
-    #[validate(range(min = 1, max = 100))]
-    pub per_page: Option<u64>,
-}
-
-impl PageParams {
-    /// The page asked for.
-    pub fn page(&self) -> Page {
-        Page {
-            page: self.page.unwrap_or(1),
-            per_page: self.per_page.unwrap_or(20),
-        }
-    }
-}
-
 /// The bearer token of a request, if it sent one (staff tokens and agency keys alike).
 pub fn bearer_token(parts: &Parts) -> Option<&str> {
     parts
@@ -176,30 +134,60 @@ pub fn bearer_token(parts: &Parts) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
-/// An authenticated staff member (bearer token).
-#[derive(Debug, Clone)]
-pub struct Staff(pub staff::Model);
+/// What a route needs of a staff member. Administrators may do everything.
+pub trait Role: Send + Sync + 'static {
+    /// The roles allowed besides `admin`.
+    const ALLOWED: &'static [StaffRole];
+}
 
-impl Staff {
+/// Any staff member.
+#[derive(Debug, Clone, Copy)]
+pub struct AnyStaff;
+/// Editors (makers) and administrators.
+#[derive(Debug, Clone, Copy)]
+pub struct Editor;
+/// Reviewers (checkers) and administrators.
+#[derive(Debug, Clone, Copy)]
+pub struct Reviewer;
+/// Administrators only.
+#[derive(Debug, Clone, Copy)]
+pub struct Admin;
+
+impl Role for AnyStaff {
+    const ALLOWED: &'static [StaffRole] = &[StaffRole::Editor, StaffRole::Reviewer];
+}
+impl Role for Editor {
+    const ALLOWED: &'static [StaffRole] = &[StaffRole::Editor];
+}
+impl Role for Reviewer {
+    const ALLOWED: &'static [StaffRole] = &[StaffRole::Reviewer];
+}
+impl Role for Admin {
+    const ALLOWED: &'static [StaffRole] = &[];
+}
+
+/// An authenticated staff member (bearer token) whose role allows `R`: the route's role check is
+/// in its signature, so no handler checks roles by hand.
+#[derive(Debug, Clone)]
+pub struct Office<R: Role = AnyStaff> {
+    /// The member.
+    pub member: staff::Model,
+    role: PhantomData<R>,
+}
+
+impl<R: Role> Office<R> {
     /// The audit actor label.
     pub fn actor(&self) -> String {
-        format!("staff:{}", self.0.id)
+        format!("staff:{}", self.member.id)
     }
 
-    /// Refuses with 403 unless the member has one of `roles` (admins may do everything).
-    pub fn require(&self, roles: &[StaffRole]) -> Result<(), ApiError> {
-        if self.0.role == StaffRole::Admin || roles.contains(&self.0.role) {
-            return Ok(());
-        }
-        let role = crate::projection::enum_str(self.0.role);
-        Err(ApiError::new(
-            ErrorCode::Forbidden,
-            format!("The role `{role}` may not do this."),
-        ))
+    /// The member's id.
+    pub fn id(&self) -> StaffId {
+        self.member.id
     }
 }
 
-impl FromRequestParts<AppState> for Staff {
+impl<R: Role> FromRequestParts<AppState> for Office<R> {
     type Rejection = ApiError;
 
     async fn from_request_parts(
@@ -221,6 +209,98 @@ impl FromRequestParts<AppState> for Staff {
                 )
             })?;
         tracing::Span::current().record("staff.id", tracing::field::display(member.id));
-        Ok(Staff(member))
+        if member.role != StaffRole::Admin && !R::ALLOWED.contains(&member.role) {
+            let role = crate::services::projection::enum_str(member.role);
+            return Err(ApiError::new(
+                ErrorCode::Forbidden,
+                format!("The role `{role}` may not do this."),
+            ));
+        }
+        Ok(Office {
+            member,
+            role: PhantomData,
+        })
     }
 }
+
+/// A listing's query string: the filters `F` and the checked page `P` ([`Page`] for office
+/// listings, [`PublicPage`] for public ones). The page parameters are taken out first, so `F`
+/// can still refuse unknown parameters.
+#[derive(Debug)]
+pub struct Listing<F, P = Page>(pub F, pub P);
+
+impl<S, F, P> FromRequestParts<S> for Listing<F, P>
+where
+    S: Send + Sync,
+    F: DeserializeOwned + Validate,
+    P: PageFields,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let bad = |detail: &str| {
+            ApiError::new(
+                ErrorCode::InvalidQueryParameter,
+                format!("Bad query string: {detail}"),
+            )
+        };
+        let query = parts.uri.query().unwrap_or_default();
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_str(query).map_err(|e| bad(&e.to_string()))?;
+        let (mut page, mut per_page) = (None, None);
+        let mut rest = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            let slot = match key.as_str() {
+                "page" => &mut page,
+                "per_page" => &mut per_page,
+                _ => {
+                    rest.push((key, value));
+                    continue;
+                }
+            };
+            let number = value
+                .parse::<u64>()
+                .map_err(|e| bad(&format!("{key}: {e}")))?;
+            *slot = Some(number);
+        }
+        // The filters go through axum's own query parsing, so their errors read as before.
+        let rest = serde_urlencoded::to_string(&rest).map_err(|e| bad(&e.to_string()))?;
+        let uri: axum::http::Uri = format!("/?{rest}")
+            .parse()
+            .map_err(|_| bad("cannot be read"))?;
+        let axum::extract::Query(filters) =
+            axum::extract::Query::<F>::try_from_uri(&uri).map_err(|rejection| {
+                bad(rejection
+                    .body_text()
+                    .trim_start_matches("Failed to deserialize query string: "))
+            })?;
+        let page = P::check(page, per_page)?;
+        filters
+            .validate()
+            .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        Ok(Listing(filters, page))
+    }
+}
+
+/// A checked page a [`Listing`] can carry.
+pub trait PageFields: Sized {
+    /// Checks the `page` and `per_page` sent.
+    fn check(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError>;
+}
+
+impl PageFields for Page {
+    fn check(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError> {
+        PageParams { page, per_page }.page()
+    }
+}
+
+impl PageFields for PublicPage {
+    fn check(page: Option<u64>, per_page: Option<u64>) -> Result<Self, ApiError> {
+        public_page(page, per_page)
+    }
+}
+
+/// A listing with no filters.
+#[derive(Debug, Default, serde::Deserialize, Validate)]
+#[serde(deny_unknown_fields)]
+pub struct NoFilters {}

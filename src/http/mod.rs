@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
 pub mod system;
@@ -11,56 +12,26 @@ use crate::error::{ApiError, ErrorCode, LoggedError};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
-use axum::http::HeaderName;
+use axum::http::{HeaderMap, HeaderName, Uri, header};
 use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use utoipa::OpenApi;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa_axum::router::OpenApiRouter;
 
 const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
-/// The OpenAPI document's frame; paths are collected from the routers.
-#[derive(OpenApi)]
-#[openapi(
-    info(title = "Xinyong (信用) API", description = "Public-credit publication backend: credit subjects, red and black lists, exposure notices."),
-    modifiers(&BearerAuth),
-    components(schemas(crate::error::ErrorBody)),
-    tags((name = "public", description = "The public credit lookup, lists and notices; rate-limited per client"),
-         (name = "office", description = "The credit office: staff bearer tokens with roles"),
-         (name = "partner", description = "Partner agencies: API keys with scopes, rate-limited per key"),
-         (name = "system", description = "Health, readiness and documentation"))
-)]
-struct ApiDoc;
-
-struct BearerAuth;
-
-impl utoipa::Modify for BearerAuth {
-    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
-        let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-        );
-    }
-}
-
 /// The routes and the OpenAPI document describing them.
 pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let limited = middleware::from_fn_with_state(state.clone(), ratelimit::limit);
-    OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (routes, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .merge(api::public::router(state))
         .merge(api::office::router())
-        .merge(api::public::router().route_layer(limited.clone()))
-        .merge(api::repairs::router().layer(limited.clone()))
-        .merge(api::objections::public_router().layer(limited))
-        .merge(api::objections::office_router())
         .merge(api::partner::router())
-        .merge(api::partner_batches::router())
-        .merge(api::screening::router())
         .merge(system::router())
-        .split_for_parts()
+        .split_for_parts();
+    openapi::add_common_errors(&mut doc);
+    (routes, doc)
 }
 
 /// The whole application.
@@ -72,7 +43,7 @@ pub fn router(state: AppState) -> Router {
         ratelimit::limit,
     ));
     let openapi = std::sync::Arc::new(openapi);
-    routes
+    let app: Router<AppState> = routes
         .merge(pages)
         .route(
             "/api/openapi.json",
@@ -81,11 +52,10 @@ pub fn router(state: AppState) -> Router {
                 async move { axum::Json(doc) }
             }),
         )
-        .fallback(|| async { ApiError::new(ErrorCode::RouteNotFound, "No route matches this path.") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(ErrorCode::MethodNotAllowed, "This path does not accept this method.")
-        })
-        .layer(DefaultBodyLimit::max(max_body))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body));
+    pages::security_headers(app)
         .layer(middleware::from_fn(log_errors))
         .layer(
             TraceLayer::new_for_http().make_span_with(|req: &Request| {
@@ -97,6 +67,51 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
         .with_state(state)
+}
+
+/// Whether an error should be answered as an HTML page rather than the API's JSON: always under
+/// the pages' own paths, never under the API's, and elsewhere when the client asks for HTML (a
+/// browser following a stale link).
+fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
+    const API: &[&str] = &["/api/", "/healthz", "/readyz", "/metrics", "/.well-known/"];
+    const PAGES: &[&str] = &["/subjects/", "/lists/", "/notices", "/static/", "/office"];
+    let path = uri.path();
+    if API.iter().any(|p| path.starts_with(p)) {
+        return false;
+    }
+    PAGES.iter().any(|p| path.starts_with(p))
+        || headers
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("text/html"))
+}
+
+/// An error in the form its audience reads: JSON for the API, an HTML page for the pages.
+fn answer(uri: &Uri, headers: &HeaderMap, err: ApiError) -> Response {
+    if wants_page(uri, headers) {
+        pages::PageError(err).into_response()
+    } else {
+        err.into_response()
+    }
+}
+
+async fn not_found(uri: Uri, headers: HeaderMap) -> Response {
+    answer(
+        &uri,
+        &headers,
+        ApiError::new(ErrorCode::RouteNotFound, "No route matches this path."),
+    )
+}
+
+async fn method_not_allowed(uri: Uri, headers: HeaderMap) -> Response {
+    answer(
+        &uri,
+        &headers,
+        ApiError::new(
+            ErrorCode::MethodNotAllowed,
+            "This path does not accept this method.",
+        ),
+    )
 }
 
 /// Logs each error response once, inside the request span: 5xx with the cause at error level,

@@ -37,7 +37,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 /// Prometheus metrics: outbox backlog, indexing lag, rate limiting.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "text/plain", body = String)))]
+#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     use sea_orm::{EntityTrait, PaginatorTrait};
     let pending = entity::outbox::Entity::find()
@@ -47,9 +47,9 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         [(
             axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
+            crate::metrics::CONTENT_TYPE,
         )],
-        state.metrics.render(pending, state.search.kind()),
+        state.metrics.render(pending),
     )
 }
 

@@ -168,3 +168,48 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainCheck, DbErr> {
     }
     Ok(ChainCheck::Intact { events })
 }
+
+/// Filters of the audit listing.
+#[derive(Debug, Default)]
+pub struct AuditFilter {
+    /// Only events about this row.
+    pub target_id: Option<String>,
+    /// Only this kind of row.
+    pub target_type: Option<String>,
+    /// Only this actor.
+    pub actor: Option<String>,
+    /// Only events at or after this time.
+    pub from: Option<DateTime<Utc>>,
+    /// Only events before this time.
+    pub to: Option<DateTime<Utc>>,
+}
+
+/// One page of audit events, oldest first, and the total.
+pub async fn list(
+    db: &impl ConnectionTrait,
+    f: AuditFilter,
+    page: super::Page,
+) -> Result<(Vec<audit_event::Model>, u64), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut query = audit_event::Entity::find();
+    if let Some(v) = f.target_id {
+        query = query.filter(audit_event::Column::TargetId.eq(v));
+    }
+    if let Some(v) = f.target_type {
+        query = query.filter(audit_event::Column::TargetType.eq(v));
+    }
+    if let Some(v) = f.actor {
+        query = query.filter(audit_event::Column::Actor.eq(v));
+    }
+    if let Some(v) = f.from {
+        query = query.filter(audit_event::Column::At.gte(v));
+    }
+    if let Some(v) = f.to {
+        query = query.filter(audit_event::Column::At.lt(v));
+    }
+    let pages = query
+        .order_by_asc(audit_event::Column::Id)
+        .paginate(db, page.per_page);
+    let total = pages.num_items().await?;
+    Ok((pages.fetch_page(page.page - 1).await?, total))
+}

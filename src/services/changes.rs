@@ -5,7 +5,7 @@
 //! stores the last one it read never misses or repeats a change.
 
 use super::WriteCtx;
-use crate::projection::{Masking, Projector};
+use crate::services::projection::{Masking, Projector};
 use entity::{EntryId, EntryStatus, list_entry, public_change, subject};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, QueryFilter,
@@ -123,4 +123,22 @@ pub async fn last_seq(db: &impl ConnectionTrait) -> Result<i64, DbErr> {
         .one(db)
         .await?
         .unwrap_or(0))
+}
+
+/// Up to `limit` changes after `since`, in order, and whether more are waiting.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    since: i64,
+    limit: u64,
+) -> Result<(Vec<public_change::Model>, bool), DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let mut rows = public_change::Entity::find()
+        .filter(public_change::Column::Seq.gt(since))
+        .order_by_asc(public_change::Column::Seq)
+        .limit(limit.saturating_add(1))
+        .all(db)
+        .await?;
+    let has_more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok((rows, has_more))
 }

@@ -349,7 +349,7 @@ pub async fn withdraw(
 
 /// The 409 for a transition from the wrong state, naming the state.
 pub fn not_in_state(code: ErrorCode, id: EntryId, status: EntryStatus, verb: &str) -> ApiError {
-    let status = crate::projection::enum_str(status);
+    let status = crate::services::projection::enum_str(status);
     ApiError::new(
         code,
         format!("Entry `{id}` is `{status}` and cannot be {verb}."),

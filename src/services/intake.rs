@@ -20,8 +20,8 @@ use super::{WriteCtx, audit};
 use crate::crypto::sha256_hex;
 use crate::domain::IdMaskStyle;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::http::api::office::entries::{EntryFields, parse_fields};
-use crate::http::api::office::subjects::{SubjectIn, parse_subject_from};
+use crate::input::entries::{EntryFields, parse_fields};
+use crate::input::subjects::{SubjectIn, parse_subject_from};
 use entity::{
     EntryId, EntryStatus, OutboxTarget, SubjectId, agency, list_entry, outbox, public_change,
     subject,

@@ -10,6 +10,7 @@ pub mod intake;
 pub mod notices;
 pub mod objections;
 pub mod outbox;
+pub mod projection;
 pub mod public;
 pub mod repairs;
 pub mod screening;

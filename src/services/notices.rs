@@ -102,7 +102,7 @@ async fn current(
 }
 
 fn wrong_state(code: ErrorCode, id: NoticeId, status: NoticeStatus, verb: &str) -> ApiError {
-    let status = crate::projection::enum_str(status);
+    let status = crate::services::projection::enum_str(status);
     ApiError::new(
         code,
         format!("Notice `{id}` is `{status}` and cannot be {verb}."),

@@ -7,7 +7,7 @@ use super::subjects::stale;
 use super::{WriteCtx, audit};
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::projection::enum_str;
+use crate::services::projection::enum_str;
 use entity::{
     EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, list_entry, objection,
 };

@@ -5,7 +5,7 @@
 
 use crate::domain::{IdNumber, ListKind, Severity, SubjectKind as DomainKind};
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::projection::{category_label, enum_str, notice_usccs};
+use crate::services::projection::{category_label, enum_str, notice_usccs};
 use crate::state::AppState;
 use chrono::NaiveDate;
 use entity::{NoticeId, SubjectId, list_entry, notice, subject};
@@ -30,39 +30,6 @@ pub struct PublicPage {
 }
 
 impl PublicPage {
-    /// Checks the caps on page size and depth.
-    pub fn new(page: Option<u64>, per_page: Option<u64>) -> ApiResult<Self> {
-        let page = page.unwrap_or(1);
-        let per_page = per_page.unwrap_or(20);
-        if page == 0 {
-            return Err(ApiError::field(
-                ErrorCode::InvalidQueryParameter,
-                "page",
-                "0",
-                "must be at least 1",
-            ));
-        }
-        if per_page == 0 || per_page > MAX_PER_PAGE {
-            return Err(ApiError::field(
-                ErrorCode::InvalidQueryParameter,
-                "per_page",
-                &per_page.to_string(),
-                format!("must be between 1 and {MAX_PER_PAGE}"),
-            ));
-        }
-        if page * per_page > MAX_DEPTH {
-            return Err(ApiError::field(
-                ErrorCode::InvalidQueryParameter,
-                "page",
-                &page.to_string(),
-                format!(
-                    "is too deep: at most {MAX_DEPTH} results can be paged through; narrow the search"
-                ),
-            ));
-        }
-        Ok(Self { page, per_page })
-    }
-
     fn apply(self, query: &mut Query) {
         query.offset = ((self.page - 1) * self.per_page) as usize;
         query.limit = self.per_page as usize;
@@ -235,10 +202,7 @@ pub async fn lookup(
     };
     page.apply(&mut query);
     let results = state.search.search::<SubjectDoc>(&query).await?;
-    state
-        .metrics
-        .lookups_total
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state.metrics.count_lookup();
     let hits = results
         .hits
         .into_iter()
@@ -278,19 +242,10 @@ pub async fn lookup(
     })
 }
 
-/// HTML-escapes text.
+/// HTML-escapes text (the search crate's escaping, which its highlights use too).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    search::text::escape_html(text, &mut out);
     out
 }
 

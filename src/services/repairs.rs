@@ -11,7 +11,8 @@ use super::{Page, WriteCtx, audit};
 use crate::crypto::sha256_hex;
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::projection::{PublicSubject, enum_str};
+use crate::input::cases::Application;
+use crate::services::projection::{PublicSubject, enum_str};
 use chrono::{Datelike, NaiveDate};
 use entity::{
     EntryId, EntryStatus, ListKind, RepairId, RepairStatus, Severity, list_entry, repair,
@@ -36,109 +37,6 @@ pub const ACCEPT_WITHIN: u32 = 1;
 pub const DECIDE_WITHIN: u32 = 3;
 /// Working days to tell the applicant, counted from the day it is filed.
 pub const NOTIFY_WITHIN: u32 = 10;
-
-/// Most materials one application may list.
-pub const MAX_MATERIALS: usize = 20;
-/// Longest reference to one material, in characters.
-pub const MAX_MATERIAL_CHARS: usize = 200;
-/// Longest contact, in characters.
-pub const MAX_CONTACT_CHARS: usize = 200;
-/// Longest reason or decision note, in characters.
-pub const MAX_NOTE_CHARS: usize = 2000;
-
-/// An application as the applicant sent it. Its fields are checked by [`apply`] in the order the
-/// applicant should learn of problems: first whether the entry can be repaired at all (and
-/// when), then what the application lacks.
-#[derive(Debug)]
-pub struct Application {
-    /// The entry to repair.
-    pub entry_id: EntryId,
-    /// Whether the credit commitment letter (信用承诺书) is given (`None`: not said).
-    pub commitment_letter: Option<bool>,
-    /// References to uploaded files or document numbers.
-    pub materials: Vec<String>,
-    /// How to reach the applicant.
-    pub contact: Option<String>,
-}
-
-/// The parts of an application that were checked: 1 to 20 material references and a contact.
-#[derive(Debug)]
-struct CheckedApplication {
-    materials: Vec<String>,
-    contact: String,
-}
-
-fn case_field(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidCaseField, message)
-}
-
-fn trimmed(value: Option<String>) -> Option<String> {
-    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
-}
-
-impl Application {
-    fn check(self) -> ApiResult<CheckedApplication> {
-        if self.commitment_letter != Some(true) {
-            return Err(case_field(
-                "`commitment_letter`: the credit commitment letter (信用承诺书) is required",
-            ));
-        }
-        if self.materials.is_empty() {
-            return Err(case_field(
-                "`materials`: at least one is required: references to uploaded files or document numbers showing that the obligations were performed (e.g. the receipt of the paid fine).",
-            ));
-        }
-        if self.materials.len() > MAX_MATERIALS {
-            return Err(case_field(format!(
-                "`materials`: at most {MAX_MATERIALS} items, {} were sent.",
-                self.materials.len()
-            )));
-        }
-        let mut materials = Vec::with_capacity(self.materials.len());
-        for (i, raw) in self.materials.into_iter().enumerate() {
-            let Some(item) = trimmed(Some(raw)) else {
-                return Err(case_field(format!("`materials[{i}]`: empty.")));
-            };
-            if item.chars().count() > MAX_MATERIAL_CHARS {
-                return Err(case_field(format!(
-                    "`materials[{i}]`: at most {MAX_MATERIAL_CHARS} characters."
-                )));
-            }
-            materials.push(item);
-        }
-        let contact = trimmed(self.contact).ok_or_else(|| {
-            case_field("`contact`: required; the office uses it to tell you the result.")
-        })?;
-        if contact.chars().count() > MAX_CONTACT_CHARS {
-            return Err(case_field(format!(
-                "`contact`: at most {MAX_CONTACT_CHARS} characters."
-            )));
-        }
-        Ok(CheckedApplication { materials, contact })
-    }
-}
-
-fn bounded(field: &str, text: String) -> ApiResult<String> {
-    if text.chars().count() > MAX_NOTE_CHARS {
-        return Err(case_field(format!(
-            "`{field}`: at most {MAX_NOTE_CHARS} characters."
-        )));
-    }
-    Ok(text)
-}
-
-/// The reason of a return or a rejection: required (it is sent to the applicant), trimmed,
-/// bounded.
-pub fn parse_reason(value: Option<String>) -> ApiResult<String> {
-    let text = trimmed(value)
-        .ok_or_else(|| case_field("`reason`: required; it is sent to the applicant."))?;
-    bounded("reason", text)
-}
-
-/// The optional note of an approval, trimmed and bounded.
-pub fn parse_note(value: Option<String>) -> ApiResult<Option<String>> {
-    trimmed(value).map(|text| bounded("note", text)).transpose()
-}
 
 /// What the audit trail records of an application: never the contact, and the materials only as
 /// a count and a fingerprint (they are free text the applicant typed).
@@ -566,6 +464,23 @@ fn severity_label(s: Severity) -> &'static str {
         Severity::General => "一般",
         Severity::Serious => "严重",
     }
+}
+
+/// The repair notice of entry `id`, read from the database, addressed as the public projection
+/// shows the subject, issued on the projection's day.
+pub async fn repair_notice_of(
+    db: &impl ConnectionTrait,
+    projector: &crate::services::projection::Projector<'_>,
+    id: EntryId,
+) -> ApiResult<String> {
+    let entry = super::entries::get(db, id).await?;
+    let subject = super::subjects::get(db, entry.subject_id).await?;
+    repair_notice(
+        &entry,
+        &projector.public_subject(&subject),
+        subject.uscc.as_deref(),
+        projector.today,
+    )
 }
 
 /// The repair notice (信用修复告知书) of a black-list or key-attention entry, in Markdown,

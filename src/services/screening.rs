@@ -509,3 +509,65 @@ impl Index {
         }
     }
 }
+
+/// What one screening call is logged with.
+#[derive(Debug)]
+pub struct LogEntry<'a> {
+    /// The agency.
+    pub agency_id: Uuid,
+    /// Its key.
+    pub key_id: Uuid,
+    /// Why.
+    pub purpose: &'a str,
+    /// The legal basis stated.
+    pub legal_basis: Option<&'a str>,
+    /// Subjects screened.
+    pub subjects: usize,
+    /// Of which natural persons.
+    pub persons: usize,
+    /// Flagged subjects.
+    pub flagged: usize,
+    /// The change-feed sequence answered from.
+    pub snapshot_seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+}
+
+/// Logs a screening (DOMAIN.md §4: lookup logs are kept for partner queries); never an ID number.
+pub async fn log(
+    db: &impl ConnectionTrait,
+    entry: LogEntry<'_>,
+) -> Result<entity::screening::Model, sea_orm::DbErr> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
+    entity::screening::ActiveModel {
+        id: Set(Uuid::new_v4()),
+        agency_id: Set(entry.agency_id),
+        key_id: Set(entry.key_id),
+        purpose: Set(entry.purpose.to_owned()),
+        legal_basis: Set(entry.legal_basis.map(str::to_owned)),
+        subjects: Set(count(entry.subjects)),
+        persons: Set(count(entry.persons)),
+        flagged: Set(count(entry.flagged)),
+        snapshot_seq: Set(entry.snapshot_seq),
+        at: Set(entry.at),
+    }
+    .insert(db)
+    .await
+}
+
+/// One page of the screening log, newest first, and the total.
+pub async fn log_page(
+    db: &impl ConnectionTrait,
+    agency_id: Option<Uuid>,
+    page: super::Page,
+) -> Result<(Vec<entity::screening::Model>, u64), sea_orm::DbErr> {
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let mut query = entity::screening::Entity::find().order_by_desc(entity::screening::Column::At);
+    if let Some(agency) = agency_id {
+        query = query.filter(entity::screening::Column::AgencyId.eq(agency));
+    }
+    let pages = query.paginate(db, page.per_page);
+    let total = pages.num_items().await?;
+    Ok((pages.fetch_page(page.page - 1).await?, total))
+}

@@ -7,7 +7,7 @@
 //! drain one outbox without indexing a row twice at once. SQLite has one writer and one server.
 
 use super::{Shutdown, sleep_or_stop};
-use crate::projection::{Projector, notice_counts, public_entries_of};
+use crate::services::projection::{Projector, notice_counts, public_entries_of};
 use crate::state::AppState;
 use chrono::Duration as ChronoDuration;
 use entity::{EntryId, NoticeId, OutboxTarget, SubjectId, list_entry, notice, outbox, subject};
@@ -142,10 +142,7 @@ async fn postpone(
     rows: &[outbox::Model],
     error: &IndexError,
 ) -> Result<(), DbErr> {
-    state
-        .metrics
-        .index_errors_total
-        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    state.metrics.count_index_error();
     let now = state.clock.now();
     let attempts = rows.iter().map(|r| r.attempts).max().unwrap_or(0) + 1;
     let wait = backoff(attempts as u32);

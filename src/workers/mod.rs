@@ -3,6 +3,7 @@
 
 pub mod expiry;
 pub mod indexer;
+pub mod reindex;
 
 /// The shutdown signal shared by the workers: `true` once they should stop.
 pub type Shutdown = tokio::sync::watch::Receiver<bool>;

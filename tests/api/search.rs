@@ -313,12 +313,12 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
     // Skip the outbox entirely: the index knows nothing until the rebuild.
     app.sql("DELETE FROM search_outbox").await;
     assert_eq!(lookup(&app, "list=black").await["total"], 0);
-    let report = xinyong::reindex::reindex(&app.state, &|_, _, _| {})
+    let report = xinyong::workers::reindex::reindex(&app.state, &|_, _, _| {})
         .await
         .expect("reindex");
     assert_eq!(
         report,
-        xinyong::reindex::ReindexReport {
+        xinyong::workers::reindex::ReindexReport {
             subjects: 1,
             entries: 1,
             notices: 0
@@ -558,7 +558,7 @@ async fn changing_the_masking_and_reindexing_changes_every_public_surface(backen
     config.name_mask_lists = "失信被执行人=none".parse().expect("masks");
     let mut restarted = app.state.clone();
     restarted.config = std::sync::Arc::new(config);
-    xinyong::reindex::reindex(&restarted, &|_, _, _| {})
+    xinyong::workers::reindex::reindex(&restarted, &|_, _, _| {})
         .await
         .expect("reindex");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, EntityName, EntityTrait, PaginatorTrait, QueryFilter}
 use std::collections::HashSet;
 use std::sync::Mutex;
 use xinyong::domain::{HANZHONG_DISTRICTS, IdNumber, SubjectKind, Uscc};
-use xinyong::http::api::office::entries::{EntryFields, parse_fields};
-use xinyong::http::api::office::subjects::{SubjectIn, parse_subject};
+use xinyong::input::entries::{EntryFields, parse_fields};
+use xinyong::input::subjects::{SubjectIn, parse_subject};
 use xinyong::seed;
 use xinyong::services::audit::{self, ChainCheck};
 

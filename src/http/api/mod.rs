@@ -1,12 +1,9 @@
-//! The JSON API.
+//! The JSON API, a folder per audience: [`public`] (rate-limited per client), [`office`] (staff
+//! tokens with roles) and [`partner`] (agency keys with scopes, rate-limited per key).
 
-pub mod objections;
 pub mod office;
 pub mod partner;
-pub mod partner_batches;
 pub mod public;
-pub mod repairs;
-pub mod screening;
 
 use crate::services::Page;
 use serde::Serialize;
@@ -34,5 +31,12 @@ impl<T> Paginated<T> {
             per_page: page.per_page,
             total,
         }
+    }
+}
+
+impl<T> Paginated<T> {
+    /// A page of rows, each converted to its wire form.
+    pub fn of<M: Into<T>>(rows: Vec<M>, page: Page, total: u64) -> Self {
+        Self::new(rows.into_iter().map(Into::into).collect(), page, total)
     }
 }

@@ -2,7 +2,7 @@
 //! error code and its public message — never the internal cause, which goes to the log through
 //! the same [`LoggedError`] extension the JSON API uses.
 
-use super::view::{Layout, Section, secure};
+use super::view::{Layout, Section};
 use crate::error::{ApiError, ErrorCode, LoggedError};
 use askama::Template;
 use axum::extract::rejection::{PathRejection, QueryRejection};
@@ -51,6 +51,10 @@ fn wording(err: &ApiError) -> (&'static str, String) {
             "该信息不存在、已撤回或已过公示期。".into(),
         ),
         ErrorCode::RouteNotFound => ("页面不存在", "请检查网址，或从导航重新进入。".into()),
+        ErrorCode::MethodNotAllowed => (
+            "不支持该请求",
+            "该页面不接受这种请求方式，请从页面上的链接或表单进入。".into(),
+        ),
         ErrorCode::RateLimited => (
             "查询过于频繁",
             match err.retry_after {
@@ -88,7 +92,7 @@ impl IntoResponse for PageError {
             message: &err.message,
         };
         let body = page.render().unwrap_or_else(|_| FALLBACK.to_owned());
-        let mut response = secure((status, Html(body)).into_response());
+        let mut response = (status, Html(body)).into_response();
         if let Some(secs) = err.retry_after
             && let Ok(value) = HeaderValue::from_str(&secs.to_string())
         {

@@ -8,9 +8,10 @@ use super::view::{
 };
 use crate::domain::ListKind;
 use crate::error::{ApiError, ErrorCode};
-use crate::http::api::public::BrowseParams;
-use crate::http::extract::validation_error;
-use crate::services::public::{self, ListPage, PublicEntry};
+use crate::input::lookup::BrowseParams;
+use crate::input::paging::public_page;
+use crate::input::validation_error;
+use crate::services::public::{self, ListPage, PublicEntry, PublicPage};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -31,20 +32,21 @@ pub(super) struct BrowseForm {
 }
 
 impl BrowseForm {
-    fn params(&self) -> Result<BrowseParams, ApiError> {
+    fn params(&self) -> Result<(BrowseParams, PublicPage), ApiError> {
+        let year = number("year", self.year.as_deref())?;
+        let page = number("page", self.page.as_deref())?;
+        let per_page = number("per_page", self.per_page.as_deref())?;
         let params = BrowseParams {
             q: self.q.clone(),
             list_name: self.list_name.clone(),
             region: self.region.clone(),
             authority: self.authority.clone(),
-            year: number("year", self.year.as_deref())?,
-            page: number("page", self.page.as_deref())?,
-            per_page: number("per_page", self.per_page.as_deref())?,
+            year,
         };
         params
             .validate()
             .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
-        Ok(params)
+        Ok((params, public_page(page, per_page)?))
     }
 
     fn query(&self) -> QueryString {
@@ -141,7 +143,8 @@ impl ListTemplate {
 }
 
 async fn browse(state: AppState, kind: ListKind, form: BrowseForm) -> Result<Response, PageError> {
-    let (criteria, paging) = form.params()?.criteria()?;
+    let (params, paging) = form.params()?;
+    let criteria = params.criteria();
     let page = public::browse(&state, kind, &criteria, paging).await?;
     render(&ListTemplate::new(kind, &form, page))
 }

@@ -7,9 +7,10 @@ use super::view::{
     badges, facets, region_label, render,
 };
 use crate::error::{ApiError, ErrorCode};
-use crate::http::api::public::LookupParams;
-use crate::http::extract::validation_error;
-use crate::services::public::{self, LookupResults};
+use crate::input::lookup::LookupParams;
+use crate::input::paging::public_page;
+use crate::input::validation_error;
+use crate::services::public::{self, LookupResults, PublicPage};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -37,7 +38,10 @@ pub(super) struct LookupForm {
 
 impl LookupForm {
     /// The API's parameters (and so its checks) for this form.
-    fn params(&self) -> Result<LookupParams, ApiError> {
+    fn params(&self) -> Result<(LookupParams, PublicPage), ApiError> {
+        let year = number("year", self.year.as_deref())?;
+        let page = number("page", self.page.as_deref())?;
+        let per_page = number("per_page", self.per_page.as_deref())?;
         let params = LookupParams {
             q: self.q.clone(),
             name: self.name.clone(),
@@ -47,14 +51,12 @@ impl LookupForm {
             region: self.region.clone(),
             authority: self.authority.clone(),
             kind: self.kind.clone(),
-            year: number("year", self.year.as_deref())?,
-            page: number("page", self.page.as_deref())?,
-            per_page: number("per_page", self.per_page.as_deref())?,
+            year,
         };
         params
             .validate()
             .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
-        Ok(params)
+        Ok((params, public_page(page, per_page)?))
     }
 
     /// Every non-blank parameter, in form order.
@@ -222,7 +224,8 @@ pub(super) async fn page(
     State(state): State<AppState>,
     PageQuery(form): PageQuery<LookupForm>,
 ) -> Result<Response, PageError> {
-    let (criteria, paging) = form.params()?.criteria()?;
+    let (params, paging) = form.params()?;
+    let criteria = params.criteria();
     let results = if form.is_blank() {
         None
     } else {

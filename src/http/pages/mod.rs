@@ -12,6 +12,7 @@ mod subjects;
 mod view;
 
 pub use error::PageError;
+pub use view::security_headers;
 
 use crate::state::AppState;
 use axum::Router;

@@ -4,8 +4,9 @@
 use super::error::{PageError, PagePath, PageQuery, number};
 use super::view::{Layout, Pager, QueryString, Section, render};
 use crate::error::{ApiError, ErrorCode};
-use crate::http::api::public::NoticeParams;
-use crate::http::extract::validation_error;
+use crate::input::lookup::NoticeParams;
+use crate::input::paging::public_page;
+use crate::input::validation_error;
 use crate::services::public::{self, NoticePage, NoticeSummary, NoticeView, PublicPage};
 use crate::state::AppState;
 use askama::Template;
@@ -33,11 +34,11 @@ pub(super) struct NoticeForm {
 
 impl NoticeForm {
     fn params(&self) -> Result<(NoticeParams, PublicPage), ApiError> {
+        let page = number("page", self.page.as_deref())?;
+        let per_page = number("per_page", self.per_page.as_deref())?;
         let params = NoticeParams {
             q: self.q.clone(),
             category: self.query().get("category").map(str::to_owned),
-            page: number("page", self.page.as_deref())?,
-            per_page: number("per_page", self.per_page.as_deref())?,
         };
         params
             .validate()
@@ -52,8 +53,7 @@ impl NoticeForm {
                 "must be `dishonesty_case` or `integrity_model`",
             ));
         }
-        let page = PublicPage::new(params.page, params.per_page)?;
-        Ok((params, page))
+        Ok((params, public_page(page, per_page)?))
     }
 
     fn query(&self) -> QueryString {

@@ -6,7 +6,7 @@ use crate::domain::{ListKind, RegionCode, SubjectKind};
 use crate::error::ApiError;
 use crate::services::public::{Facets, MAX_DEPTH};
 use askama::Template;
-use axum::http::{HeaderName, HeaderValue, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
@@ -68,30 +68,44 @@ impl Layout {
     }
 }
 
-/// Adds the headers every page carries: no scripts at all, nothing from other origins, no
-/// sniffing, and no referrer (a lookup URL may hold a name and an ID number).
-pub(super) fn secure(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(
-            "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; \
-             base-uri 'none'; frame-ancestors 'none'",
-        ),
-    );
-    headers.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    headers.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    headers.insert(
-        HeaderName::from_static("x-frame-options"),
-        HeaderValue::from_static("DENY"),
-    );
-    response
+/// The headers every HTML answer carries (pages, error pages, and later the console): no
+/// scripts at all, nothing from other origins, no sniffing, no framing, and no referrer (a lookup
+/// URL may hold a name and an ID number). Attached once to the whole application; each header is
+/// set only on `text/html` answers, so the JSON API is untouched.
+pub fn security_headers<S: Clone + Send + Sync + 'static>(
+    router: axum::Router<S>,
+) -> axum::Router<S> {
+    use tower_http::set_header::SetResponseHeaderLayer;
+    fn on_html(value: &'static str) -> impl Fn(&Response) -> Option<HeaderValue> + Clone {
+        move |response: &Response| {
+            response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"))
+                .then(|| HeaderValue::from_static(value))
+        }
+    }
+    router
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            on_html(
+                "default-src 'none'; style-src 'self'; img-src 'self' data: https:; form-action 'self'; \
+                 base-uri 'none'; frame-ancestors 'none'",
+            ),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            on_html("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            on_html("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            on_html("DENY"),
+        ))
 }
 
 /// Renders a page with status 200.
@@ -99,20 +113,18 @@ pub(super) fn render<T: Template>(page: &T) -> Result<Response, PageError> {
     let body = page
         .render()
         .map_err(|e| ApiError::internal(format!("page template: {e}")))?;
-    Ok(secure(Html(body).into_response()))
+    Ok(Html(body).into_response())
 }
 
-/// Percent-encodes a query-string component (UTF-8, unreserved characters kept).
+/// Percent-encodes a query-string component (UTF-8; the unreserved characters of RFC 3986 kept).
 pub(super) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+    const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, COMPONENT).to_string()
 }
 
 /// The parameters of a page's address, in a stable order, so that links can change one of them

@@ -1,36 +1,21 @@
 //! `/api/v1/office/agencies`: the office registers partner agencies and issues their API keys.
 
-use super::subjects::optional_text;
-use crate::db::begin_write;
-use crate::domain::Uscc;
-use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::error::{ApiResult, ErrorBody};
 use crate::http::api::Paginated;
-use crate::http::extract::{Json, PageParams, Path, Query, Staff};
-use crate::services::agencies::{self, SCOPES};
+use crate::http::extract::{Admin, Json, Listing, NoFilters, Office, Path};
+use crate::input::agencies::{AgencyIn, KeyIn};
+use crate::input::paging::PageParams;
+use crate::services::{Page, agencies};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use entity::{AgencyId, ApiKeyId, agency, api_key};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-
-/// A new agency.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct AgencyIn {
-    /// Name.
-    #[schema(example = "国家税务总局汉中市税务局")]
-    pub name: String,
-    /// Its unified social credit code.
-    pub uscc: String,
-    /// Whether its submissions publish directly instead of entering review (default false).
-    #[serde(default)]
-    pub trusted: bool,
-}
 
 /// An agency.
 #[derive(Debug, Serialize, ToSchema)]
@@ -57,18 +42,6 @@ impl From<agency::Model> for AgencyOut {
             created_at: a.created_at,
         }
     }
-}
-
-/// A new key.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct KeyIn {
-    /// A label, e.g. the consuming system.
-    pub name: String,
-    /// Any of `entries:submit`, `screen`, `changes:read`.
-    pub scopes: Vec<String>,
-    /// Requests per minute (default 600).
-    pub rate_limit_per_minute: Option<u32>,
 }
 
 /// A key; `key` is present only in the answer to its creation.
@@ -121,95 +94,51 @@ impl From<api_key::Model> for KeyOut {
 
 /// Register a partner agency (admins only).
 #[utoipa::path(post, path = "/api/v1/office/agencies", tag = "office", request_body = AgencyIn,
-    responses((status = 201, body = AgencyOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 201, body = AgencyOut), (status = 409, description = "An agency with this code is registered", body = ErrorBody)),
     security(("bearer" = [])))]
-async fn create(
+async fn create_agency(
     State(state): State<AppState>,
-    me: Staff,
+    me: Office<Admin>,
     Json(input): Json<AgencyIn>,
 ) -> ApiResult<(StatusCode, Json<AgencyOut>)> {
-    me.require(&[])?;
-    let name = optional_text(Some(input.name))
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidAgencyField, "`name`: required."))?;
-    let uscc = Uscc::parse(&input.uscc).map_err(|e| {
-        ApiError::field(
-            ErrorCode::InvalidAgencyField,
-            "uscc",
-            &input.uscc,
-            format!("is not a valid unified social credit code: {e}"),
-        )
-    })?;
-    let txn = begin_write(&state.db).await?;
-    let model = agencies::create(
-        &txn,
-        &state.write_ctx(me.actor()),
-        name,
-        uscc,
-        input.trusted,
-    )
-    .await?;
-    txn.commit().await?;
+    let a = input.parse()?;
+    let model = state
+        .write(me.actor(), async |txn, ctx| {
+            agencies::create(txn, ctx, a.name, a.uscc, a.trusted).await
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(model.into())))
 }
 
 /// List agencies (admins only).
 #[utoipa::path(get, path = "/api/v1/office/agencies", tag = "office", params(PageParams),
-    responses((status = 200, body = Paginated<AgencyOut>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn list(
+    responses((status = 200, body = Paginated<AgencyOut>)), security(("bearer" = [])))]
+async fn list_agencies(
     State(state): State<AppState>,
-    me: Staff,
-    Query(p): Query<PageParams>,
+    _me: Office<Admin>,
+    Listing(NoFilters {}, page): Listing<NoFilters, Page>,
 ) -> ApiResult<Json<Paginated<AgencyOut>>> {
-    me.require(&[])?;
-    let page = p.page();
     let (items, total) = agencies::list(&state.db, page).await?;
-    Ok(Json(Paginated::new(
-        items.into_iter().map(Into::into).collect(),
-        page,
-        total,
-    )))
+    Ok(Json(Paginated::of(items, page, total)))
 }
 
 /// Issue an API key to an agency (admins only); the key is shown once.
 #[utoipa::path(post, path = "/api/v1/office/agencies/{id}/keys", tag = "office", params(("id" = Uuid, Path, description = "Agency id")),
     request_body = KeyIn,
-    responses((status = 201, body = KeyOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 201, body = KeyOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn issue(
+async fn issue_key(
     State(state): State<AppState>,
-    me: Staff,
-    Path(id): Path<Uuid>,
+    me: Office<Admin>,
+    Path(id): Path<AgencyId>,
     Json(input): Json<KeyIn>,
 ) -> ApiResult<(StatusCode, Json<KeyOut>)> {
-    me.require(&[])?;
-    let name = optional_text(Some(input.name))
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidAgencyField, "`name`: required."))?;
-    if input.scopes.is_empty() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidAgencyField,
-            "`scopes`: at least one of `entries:submit`, `screen`, `changes:read`.",
-        ));
-    }
-    if let Some(bad) = input.scopes.iter().find(|s| !SCOPES.contains(&s.as_str())) {
-        return Err(ApiError::field(
-            ErrorCode::InvalidAgencyField,
-            "scopes",
-            bad,
-            "is not one of `entries:submit`, `screen`, `changes:read`",
-        ));
-    }
-    let rate = i32::try_from(input.rate_limit_per_minute.unwrap_or(600)).unwrap_or(i32::MAX);
-    let txn = begin_write(&state.db).await?;
-    let (model, key) = agencies::issue_key(
-        &txn,
-        &state.write_ctx(me.actor()),
-        AgencyId(id),
-        name,
-        input.scopes,
-        rate,
-    )
-    .await?;
-    txn.commit().await?;
+    let k = input.parse()?;
+    let (model, key) = state
+        .write(me.actor(), async |txn, ctx| {
+            agencies::issue_key(txn, ctx, id, k.name, k.scopes, k.rate_limit_per_minute).await
+        })
+        .await?;
     let mut out = KeyOut::from(model);
     out.key = Some(key);
     Ok((StatusCode::CREATED, Json(out)))
@@ -217,41 +146,36 @@ async fn issue(
 
 /// List an agency's keys with their usage (admins only).
 #[utoipa::path(get, path = "/api/v1/office/agencies/{id}/keys", tag = "office", params(("id" = Uuid, Path, description = "Agency id")),
-    responses((status = 200, body = Vec<KeyOut>), (status = 403, body = ErrorBody)), security(("bearer" = [])))]
-async fn keys(
+    responses((status = 200, body = Vec<KeyOut>)), security(("bearer" = [])))]
+async fn list_keys(
     State(state): State<AppState>,
-    me: Staff,
-    Path(id): Path<Uuid>,
+    _me: Office<Admin>,
+    Path(id): Path<AgencyId>,
 ) -> ApiResult<Json<Vec<KeyOut>>> {
-    me.require(&[])?;
-    Ok(Json(
-        agencies::keys(&state.db, AgencyId(id))
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+    let keys = agencies::keys(&state.db, id).await?;
+    Ok(Json(keys.into_iter().map(Into::into).collect()))
 }
 
 /// Revoke a key: refused from this moment on (admins only).
 #[utoipa::path(post, path = "/api/v1/office/keys/{id}/revoke", tag = "office", params(("id" = Uuid, Path, description = "Key id")),
-    responses((status = 200, body = KeyOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
-async fn revoke(
+    responses((status = 200, body = KeyOut), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn revoke_key(
     State(state): State<AppState>,
-    me: Staff,
-    Path(id): Path<Uuid>,
+    me: Office<Admin>,
+    Path(id): Path<ApiKeyId>,
 ) -> ApiResult<Json<KeyOut>> {
-    me.require(&[])?;
-    let txn = begin_write(&state.db).await?;
-    let model = agencies::revoke_key(&txn, &state.write_ctx(me.actor()), ApiKeyId(id)).await?;
-    txn.commit().await?;
+    let model = state
+        .write(me.actor(), async |txn, ctx| {
+            agencies::revoke_key(txn, ctx, id).await
+        })
+        .await?;
     Ok(Json(model.into()))
 }
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create, list))
-        .routes(routes!(issue, keys))
-        .routes(routes!(revoke))
+        .routes(routes!(create_agency, list_agencies))
+        .routes(routes!(issue_key, list_keys))
+        .routes(routes!(revoke_key))
 }

@@ -1,10 +1,13 @@
 //! The office API under `/api/v1/office/`: bearer tokens with roles (admin, editor, reviewer).
+//! Each handler's role is in its signature ([`crate::http::extract::Office`]).
 
 pub mod agencies;
 pub mod audit;
 pub mod entries;
 pub mod notices;
+pub mod objections;
 pub mod repairs;
+pub mod screenings;
 pub mod staff;
 pub mod subjects;
 
@@ -17,8 +20,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(subjects::router())
         .merge(entries::router())
         .merge(notices::router())
+        .merge(objections::router())
+        .merge(repairs::router())
         .merge(staff::router())
         .merge(audit::router())
         .merge(agencies::router())
-        .merge(repairs::router())
+        .merge(screenings::router())
 }

@@ -1,44 +1,24 @@
 //! `/api/v1/office/notices`: exposure notices (曝光台) — draft, update, list, publish, withdraw.
 
-use super::entries::{VersionIn, WithdrawIn};
-use super::subjects::optional_text;
-use crate::db::begin_write;
-use crate::domain::Uscc;
-use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::error::{ApiResult, ErrorBody};
 use crate::http::api::Paginated;
-use crate::http::extract::{Json, PageParams, Path, Query, Staff};
-use crate::services::notices::{self, NoticeContent};
+use crate::http::extract::{Editor, Json, Listing, Office, Path, Reviewer};
+use crate::input::entries::{VersionIn, WithdrawIn, withdrawal_reason};
+use crate::input::notices::{
+    NoticeFields, NoticeFilterParams, parse_new_notice, parse_notice_patch, patch_version, usccs,
+};
+use crate::input::paging::PageParams;
+use crate::services::{Page, notices};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{NoticeCategory, NoticeId, NoticeStatus, StaffRole, notice};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use entity::{NoticeCategory, NoticeId, NoticeStatus, notice};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
-
-/// A notice as sent: to create a draft, or (with `version`) to change one.
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeFields {
-    /// The version a change is based on; required to change a draft.
-    pub version: Option<i32>,
-    /// Title.
-    pub title: Option<String>,
-    /// `dishonesty_case` (失信典型案例) or `integrity_model` (诚信典型).
-    pub category: Option<NoticeCategory>,
-    /// 发布单位
-    pub issuing_unit: Option<String>,
-    /// Markdown body with the sections 基本案情, 处理结果, 法律依据, 典型意义.
-    pub body_md: Option<String>,
-    /// Codes of the linked subjects.
-    pub subject_usccs: Option<Vec<String>>,
-    /// Publicity ends at the start of this day.
-    pub publicity_until: Option<NaiveDate>,
-}
 
 /// A notice as the office sees it.
 #[derive(Debug, Serialize, ToSchema)]
@@ -73,11 +53,6 @@ pub struct NoticeOut {
     pub updated_at: DateTime<Utc>,
 }
 
-/// The linked codes stored with a notice.
-pub fn usccs(n: &notice::Model) -> Vec<String> {
-    serde_json::from_value(n.subject_usccs.clone()).unwrap_or_default()
-}
-
 impl From<notice::Model> for NoticeOut {
     fn from(n: notice::Model) -> Self {
         Self {
@@ -99,241 +74,118 @@ impl From<notice::Model> for NoticeOut {
     }
 }
 
-fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<String> {
-    let t = optional_text(value).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidNoticeField,
-            format!("`{field}`: required."),
-        )
-    })?;
-    if t.chars().count() > max {
-        return Err(ApiError::new(
-            ErrorCode::InvalidNoticeField,
-            format!("`{field}`: at most {max} characters."),
-        ));
-    }
-    Ok(t)
-}
-
-fn parse(f: NoticeFields, today: NaiveDate) -> ApiResult<NoticeContent> {
-    let subject_usccs = f
-        .subject_usccs
-        .unwrap_or_default()
-        .into_iter()
-        .map(|raw| {
-            Uscc::parse(&raw).map(String::from).map_err(|e| {
-                ApiError::field(
-                    ErrorCode::InvalidNoticeField,
-                    "subject_usccs",
-                    &raw,
-                    format!("is not a valid unified social credit code: {e}"),
-                )
-            })
-        })
-        .collect::<ApiResult<Vec<_>>>()?;
-    if let Some(until) = f.publicity_until
-        && until <= today
-    {
-        return Err(ApiError::field(
-            ErrorCode::InvalidNoticeField,
-            "publicity_until",
-            &until.to_string(),
-            "is not in the future",
-        ));
-    }
-    Ok(NoticeContent {
-        title: text("title", f.title, 200)?,
-        category: f
-            .category
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidNoticeField, "`category`: required."))?,
-        issuing_unit: text("issuing_unit", f.issuing_unit, 200)?,
-        body_md: text("body_md", f.body_md, 100_000)?,
-        subject_usccs,
-        publicity_until: f.publicity_until,
-    })
-}
-
-/// Listing filters.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct NoticeListParams {
-    /// Page number.
-    #[validate(range(min = 1, max = 10000))]
-    pub page: Option<u64>,
-    /// Page size.
-    #[validate(range(min = 1, max = 100))]
-    pub per_page: Option<u64>,
-    /// Only this state.
-    pub status: Option<NoticeStatus>,
-}
-
 /// Create a draft notice.
 #[utoipa::path(post, path = "/api/v1/office/notices", tag = "office", request_body = NoticeFields,
-    responses((status = 201, body = NoticeOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = NoticeOut)),
     security(("bearer" = [])))]
-async fn create(
-    state: State<AppState>,
-    staff: Staff,
+async fn create_notice(
+    State(state): State<AppState>,
+    staff: Office<Editor>,
     Json(input): Json<NoticeFields>,
 ) -> ApiResult<(StatusCode, Json<NoticeOut>)> {
-    staff.require(&[StaffRole::Editor])?;
-    if input.version.is_some() {
-        return Err(ApiError::new(
-            ErrorCode::InvalidNoticeField,
-            "`version`: only sent when changing a notice.",
-        ));
-    }
-    let content = parse(input, state.clock.today())?;
-    let txn = begin_write(&state.db).await?;
-    let model = notices::create_draft(
-        &txn,
-        &state.write_ctx(staff.actor()),
-        Some(staff.0.id),
-        content,
-    )
-    .await?;
-    txn.commit().await?;
+    let content = parse_new_notice(input, state.clock.today())?;
+    let by = Some(staff.id());
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            notices::create_draft(txn, ctx, by, content).await
+        })
+        .await?;
     Ok((StatusCode::CREATED, Json(model.into())))
 }
 
 /// Read a notice.
 #[utoipa::path(get, path = "/api/v1/office/notices/{id}", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")),
-    responses((status = 200, body = NoticeOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
+    responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn read(
-    state: State<AppState>,
-    _staff: Staff,
-    Path(id): Path<Uuid>,
+async fn read_notice(
+    State(state): State<AppState>,
+    _staff: Office,
+    Path(id): Path<NoticeId>,
 ) -> ApiResult<Json<NoticeOut>> {
-    Ok(Json(notices::get(&state.db, NoticeId(id)).await?.into()))
+    Ok(Json(notices::get(&state.db, id).await?.into()))
 }
 
 /// Change a draft notice; the fields sent replace the stored ones.
 #[utoipa::path(patch, path = "/api/v1/office/notices/{id}", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = NoticeFields,
-    responses((status = 200, body = NoticeOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn update(
-    state: State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
-    Json(p): Json<NoticeFields>,
+async fn update_notice(
+    State(state): State<AppState>,
+    staff: Office<Editor>,
+    Path(id): Path<NoticeId>,
+    Json(patch): Json<NoticeFields>,
 ) -> ApiResult<Json<NoticeOut>> {
-    staff.require(&[StaffRole::Editor])?;
-    let version = p.version.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::InvalidNoticeField,
-            "`version`: required to change a notice.",
-        )
-    })?;
-    let txn = begin_write(&state.db).await?;
-    let cur = notices::get(&txn, NoticeId(id)).await?;
-    let merged = NoticeFields {
-        version: Some(version),
-        title: p.title.or(Some(cur.title.clone())),
-        category: p.category.or(Some(cur.category)),
-        issuing_unit: p.issuing_unit.or(Some(cur.issuing_unit.clone())),
-        body_md: p.body_md.or(Some(cur.body_md.clone())),
-        subject_usccs: p.subject_usccs.or_else(|| Some(usccs(&cur))),
-        publicity_until: p.publicity_until.or(cur.publicity_until),
-    };
-    let content = parse(merged, state.clock.today())?;
-    let model = notices::update_draft(
-        &txn,
-        &state.write_ctx(staff.actor()),
-        NoticeId(id),
-        version,
-        content,
-    )
-    .await?;
-    txn.commit().await?;
+    let version = patch_version(&patch)?;
+    let today = state.clock.today();
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            let current = notices::get(txn, id).await?;
+            let content = parse_notice_patch(&current, patch, today)?;
+            notices::update_draft(txn, ctx, id, version, content).await
+        })
+        .await?;
     Ok(Json(model.into()))
 }
 
 /// Publish a notice.
 #[utoipa::path(post, path = "/api/v1/office/notices/{id}/publish", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = VersionIn,
-    responses((status = 200, body = NoticeOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn publish(
-    state: State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+async fn publish_notice(
+    State(state): State<AppState>,
+    staff: Office<Reviewer>,
+    Path(id): Path<NoticeId>,
     Json(v): Json<VersionIn>,
 ) -> ApiResult<Json<NoticeOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let txn = begin_write(&state.db).await?;
-    let model = notices::publish(
-        &txn,
-        &state.write_ctx(staff.actor()),
-        NoticeId(id),
-        v.version,
-    )
-    .await?;
-    txn.commit().await?;
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            notices::publish(txn, ctx, id, v.version).await
+        })
+        .await?;
     Ok(Json(model.into()))
 }
 
 /// Withdraw a notice with a public reason.
 #[utoipa::path(post, path = "/api/v1/office/notices/{id}/withdraw", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = WithdrawIn,
-    responses((status = 200, body = NoticeOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn withdraw(
-    state: State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+async fn withdraw_notice(
+    State(state): State<AppState>,
+    staff: Office<Reviewer>,
+    Path(id): Path<NoticeId>,
     Json(w): Json<WithdrawIn>,
 ) -> ApiResult<Json<NoticeOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let reason = optional_text(Some(w.reason)).ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::MissingWithdrawalReason,
-            "`reason`: required; it is published with the withdrawal.",
-        )
-    })?;
-    let txn = begin_write(&state.db).await?;
-    let model = notices::withdraw(
-        &txn,
-        &state.write_ctx(staff.actor()),
-        NoticeId(id),
-        w.version,
-        reason,
-    )
-    .await?;
-    txn.commit().await?;
+    let reason = withdrawal_reason(w.reason)?;
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            notices::withdraw(txn, ctx, id, w.version, reason).await
+        })
+        .await?;
     Ok(Json(model.into()))
 }
 
 /// List notices, newest first.
-#[utoipa::path(get, path = "/api/v1/office/notices", tag = "office", params(NoticeListParams),
-    responses((status = 200, body = Paginated<NoticeOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
+#[utoipa::path(get, path = "/api/v1/office/notices", tag = "office", params(PageParams, NoticeFilterParams),
+    responses((status = 200, body = Paginated<NoticeOut>)),
     security(("bearer" = [])))]
-async fn list(
-    state: State<AppState>,
-    _staff: Staff,
-    Query(p): Query<NoticeListParams>,
+async fn list_notices(
+    State(state): State<AppState>,
+    _staff: Office,
+    Listing(filter, page): Listing<NoticeFilterParams, Page>,
 ) -> ApiResult<Json<Paginated<NoticeOut>>> {
-    let page = PageParams {
-        page: p.page,
-        per_page: p.per_page,
-    }
-    .page();
-    let (items, total) = notices::list(&state.db, p.status, page).await?;
-    Ok(Json(Paginated::new(
-        items.into_iter().map(Into::into).collect(),
-        page,
-        total,
-    )))
+    let (items, total) = notices::list(&state.db, filter.status, page).await?;
+    Ok(Json(Paginated::of(items, page, total)))
 }
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(create, list))
-        .routes(routes!(read, update))
-        .routes(routes!(publish))
-        .routes(routes!(withdraw))
+        .routes(routes!(create_notice, list_notices))
+        .routes(routes!(read_notice, update_notice))
+        .routes(routes!(publish_notice))
+        .routes(routes!(withdraw_notice))
 }

@@ -4,44 +4,26 @@
 //! repair notice (信用修复告知书) delivered with a listing decision. Reviewers and administrators
 //! decide; every staff role may read.
 
-use super::entries::VersionIn;
-use crate::db::begin_write;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::api::Paginated;
-use crate::http::extract::{Json, PageParams, Path, Query, Staff};
-use crate::services::repairs::{self, RepairFilter};
+use crate::http::extract::{Json, Listing, Office, Path, Reviewer};
+use crate::input::cases::{
+    RepairApproveIn, RepairFilterParams, RepairReasonIn, parse_note, parse_reason,
+};
+use crate::input::entries::VersionIn;
+use crate::input::paging::PageParams;
+use crate::services::{Page, repairs};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EntryId, RepairId, RepairStatus, StaffRole, repair};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use entity::{EntryId, RepairId, RepairStatus, repair};
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-use validator::Validate;
-
-/// A return or a rejection: the reason is sent to the applicant.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RepairReasonIn {
-    /// The version the step is based on.
-    pub version: i32,
-    /// Why (for a return: which materials are missing); shown to the applicant.
-    pub reason: Option<String>,
-}
-
-/// An approval, with an optional note for the applicant.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RepairApproveIn {
-    /// The version the step is based on.
-    pub version: i32,
-    /// The decision's note; shown to the applicant.
-    pub note: Option<String>,
-}
 
 /// An application as the office sees it, contact and materials included.
 #[derive(Debug, Serialize, ToSchema)]
@@ -100,47 +82,17 @@ impl RepairOut {
     }
 }
 
-/// Filters of the application listing.
-#[derive(Debug, Deserialize, Validate, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct RepairListParams {
-    /// Page number.
-    #[validate(range(min = 1, max = 10000))]
-    pub page: Option<u64>,
-    /// Page size.
-    #[validate(range(min = 1, max = 100))]
-    pub per_page: Option<u64>,
-    /// Only this state.
-    pub status: Option<RepairStatus>,
-    /// Only applications for this entry.
-    pub entry_id: Option<Uuid>,
-    /// `true`: only open applications past a due date today (accept, decide or notify);
-    /// `false`: only the others.
-    pub overdue: Option<bool>,
-}
-
 /// List credit-repair applications, oldest first.
-#[utoipa::path(get, path = "/api/v1/office/repairs", tag = "office", operation_id = "list_repairs", params(RepairListParams),
+#[utoipa::path(get, path = "/api/v1/office/repairs", tag = "office", operation_id = "list_repairs", params(PageParams, RepairFilterParams),
     responses((status = 200, body = Paginated<RepairOut>), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn list(
+async fn list_repairs(
     State(state): State<AppState>,
-    _staff: Staff,
-    Query(p): Query<RepairListParams>,
+    _staff: Office,
+    Listing(filter, page): Listing<RepairFilterParams, Page>,
 ) -> ApiResult<Json<Paginated<RepairOut>>> {
-    let page = PageParams {
-        page: p.page,
-        per_page: p.per_page,
-    }
-    .page();
-    let filter = RepairFilter {
-        status: p.status,
-        entry_id: p.entry_id.map(EntryId),
-        overdue: p.overdue,
-    };
     let today = state.clock.today();
-    let (items, total) = repairs::list(&state.db, filter, today, page).await?;
+    let (items, total) = repairs::list(&state.db, filter.filter(), today, page).await?;
     let items = items
         .into_iter()
         .map(|r| RepairOut::new(r, today))
@@ -153,12 +105,12 @@ async fn list(
     params(("id" = Uuid, Path, description = "Application id")),
     responses((status = 200, body = RepairOut), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn read(
+async fn read_repair(
     State(state): State<AppState>,
-    _staff: Staff,
-    Path(id): Path<Uuid>,
+    _staff: Office,
+    Path(id): Path<RepairId>,
 ) -> ApiResult<Json<RepairOut>> {
-    let model = repairs::get(&state.db, RepairId(id)).await?;
+    let model = repairs::get(&state.db, id).await?;
     Ok(Json(RepairOut::new(model, state.clock.today())))
 }
 
@@ -168,18 +120,19 @@ async fn read(
     responses((status = 200, body = RepairOut), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn accept(
+async fn accept_repair(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+    staff: Office<Reviewer>,
+    Path(id): Path<RepairId>,
     Json(input): Json<VersionIn>,
 ) -> ApiResult<Json<RepairOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let ctx = state.write_ctx(staff.actor());
-    let txn = begin_write(&state.db).await?;
-    let model = repairs::accept(&txn, &ctx, &state.calendar, RepairId(id), input.version).await?;
-    txn.commit().await?;
-    Ok(Json(RepairOut::new(model, ctx.today)))
+    let today = state.clock.today();
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            repairs::accept(txn, ctx, &state.calendar, id, input.version).await
+        })
+        .await?;
+    Ok(Json(RepairOut::new(model, today)))
 }
 
 /// Return a submitted application for materials, with the reason; the applicant may apply again.
@@ -188,20 +141,20 @@ async fn accept(
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn return_for_materials(
+async fn return_repair(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+    staff: Office<Reviewer>,
+    Path(id): Path<RepairId>,
     Json(input): Json<RepairReasonIn>,
 ) -> ApiResult<Json<RepairOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let reason = repairs::parse_reason(input.reason)?;
-    let ctx = state.write_ctx(staff.actor());
-    let txn = begin_write(&state.db).await?;
-    let model =
-        repairs::return_for_materials(&txn, &ctx, RepairId(id), input.version, reason).await?;
-    txn.commit().await?;
-    Ok(Json(RepairOut::new(model, ctx.today)))
+    let reason = parse_reason(input.reason)?;
+    let today = state.clock.today();
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            repairs::return_for_materials(txn, ctx, id, input.version, reason).await
+        })
+        .await?;
+    Ok(Json(RepairOut::new(model, today)))
 }
 
 /// Approve an accepted application: in the same transaction the entry is marked `repaired` and
@@ -211,20 +164,22 @@ async fn return_for_materials(
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn approve(
+async fn approve_repair(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+    staff: Office<Reviewer>,
+    Path(id): Path<RepairId>,
     Json(input): Json<RepairApproveIn>,
 ) -> ApiResult<Json<RepairOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let note = repairs::parse_note(input.note)?;
-    let ctx = state.write_ctx(staff.actor());
-    let txn = begin_write(&state.db).await?;
-    let (model, entry) = repairs::approve(&txn, &ctx, RepairId(id), input.version, note).await?;
-    txn.commit().await?;
-    tracing::info!(repair.id = %model.id, entry.id = %entry.id, "credit repair approved; publicity ended");
-    Ok(Json(RepairOut::new(model, ctx.today)))
+    let note = parse_note(input.note)?;
+    let today = state.clock.today();
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            let (model, entry) = repairs::approve(txn, ctx, id, input.version, note).await?;
+            tracing::info!(repair.id = %model.id, entry.id = %entry.id, "credit repair approved; publicity ended");
+            Ok(model)
+        })
+        .await?;
+    Ok(Json(RepairOut::new(model, today)))
 }
 
 /// Reject an accepted application, with the reason; the entry stays published.
@@ -233,19 +188,20 @@ async fn approve(
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
     security(("bearer" = [])))]
-async fn reject(
+async fn reject_repair(
     State(state): State<AppState>,
-    staff: Staff,
-    Path(id): Path<Uuid>,
+    staff: Office<Reviewer>,
+    Path(id): Path<RepairId>,
     Json(input): Json<RepairReasonIn>,
 ) -> ApiResult<Json<RepairOut>> {
-    staff.require(&[StaffRole::Reviewer])?;
-    let reason = repairs::parse_reason(input.reason)?;
-    let ctx = state.write_ctx(staff.actor());
-    let txn = begin_write(&state.db).await?;
-    let model = repairs::reject(&txn, &ctx, RepairId(id), input.version, reason).await?;
-    txn.commit().await?;
-    Ok(Json(RepairOut::new(model, ctx.today)))
+    let reason = parse_reason(input.reason)?;
+    let today = state.clock.today();
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            repairs::reject(txn, ctx, id, input.version, reason).await
+        })
+        .await?;
+    Ok(Json(RepairOut::new(model, today)))
 }
 
 /// The repair notice (信用修复告知书) of an entry, as Markdown.
@@ -262,18 +218,10 @@ async fn reject(
     security(("bearer" = [])))]
 async fn repair_notice(
     State(state): State<AppState>,
-    _staff: Staff,
-    Path(id): Path<Uuid>,
+    _staff: Office,
+    Path(id): Path<EntryId>,
 ) -> ApiResult<impl IntoResponse> {
-    let entry = crate::services::entries::get(&state.db, EntryId(id)).await?;
-    let subject = crate::services::subjects::get(&state.db, entry.subject_id).await?;
-    let projector = state.projector();
-    let text = repairs::repair_notice(
-        &entry,
-        &projector.public_subject(&subject),
-        subject.uscc.as_deref(),
-        projector.today,
-    )?;
+    let text = repairs::repair_notice_of(&state.db, &state.projector(), id).await?;
     Ok((
         [(header::CONTENT_TYPE, "text/markdown; charset=utf-8")],
         text,
@@ -283,11 +231,11 @@ async fn repair_notice(
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(list))
-        .routes(routes!(read))
-        .routes(routes!(accept))
-        .routes(routes!(return_for_materials))
-        .routes(routes!(approve))
-        .routes(routes!(reject))
+        .routes(routes!(list_repairs))
+        .routes(routes!(read_repair))
+        .routes(routes!(accept_repair))
+        .routes(routes!(return_repair))
+        .routes(routes!(approve_repair))
+        .routes(routes!(reject_repair))
         .routes(routes!(repair_notice))
 }

@@ -1,30 +1,19 @@
 //! `/api/v1/office/staff`: admins create staff members and their tokens.
 
-use super::subjects::optional_text;
-use crate::db::begin_write;
-use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
-use crate::http::extract::{Json, Staff};
+use crate::error::ApiResult;
+use crate::http::extract::{Admin, Json, Office};
+use crate::input::staff::StaffIn;
 use crate::services::staff;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use entity::StaffRole;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-
-/// A new staff member.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct StaffIn {
-    /// Display name.
-    pub name: String,
-    /// `admin`, `editor` or `reviewer`.
-    pub role: StaffRole,
-}
 
 /// A staff member; `token` is present only in the answer to its creation.
 #[derive(Debug, Serialize, ToSchema)]
@@ -59,20 +48,19 @@ impl From<entity::staff::Model> for StaffOut {
 
 /// Create a staff member with a bearer token (admins only).
 #[utoipa::path(post, path = "/api/v1/office/staff", tag = "office", request_body = StaffIn,
-    responses((status = 201, body = StaffOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 201, body = StaffOut)),
     security(("bearer" = [])))]
-async fn create(
-    state: State<AppState>,
-    me: Staff,
+async fn create_staff(
+    State(state): State<AppState>,
+    me: Office<Admin>,
     Json(input): Json<StaffIn>,
 ) -> ApiResult<(StatusCode, Json<StaffOut>)> {
-    me.require(&[])?;
-    let name = optional_text(Some(input.name))
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidStaffField, "`name`: required."))?;
-    let txn = begin_write(&state.db).await?;
-    let (model, token) =
-        staff::create(&txn, &state.write_ctx(me.actor()), name, input.role).await?;
-    txn.commit().await?;
+    let (name, role) = input.parse()?;
+    let (model, token) = state
+        .write(me.actor(), async |txn, ctx| {
+            staff::create(txn, ctx, name, role).await
+        })
+        .await?;
     let mut out = StaffOut::from(model);
     out.token = Some(token);
     Ok((StatusCode::CREATED, Json(out)))
@@ -80,20 +68,17 @@ async fn create(
 
 /// List staff members (admins only).
 #[utoipa::path(get, path = "/api/v1/office/staff", tag = "office",
-    responses((status = 200, body = Vec<StaffOut>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)),
+    responses((status = 200, body = Vec<StaffOut>)),
     security(("bearer" = [])))]
-async fn list(state: State<AppState>, me: Staff) -> ApiResult<Json<Vec<StaffOut>>> {
-    me.require(&[])?;
-    Ok(Json(
-        staff::list(&state.db)
-            .await?
-            .into_iter()
-            .map(Into::into)
-            .collect(),
-    ))
+async fn list_staff(
+    State(state): State<AppState>,
+    _me: Office<Admin>,
+) -> ApiResult<Json<Vec<StaffOut>>> {
+    let members = staff::list(&state.db).await?;
+    Ok(Json(members.into_iter().map(Into::into).collect()))
 }
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create, list))
+    OpenApiRouter::new().routes(routes!(create_staff, list_staff))
 }

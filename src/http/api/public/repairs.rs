@@ -2,38 +2,20 @@
 //! subject applies once the minimum publicity period has passed and follows the case by the
 //! application's id. Free of charge; rate-limited like every public route.
 
-use crate::db::begin_write;
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Json, Path};
-use crate::services::repairs::{self, Application};
+use crate::input::cases::RepairApplicationIn;
+use crate::services::repairs;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::NaiveDate;
-use entity::{EntryId, RepairId, RepairStatus, repair};
-use serde::{Deserialize, Serialize};
+use entity::{RepairId, RepairStatus, repair};
+use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use uuid::Uuid;
-
-/// A credit-repair application.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct RepairApplicationIn {
-    /// The published black-list or key-attention entry to repair.
-    pub entry_id: Uuid,
-    /// The credit commitment letter (信用承诺书) is given; must be `true`.
-    pub commitment_letter: Option<bool>,
-    /// References to uploaded files or document numbers showing the obligations were performed
-    /// (1 to 20, each at most 200 characters).
-    #[serde(default)]
-    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]))]
-    pub materials: Vec<String>,
-    /// How the office reaches the applicant (at most 200 characters); never published.
-    #[schema(example = "0916-2222222")]
-    pub contact: Option<String>,
-}
 
 /// The applicant's receipt: keep the id to follow the case.
 #[derive(Debug, Serialize, ToSchema)]
@@ -95,23 +77,19 @@ impl From<repair::Model> for RepairCaseOut {
 /// decides within 3 working days of acceptance, and the applicant is told within 10 working days
 /// of the application. On approval the entry leaves every public surface at once. The contact is
 /// used only by the office and is never published.
-#[utoipa::path(post, path = "/api/v1/repairs", tag = "public", operation_id = "apply_for_repair", request_body = RepairApplicationIn,
+#[utoipa::path(post, path = "/api/v1/repairs", tag = "public", request_body = RepairApplicationIn,
     responses((status = 201, body = RepairReceipt), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn apply(
+        (status = 409, body = ErrorBody)))]
+async fn apply_for_repair(
     State(state): State<AppState>,
     Json(input): Json<RepairApplicationIn>,
 ) -> ApiResult<(StatusCode, Json<RepairReceipt>)> {
-    let application = Application {
-        entry_id: EntryId(input.entry_id),
-        commitment_letter: input.commitment_letter,
-        materials: input.materials,
-        contact: input.contact,
-    };
-    let txn = begin_write(&state.db).await?;
-    let ctx = state.write_ctx("public".into());
-    let model = repairs::apply(&txn, &ctx, &state.calendar, application).await?;
-    txn.commit().await?;
+    let application = input.application();
+    let model = state
+        .write("public".into(), async |txn, ctx| {
+            repairs::apply(txn, ctx, &state.calendar, application).await
+        })
+        .await?;
     tracing::info!(repair.id = %model.id, entry.id = %model.entry_id, "credit repair applied for");
     Ok((
         StatusCode::CREATED,
@@ -126,19 +104,19 @@ async fn apply(
 }
 
 /// Follow a credit-repair application: its state, due dates and decision note.
-#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public", operation_id = "follow_repair",
+#[utoipa::path(get, path = "/api/v1/repairs/{id}", tag = "public",
     params(("id" = Uuid, Path, description = "Application id, from the receipt")),
-    responses((status = 200, body = RepairCaseOut), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
-async fn read(
+    responses((status = 200, body = RepairCaseOut), (status = 404, body = ErrorBody)))]
+async fn follow_repair(
     State(state): State<AppState>,
-    Path(id): Path<Uuid>,
+    Path(id): Path<RepairId>,
 ) -> ApiResult<Json<RepairCaseOut>> {
-    Ok(Json(repairs::get(&state.db, RepairId(id)).await?.into()))
+    Ok(Json(repairs::get(&state.db, id).await?.into()))
 }
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(apply))
-        .routes(routes!(read))
+        .routes(routes!(apply_for_repair))
+        .routes(routes!(follow_repair))
 }

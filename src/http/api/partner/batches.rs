@@ -3,8 +3,7 @@
 //! rejected with the reason. The natural key (deciding authority, document number) makes a
 //! repeated batch change nothing; an agency can only touch records whose data source it is.
 
-use super::partner::Partner;
-use crate::db::begin_write;
+use super::{Partner, SubmitEntries};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::Json;
 use crate::services::intake::{self, Outcome, RecordIn};
@@ -83,15 +82,13 @@ pub struct BatchOut {
 
 /// Submit up to 5,000 records (subjects and entries together). Needs the `entries:submit` scope.
 #[utoipa::path(post, path = "/api/v1/partner/batches", tag = "partner", request_body = BatchIn,
-    responses((status = 200, body = BatchOut), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-        (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)),
+    responses((status = 200, body = BatchOut)),
     security(("bearer" = [])))]
-async fn submit(
+async fn submit_batch(
     State(state): State<AppState>,
-    partner: Partner,
+    partner: Partner<SubmitEntries>,
     Json(batch): Json<BatchIn>,
 ) -> ApiResult<Json<BatchOut>> {
-    partner.require("entries:submit")?;
     if batch.records.len() > MAX_RECORDS {
         return Err(ApiError::new(
             ErrorCode::BatchTooLarge,
@@ -101,15 +98,18 @@ async fn submit(
             ),
         ));
     }
-    let ctx = state.write_ctx(format!("agency:{}", partner.agency.id));
+    let today = state.clock.today();
     let records = batch
         .records
         .into_iter()
-        .map(|raw| intake::parse_record(raw, &partner.agency, ctx.today))
+        .map(|raw| intake::parse_record(raw, &partner.agency, today))
         .collect();
-    let txn = begin_write(&state.db).await?;
-    let verdicts = intake::submit(&txn, &ctx, &partner.agency, "api", records).await?;
-    txn.commit().await?;
+    let agency = &partner.agency;
+    let verdicts = state
+        .write(format!("agency:{}", agency.id), async |txn, ctx| {
+            intake::submit(txn, ctx, agency, "api", records).await
+        })
+        .await?;
     let mut out = BatchOut {
         received: verdicts.len(),
         accepted: 0,
@@ -143,6 +143,6 @@ async fn submit(
 pub fn router() -> OpenApiRouter<AppState> {
     // Batches are large: 5,000 records need more than the default body limit.
     OpenApiRouter::new()
-        .routes(routes!(submit))
+        .routes(routes!(submit_batch))
         .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
 }

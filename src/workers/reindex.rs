@@ -2,7 +2,7 @@
 //! atomically, while the live ones keep serving. Changes committed during the rebuild are applied
 //! again afterwards, so none is lost to the swap.
 
-use crate::projection::{notice_counts, public_entries_of};
+use crate::services::projection::{notice_counts, public_entries_of};
 use crate::state::AppState;
 use crate::workers::indexer::{IndexError, entry_docs, notice_docs, subject_docs};
 use entity::{list_entry, notice, subject};

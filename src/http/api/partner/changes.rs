@@ -1,0 +1,149 @@
+//! The change feed (`/api/v1/partner/changes`) and its snapshot (`/api/v1/partner/snapshot`):
+//! every public addition, change and removal in commit order, for agencies with the
+//! `changes:read` scope.
+
+use super::{Partner, ReadChanges};
+use crate::error::{ApiError, ApiResult};
+use crate::http::extract::{Json, Query};
+use crate::input::screening::ChangesParams;
+use crate::services::changes;
+use crate::state::AppState;
+use axum::extract::State;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// One public change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChangeOut {
+    /// Sequence number, strictly increasing.
+    pub seq: i64,
+    /// The entry.
+    pub entry_id: Uuid,
+    /// `added`, `changed` or `removed`.
+    pub change: String,
+    /// `published`, `corrected`, `objection`, `withdrawn`, `expired`, `repaired`.
+    pub reason: String,
+    /// When it was committed.
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// The public entry after the change (masked; absent for removals).
+    #[schema(value_type = Option<Object>)]
+    pub entry: Option<serde_json::Value>,
+}
+
+/// A page of the feed.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"changes": [
+    {"seq": 41, "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10", "change": "added", "reason": "published",
+     "at": "2026-05-08T02:15:00Z", "entry": {"list": "black", "list_name": "重大税收违法失信主体", "subject_name": "汉中市天汉建设工程有限公司"}},
+    {"seq": 42, "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10", "change": "removed", "reason": "withdrawn",
+     "at": "2026-06-01T08:00:00Z", "entry": null}],
+    "next_since": 42, "has_more": false}))]
+pub struct ChangesPage {
+    /// Changes after `since`, in order.
+    pub changes: Vec<ChangeOut>,
+    /// Send this as `since` next time.
+    pub next_since: i64,
+    /// Whether more changes are waiting.
+    pub has_more: bool,
+}
+
+/// The change feed: public additions, changes and removals (expiry, repair and withdrawal
+/// included) in a strictly increasing sequence. Store `next_since` and ask again.
+#[utoipa::path(get, path = "/api/v1/partner/changes", tag = "partner", params(ChangesParams),
+    responses((status = 200, body = ChangesPage)),
+    security(("bearer" = [])))]
+async fn change_feed(
+    State(state): State<AppState>,
+    _key: Partner<ReadChanges>,
+    Query(q): Query<ChangesParams>,
+) -> ApiResult<Json<ChangesPage>> {
+    let since = q.since.unwrap_or(0);
+    let (rows, has_more) = changes::page(&state.db, since, q.limit.unwrap_or(500)).await?;
+    let next_since = rows.last().map_or(since, |r| r.seq);
+    Ok(Json(ChangesPage {
+        changes: rows
+            .into_iter()
+            .map(|r| ChangeOut {
+                seq: r.seq,
+                entry_id: r.entry_id,
+                change: r.change,
+                reason: r.reason,
+                at: r.at,
+                entry: r.document,
+            })
+            .collect(),
+        next_since,
+        has_more,
+    }))
+}
+
+/// A full snapshot of what the public sees, for a consumer starting the feed: JSON lines, one
+/// `{"seq", "entry_id", "entry"}` per public entry (its last change), then one closing line
+/// `{"snapshot": {"as_of", "entries", "sha256"}}` whose `sha256` covers every byte before it.
+/// Continue with `GET /api/v1/partner/changes?since=<as_of>`. The same values are in the
+/// `X-Snapshot-As-Of` and `X-Snapshot-Sha256` headers.
+#[utoipa::path(get, path = "/api/v1/partner/snapshot", tag = "partner",
+    responses((status = 200, content_type = "application/x-ndjson", body = String,
+            example = json!("{\"seq\":41,\"entry_id\":\"…\",\"entry\":{…}}\n{\"snapshot\":{\"as_of\":57,\"entries\":1,\"sha256\":\"…\"}}\n")),
+    ),
+    security(("bearer" = [])))]
+async fn feed_snapshot(
+    State(state): State<AppState>,
+    _key: Partner<ReadChanges>,
+) -> ApiResult<axum::response::Response> {
+    use axum::http::header::{CONTENT_TYPE, HeaderValue};
+    use axum::response::IntoResponse;
+    let (as_of, rows) = changes::snapshot(&state.db).await?;
+    #[derive(Serialize)]
+    struct Line<'a> {
+        seq: i64,
+        entry_id: Uuid,
+        entry: Option<&'a serde_json::Value>,
+    }
+    let mut body = Vec::with_capacity(rows.len() * 1024);
+    for r in &rows {
+        let line = Line {
+            seq: r.seq,
+            entry_id: r.entry_id,
+            entry: r.document.as_ref(),
+        };
+        serde_json::to_writer(&mut body, &line).map_err(ApiError::internal)?;
+        body.push(b'\n');
+    }
+    let sha256 = crate::crypto::sha256_hex(&body);
+    serde_json::to_writer(
+        &mut body,
+        &serde_json::json!({"snapshot": {"as_of": as_of, "entries": rows.len(), "sha256": sha256}}),
+    )
+    .map_err(ApiError::internal)?;
+    body.push(b'\n');
+    let header = |v: String| HeaderValue::from_str(&v).map_err(ApiError::internal);
+    Ok((
+        [
+            (
+                CONTENT_TYPE,
+                HeaderValue::from_static("application/x-ndjson"),
+            ),
+            (
+                axum::http::HeaderName::from_static("x-snapshot-as-of"),
+                header(as_of.to_string())?,
+            ),
+            (
+                axum::http::HeaderName::from_static("x-snapshot-sha256"),
+                header(sha256)?,
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(change_feed))
+        .routes(routes!(feed_snapshot))
+}

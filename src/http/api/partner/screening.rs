@@ -1,0 +1,173 @@
+//! Batch screening (信用核查): `POST /api/v1/partner/screenings` for agencies with the `screen`
+//! scope. Every call is logged for the office.
+
+use super::{Partner, Screen};
+use crate::error::{ApiResult, ErrorBody};
+use crate::http::extract::Json;
+use crate::input::screening::ScreeningIn;
+use crate::services::screening::{self, Hit, LogEntry, Match};
+use crate::state::AppState;
+use axum::extract::State;
+use chrono::{DateTime, Utc};
+use entity::ListKind;
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// What screening found for one subject.
+#[derive(Debug, Serialize, ToSchema, PartialEq, Eq, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// On the black or key-attention list: the caller's measures apply.
+    Flagged,
+    /// On the red list only.
+    Listed,
+    /// No public entry matched.
+    Clear,
+    /// The subject could not be screened; see `error`.
+    Rejected,
+}
+
+/// The answer for one subject.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SubjectResult {
+    /// Position in the request, from 0.
+    pub index: usize,
+    /// The caller's reference.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
+    /// Outcome.
+    pub status: Status,
+    /// Matching listed subjects, best first, each with its public entries.
+    pub matches: Vec<Match>,
+    /// Why the subject could not be screened.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ErrorBody>,
+}
+
+/// Counts over the subjects.
+#[derive(Debug, Default, Serialize, ToSchema)]
+pub struct Summary {
+    /// Subjects received.
+    pub subjects: usize,
+    /// On the black or key-attention list.
+    pub flagged: usize,
+    /// On the red list only.
+    pub listed: usize,
+    /// Nothing found.
+    pub clear: usize,
+    /// Not screened.
+    pub rejected: usize,
+}
+
+/// The answer to a screening request.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScreeningOut {
+    /// The log entry of this screening.
+    pub screening_id: Uuid,
+    /// The change-feed sequence the answer reflects.
+    pub snapshot_seq: i64,
+    /// When that public state was read.
+    pub snapshot_at: DateTime<Utc>,
+    /// The threshold applied.
+    pub threshold: f64,
+    /// Counts.
+    pub summary: Summary,
+    /// One result per subject, in order.
+    pub results: Vec<SubjectResult>,
+}
+
+/// Screen up to 1,000 subjects against the public lists (信用核查). Needs the `screen` scope.
+/// Each subject is matched by exact code; or by name, compared without region names and legal
+/// forms, with traditional characters folded, then by reading; or, for a natural person, by
+/// name and ID number with a stated legal basis. Every call is logged for the office.
+#[utoipa::path(post, path = "/api/v1/partner/screenings", tag = "partner", request_body = ScreeningIn,
+    responses((status = 200, body = ScreeningOut)),
+    security(("bearer" = [])))]
+async fn screen(
+    State(state): State<AppState>,
+    partner: Partner<Screen>,
+    Json(input): Json<ScreeningIn>,
+) -> ApiResult<Json<ScreeningOut>> {
+    let request = input.parse()?;
+    let now = state.clock.now();
+    let index = state
+        .screening
+        .current(&state.db, state.clock.today(), now)
+        .await?;
+    let mut summary = Summary {
+        subjects: request.subjects.len(),
+        ..Summary::default()
+    };
+    let mut persons = 0;
+    let mut results = Vec::with_capacity(request.subjects.len());
+    let has_basis = request.legal_basis.is_some();
+    for (i, (reference, probe)) in request.subjects.into_iter().enumerate() {
+        persons += usize::from(probe.uscc.is_none() && probe.id_number.is_some());
+        let (status, matches, error) =
+            match index.screen(probe, request.threshold, has_basis, &state.keys) {
+                Err(e) => (Status::Rejected, Vec::new(), Some(e.body())),
+                Ok(matches) => (status_of(&matches), matches, None),
+            };
+        *match status {
+            Status::Flagged => &mut summary.flagged,
+            Status::Listed => &mut summary.listed,
+            Status::Clear => &mut summary.clear,
+            Status::Rejected => &mut summary.rejected,
+        } += 1;
+        results.push(SubjectResult {
+            index: i,
+            reference,
+            status,
+            matches,
+            error,
+        });
+    }
+    let log = screening::log(
+        &state.db,
+        LogEntry {
+            agency_id: partner.agency.id.0,
+            key_id: partner.key.id.0,
+            purpose: &request.purpose,
+            legal_basis: request.legal_basis.as_deref(),
+            subjects: summary.subjects,
+            persons,
+            flagged: summary.flagged,
+            snapshot_seq: index.seq,
+            at: now,
+        },
+    )
+    .await?;
+    tracing::info!(agency.id = %partner.agency.id, screening.id = %log.id, subjects = summary.subjects,
+        flagged = summary.flagged, "partner screening");
+    Ok(Json(ScreeningOut {
+        screening_id: log.id,
+        snapshot_seq: index.seq,
+        snapshot_at: index.built_at,
+        threshold: request.threshold,
+        summary,
+        results,
+    }))
+}
+
+fn status_of(matches: &[Match]) -> Status {
+    let lists = || {
+        matches
+            .iter()
+            .flat_map(|m| m.hits.iter().map(|h: &Hit| h.list))
+    };
+    if lists().any(|l| l != ListKind::Red) {
+        Status::Flagged
+    } else if lists().next().is_some() {
+        Status::Listed
+    } else {
+        Status::Clear
+    }
+}
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(screen))
+}

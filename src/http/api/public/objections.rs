@@ -1,0 +1,84 @@
+//! `/api/v1/objections`: objections (异议申诉, DOMAIN.md §3.3) filed by the public, and followed
+//! by their id.
+
+use crate::error::{ApiResult, ErrorBody};
+use crate::http::extract::{Json, Path};
+use crate::input::cases::ObjectionIn;
+use crate::services::objections;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use entity::{ObjectionId, ObjectionStatus, objection};
+use serde::Serialize;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use uuid::Uuid;
+
+/// What the objector sees of the case.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ObjectionReceipt {
+    /// Case id, to follow it.
+    pub id: Uuid,
+    /// The entry.
+    pub entry_id: Uuid,
+    /// State.
+    pub status: ObjectionStatus,
+    /// The office's answer, with reasons.
+    pub answer: Option<String>,
+    /// Filed on.
+    pub filed_on: NaiveDate,
+    /// Accepted or returned by (working days).
+    pub accept_due: Option<NaiveDate>,
+    /// Answered by (working days).
+    pub answer_due: Option<NaiveDate>,
+}
+
+impl From<objection::Model> for ObjectionReceipt {
+    fn from(o: objection::Model) -> Self {
+        Self {
+            id: o.id.0,
+            entry_id: o.entry_id.0,
+            status: o.status,
+            answer: o.answer,
+            filed_on: o.filed_on,
+            accept_due: o.accept_due,
+            answer_due: o.answer_due,
+        }
+    }
+}
+
+/// File an objection (异议申诉) against a public entry. Free of charge.
+#[utoipa::path(post, path = "/api/v1/objections", tag = "public", request_body = ObjectionIn,
+    responses((status = 201, body = ObjectionReceipt), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn file_objection(
+    State(state): State<AppState>,
+    Json(input): Json<ObjectionIn>,
+) -> ApiResult<(StatusCode, Json<ObjectionReceipt>)> {
+    let cmd = input.parse()?;
+    let model = state
+        .write("public".into(), async |txn, ctx| {
+            objections::file(txn, ctx, &state.calendar, cmd).await
+        })
+        .await?;
+    Ok((StatusCode::CREATED, Json(model.into())))
+}
+
+/// Follow an objection.
+#[utoipa::path(get, path = "/api/v1/objections/{id}", tag = "public",
+    params(("id" = Uuid, Path, description = "Objection id")),
+    responses((status = 200, body = ObjectionReceipt), (status = 404, body = ErrorBody)))]
+async fn follow_objection(
+    State(state): State<AppState>,
+    Path(id): Path<ObjectionId>,
+) -> ApiResult<Json<ObjectionReceipt>> {
+    Ok(Json(objections::get(&state.db, id).await?.into()))
+}
+
+/// The routes of this module.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(file_objection))
+        .routes(routes!(follow_objection))
+}

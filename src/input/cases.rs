@@ -1,0 +1,242 @@
+//! Objections (异议申诉, DOMAIN.md §3.3) and credit-repair applications (信用修复, §3.2) as filed,
+//! and the bodies of the office's steps on them.
+
+use super::trimmed;
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::services::objections::NewObjection;
+use entity::{EntryId, ObjectionKind};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+fn text(field: &str, value: String, max: usize) -> ApiResult<String> {
+    super::required(ErrorCode::InvalidCaseField, field, Some(value), max)
+}
+
+/// An objection as filed.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionIn {
+    /// The public entry objected to.
+    pub entry_id: Uuid,
+    /// `content`, `period` or `repair_result`.
+    pub kind: ObjectionKind,
+    /// The reasons, with what is wrong and why.
+    pub reason: String,
+    /// How the office can reach the objector; never published.
+    pub contact: String,
+}
+
+impl ObjectionIn {
+    /// Checks the objection's text.
+    pub fn parse(self) -> ApiResult<NewObjection> {
+        Ok(NewObjection {
+            entry_id: EntryId(self.entry_id),
+            kind: self.kind,
+            reason: text("reason", self.reason, 5000)?,
+            contact: text("contact", self.contact, 200)?,
+        })
+    }
+}
+
+/// A step based on a version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseVersionIn {
+    /// The version the step is based on.
+    pub version: i32,
+}
+
+/// A step with an answer or reason.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseAnswerIn {
+    /// The version the step is based on.
+    pub version: i32,
+    /// The answer, with reasons (sent to the objector; an upheld objection's answer is published with the withdrawal).
+    pub answer: String,
+}
+
+impl CaseAnswerIn {
+    /// The answer, required, at most 5,000 characters.
+    pub fn answer(self) -> ApiResult<(i32, String)> {
+        Ok((self.version, text("answer", self.answer, 5000)?))
+    }
+}
+
+/// A credit-repair application.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepairApplicationIn {
+    /// The published black-list or key-attention entry to repair.
+    pub entry_id: Uuid,
+    /// The credit commitment letter (信用承诺书) is given; must be `true`.
+    pub commitment_letter: Option<bool>,
+    /// References to uploaded files or document numbers showing the obligations were performed
+    /// (1 to 20, each at most 200 characters).
+    #[serde(default)]
+    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]))]
+    pub materials: Vec<String>,
+    /// How the office reaches the applicant (at most 200 characters); never published.
+    #[schema(example = "0916-2222222")]
+    pub contact: Option<String>,
+}
+
+impl RepairApplicationIn {
+    /// The application; its fields are checked by [`Application::check`] once the entry is known
+    /// to be repairable (see [`crate::services::repairs::apply`]).
+    pub fn application(self) -> Application {
+        Application {
+            entry_id: EntryId(self.entry_id),
+            commitment_letter: self.commitment_letter,
+            materials: self.materials,
+            contact: self.contact,
+        }
+    }
+}
+
+/// A return or a rejection: the reason is sent to the applicant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepairReasonIn {
+    /// The version the step is based on.
+    pub version: i32,
+    /// Why (for a return: which materials are missing); shown to the applicant.
+    pub reason: Option<String>,
+}
+
+/// An approval, with an optional note for the applicant.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RepairApproveIn {
+    /// The version the step is based on.
+    pub version: i32,
+    /// The decision's note; shown to the applicant.
+    pub note: Option<String>,
+}
+
+/// Most materials one application may list.
+pub const MAX_MATERIALS: usize = 20;
+/// Longest reference to one material, in characters.
+pub const MAX_MATERIAL_CHARS: usize = 200;
+/// Longest contact, in characters.
+pub const MAX_CONTACT_CHARS: usize = 200;
+/// Longest reason or decision note, in characters.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// An application as the applicant sent it. Its fields are checked by [`crate::services::repairs::apply`] in the order the
+/// applicant should learn of problems: first whether the entry can be repaired at all (and
+/// when), then what the application lacks.
+#[derive(Debug)]
+pub struct Application {
+    /// The entry to repair.
+    pub entry_id: EntryId,
+    /// Whether the credit commitment letter (信用承诺书) is given (`None`: not said).
+    pub commitment_letter: Option<bool>,
+    /// References to uploaded files or document numbers.
+    pub materials: Vec<String>,
+    /// How to reach the applicant.
+    pub contact: Option<String>,
+}
+
+/// The parts of an application that were checked: 1 to 20 material references and a contact.
+#[derive(Debug)]
+pub struct CheckedApplication {
+    /// 1 to 20 references, each trimmed and bounded.
+    pub materials: Vec<String>,
+    /// How to reach the applicant.
+    pub contact: String,
+}
+
+fn case_field(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidCaseField, message)
+}
+
+impl Application {
+    /// Checks what the application carries.
+    pub fn check(self) -> ApiResult<CheckedApplication> {
+        if self.commitment_letter != Some(true) {
+            return Err(case_field(
+                "`commitment_letter`: the credit commitment letter (信用承诺书) is required",
+            ));
+        }
+        if self.materials.is_empty() {
+            return Err(case_field(
+                "`materials`: at least one is required: references to uploaded files or document numbers showing that the obligations were performed (e.g. the receipt of the paid fine).",
+            ));
+        }
+        if self.materials.len() > MAX_MATERIALS {
+            return Err(case_field(format!(
+                "`materials`: at most {MAX_MATERIALS} items, {} were sent.",
+                self.materials.len()
+            )));
+        }
+        let mut materials = Vec::with_capacity(self.materials.len());
+        for (i, raw) in self.materials.into_iter().enumerate() {
+            let Some(item) = trimmed(Some(raw)) else {
+                return Err(case_field(format!("`materials[{i}]`: empty.")));
+            };
+            if item.chars().count() > MAX_MATERIAL_CHARS {
+                return Err(case_field(format!(
+                    "`materials[{i}]`: at most {MAX_MATERIAL_CHARS} characters."
+                )));
+            }
+            materials.push(item);
+        }
+        let contact = trimmed(self.contact).ok_or_else(|| {
+            case_field("`contact`: required; the office uses it to tell you the result.")
+        })?;
+        if contact.chars().count() > MAX_CONTACT_CHARS {
+            return Err(case_field(format!(
+                "`contact`: at most {MAX_CONTACT_CHARS} characters."
+            )));
+        }
+        Ok(CheckedApplication { materials, contact })
+    }
+}
+
+/// The reason of a return or a rejection: required (it is sent to the applicant), trimmed,
+/// bounded.
+pub fn parse_reason(value: Option<String>) -> ApiResult<String> {
+    super::bounded(ErrorCode::InvalidCaseField, "reason", value, MAX_NOTE_CHARS)?
+        .ok_or_else(|| case_field("`reason`: required; it is sent to the applicant."))
+}
+
+/// The optional note of an approval, trimmed and bounded.
+pub fn parse_note(value: Option<String>) -> ApiResult<Option<String>> {
+    super::bounded(ErrorCode::InvalidCaseField, "note", value, MAX_NOTE_CHARS)
+}
+
+/// Filters of the objection listing.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectionFilterParams {
+    /// Only this state.
+    pub status: Option<entity::ObjectionStatus>,
+}
+
+/// Filters of the repair-application listing.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RepairFilterParams {
+    /// Only this state.
+    pub status: Option<entity::RepairStatus>,
+    /// Only applications for this entry.
+    pub entry_id: Option<Uuid>,
+    /// `true`: only open applications past a due date today (accept, decide or notify);
+    /// `false`: only the others.
+    pub overdue: Option<bool>,
+}
+
+impl RepairFilterParams {
+    /// The service's filter.
+    pub fn filter(self) -> crate::services::repairs::RepairFilter {
+        crate::services::repairs::RepairFilter {
+            status: self.status,
+            entry_id: self.entry_id.map(EntryId),
+            overdue: self.overdue,
+        }
+    }
+}

@@ -1,0 +1,320 @@
+//! List entries as sent (DOMAIN.md §2.2): the fields of a draft or a correction, parsed into
+//! [`EntryContent`] with every rule checked — required fields by list, codes, dates in order and
+//! not in the future, and a publicity rule in force that allows publication — and the version
+//! and reason bodies of the review steps.
+
+use super::{optional_uscc, required, trimmed};
+use crate::domain::{ListKind, Severity};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::services::entries::EntryContent;
+use chrono::NaiveDate;
+use entity::{SubjectId, list_entry};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// An entry as sent (DOMAIN.md §2.2): to create a draft (`subject_id` required) or to change one
+/// (`version` required; the fields sent replace the stored ones).
+#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFields {
+    /// The listed subject; required to create, cannot change.
+    pub subject_id: Option<Uuid>,
+    /// The version a change is based on; required to change a draft.
+    pub version: Option<i32>,
+    /// `red`, `black` or `key_attention`.
+    #[schema(example = "black")]
+    pub list: Option<String>,
+    /// 名单名称
+    #[schema(example = "失信被执行人")]
+    pub list_name: Option<String>,
+    /// 失信等级: `minor`, `general` or `serious`; required for black entries.
+    #[schema(example = "serious")]
+    pub severity: Option<String>,
+    /// 列入事由 / 荣誉名称
+    pub reason: Option<String>,
+    /// 失信行为 / 违法事实
+    pub facts: Option<String>,
+    /// 认定依据; required for black entries.
+    pub legal_basis: Option<String>,
+    /// 认定部门
+    #[schema(example = "汉中市中级人民法院")]
+    pub authority_name: Option<String>,
+    /// The deciding authority's code.
+    pub authority_uscc: Option<String>,
+    /// 决定文书号
+    #[schema(example = "(2026)陕07执123号")]
+    pub document_number: Option<String>,
+    /// 认定日期
+    pub decision_date: Option<NaiveDate>,
+    /// 列入日期 (default: the decision date).
+    pub listing_date: Option<NaiveDate>,
+    /// 有效期自 (default: the decision date).
+    pub valid_from: Option<NaiveDate>,
+    /// 有效期至 (red lists).
+    pub valid_until: Option<NaiveDate>,
+    /// 数据来源单位 (default: the deciding authority).
+    pub source_name: Option<String>,
+    /// The data source unit's code.
+    pub source_uscc: Option<String>,
+}
+
+/// A state change based on a version.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VersionIn {
+    /// The version the change is based on.
+    pub version: i32,
+}
+
+/// A rejection: the reason goes back to the editor.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectIn {
+    /// The version the change is based on.
+    pub version: i32,
+    /// What the editor must fix.
+    pub reason: String,
+}
+
+/// A withdrawal: the reason is published.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawIn {
+    /// The version the change is based on.
+    pub version: i32,
+    /// Why the decision was changed or revoked; shown publicly.
+    pub reason: String,
+}
+
+impl EntryFields {
+    /// The stored content as fields, so a patch can be laid over it and checked whole.
+    pub(crate) fn from_model(e: &list_entry::Model) -> Self {
+        use crate::services::projection::enum_str;
+        Self {
+            subject_id: Some(e.subject_id.0),
+            version: Some(e.version),
+            list: Some(enum_str(e.list)),
+            list_name: Some(e.list_name.clone()),
+            severity: e.severity.map(enum_str),
+            reason: Some(e.reason.clone()),
+            facts: e.facts.clone(),
+            legal_basis: e.legal_basis.clone(),
+            authority_name: Some(e.authority_name.clone()),
+            authority_uscc: e.authority_uscc.clone(),
+            document_number: Some(e.document_number.clone()),
+            decision_date: Some(e.decision_date),
+            listing_date: Some(e.listing_date),
+            valid_from: Some(e.valid_from),
+            valid_until: e.valid_until,
+            source_name: Some(e.source_name.clone()),
+            source_uscc: e.source_uscc.clone(),
+        }
+    }
+
+    /// Lays the fields sent over these, the stored ones.
+    pub fn overlay(mut self, p: EntryFields) -> Self {
+        macro_rules! take {
+            ($($f:ident),*) => { $( if p.$f.is_some() { self.$f = p.$f; } )* };
+        }
+        take!(
+            list,
+            list_name,
+            severity,
+            reason,
+            facts,
+            legal_basis,
+            authority_name,
+            authority_uscc,
+            document_number,
+            decision_date,
+            listing_date,
+            valid_from,
+            valid_until,
+            source_name,
+            source_uscc
+        );
+        self
+    }
+}
+
+fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<String> {
+    required(ErrorCode::InvalidEntryField, field, value, max)
+}
+
+fn code(field: &str, value: Option<String>) -> ApiResult<Option<String>> {
+    Ok(optional_uscc(ErrorCode::InvalidEntryUscc, field, value)?.map(String::from))
+}
+
+/// Parses and checks entry content: required fields by list, codes, dates in order and not in
+/// the future, and that the period rule in force allows publication.
+pub fn parse_fields(f: EntryFields, today: NaiveDate) -> ApiResult<EntryContent> {
+    let list_raw = text("list", f.list, 32)?;
+    let list: ListKind = list_raw
+        .parse()
+        .map_err(|e| ApiError::new(ErrorCode::InvalidEntryList, format!("`list`: {e}")))?;
+    let severity: Option<Severity> = trimmed(f.severity)
+        .map(|s| {
+            s.parse().map_err(|e| {
+                ApiError::new(ErrorCode::InvalidEntrySeverity, format!("`severity`: {e}"))
+            })
+        })
+        .transpose()?;
+    let legal_basis = trimmed(f.legal_basis);
+    if list == ListKind::Black {
+        if legal_basis.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::MissingEntryLegalBasis,
+                "`legal_basis`: a black-list entry needs its legal basis (认定依据).",
+            ));
+        }
+        if severity.is_none() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidEntrySeverity,
+                "`severity`: a black-list entry needs its severity class: `minor`, `general` or `serious`.",
+            ));
+        }
+    }
+    let decision_date = f
+        .decision_date
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidEntryDates, "`decision_date`: required."))?;
+    let listing_date = f.listing_date.unwrap_or(decision_date);
+    let valid_from = f.valid_from.unwrap_or(decision_date);
+    let date_error = |field: &str, value: NaiveDate, why: &str| {
+        ApiError::field(ErrorCode::InvalidEntryDates, field, &value.to_string(), why)
+    };
+    if decision_date > today {
+        return Err(date_error(
+            "decision_date",
+            decision_date,
+            "is in the future",
+        ));
+    }
+    if listing_date < decision_date {
+        return Err(date_error(
+            "listing_date",
+            listing_date,
+            "is before the decision date",
+        ));
+    }
+    if listing_date > today {
+        return Err(date_error("listing_date", listing_date, "is in the future"));
+    }
+    if let Some(until) = f.valid_until
+        && until < valid_from
+    {
+        return Err(date_error(
+            "valid_until",
+            until,
+            "is before the start of validity",
+        ));
+    }
+    let authority_name = text("authority_name", f.authority_name, 200)?;
+    let authority_uscc = code("authority_uscc", f.authority_uscc)?;
+    let content = EntryContent {
+        list,
+        list_name: text("list_name", f.list_name, 100)?,
+        severity,
+        reason: text("reason", f.reason, 2000)?,
+        facts: trimmed(f.facts),
+        legal_basis,
+        source_name: trimmed(f.source_name).unwrap_or_else(|| authority_name.clone()),
+        source_uscc: code("source_uscc", f.source_uscc)?.or_else(|| authority_uscc.clone()),
+        authority_name,
+        authority_uscc,
+        document_number: text("document_number", f.document_number, 100)?,
+        decision_date,
+        listing_date,
+        valid_from,
+        valid_until: f.valid_until,
+    };
+    content.publicity()?;
+    Ok(content)
+}
+
+/// The subject and content of a new draft: `subject_id` is required and `version` is not sent.
+pub fn parse_new_entry(
+    input: EntryFields,
+    today: NaiveDate,
+) -> ApiResult<(SubjectId, EntryContent)> {
+    let subject_id = input
+        .subject_id
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidEntryField, "`subject_id`: required."))?;
+    if input.version.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::InvalidEntryField,
+            "`version`: only sent when changing an entry.",
+        ));
+    }
+    Ok((SubjectId(subject_id), parse_fields(input, today)?))
+}
+
+/// The version a change is based on: required to change an entry.
+pub fn patch_version(patch: &EntryFields) -> ApiResult<i32> {
+    patch.version.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::InvalidEntryField,
+            "`version`: required to change an entry.",
+        )
+    })
+}
+
+/// The content of `current` with `patch` laid over it, checked whole. An entry cannot move to
+/// another subject.
+pub fn parse_entry_patch(
+    current: &list_entry::Model,
+    patch: EntryFields,
+    today: NaiveDate,
+) -> ApiResult<EntryContent> {
+    if patch.subject_id.is_some_and(|s| s != current.subject_id.0) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidEntryField,
+            "`subject_id`: an entry cannot move to another subject.",
+        ));
+    }
+    parse_fields(EntryFields::from_model(current).overlay(patch), today)
+}
+
+/// The reason of a rejection: required, it tells the editor what to fix.
+pub fn review_reason(reason: String) -> ApiResult<String> {
+    trimmed(Some(reason)).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MissingReviewReason,
+            "`reason`: required; it tells the editor what to fix.",
+        )
+    })
+}
+
+/// The public reason of a withdrawal (entries and notices alike).
+pub fn withdrawal_reason(reason: String) -> ApiResult<String> {
+    trimmed(Some(reason)).ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MissingWithdrawalReason,
+            "`reason`: required; it is published with the withdrawal.",
+        )
+    })
+}
+
+/// Filters of the entry listing.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFilterParams {
+    /// Only this state.
+    pub status: Option<entity::EntryStatus>,
+    /// Only this subject.
+    pub subject_id: Option<Uuid>,
+    /// Only this list.
+    pub list: Option<entity::ListKind>,
+}
+
+impl EntryFilterParams {
+    /// The service's filter.
+    pub fn filter(self) -> crate::services::entries::EntryFilter {
+        crate::services::entries::EntryFilter {
+            status: self.status,
+            subject_id: self.subject_id.map(SubjectId),
+            list: self.list,
+        }
+    }
+}

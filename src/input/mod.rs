@@ -1,0 +1,150 @@
+//! The one input layer: every request type and the parsing that turns it into a command made of
+//! domain types. The JSON API, partner intake, file import and `seed` all parse here, so a rule
+//! (a required field, a code's checksum, dates in order) is written once and answers with the
+//! same error code and message wherever the input came from. Nothing here touches the database
+//! or HTTP; services take the commands this module returns.
+
+pub mod agencies;
+pub mod cases;
+pub mod entries;
+pub mod lookup;
+pub mod notices;
+pub mod paging;
+pub mod screening;
+pub mod staff;
+pub mod subjects;
+
+use crate::domain::{IdNumberError, RegionCode, RegionError, Uscc, UsccError};
+use crate::error::{ApiError, ApiResult, ErrorCode};
+use validator::ValidationErrors;
+
+/// Trimmed text; blank (or absent) is `None`.
+pub fn trimmed(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| {
+            let t = v.trim();
+            if t.len() == v.len() { v } else { t.to_owned() }
+        })
+        .filter(|v| !v.is_empty())
+}
+
+/// Optional text of at most `max` characters, trimmed; blank is `None`. Too long answers
+/// ``"`field`: at most N characters."`` with `code`.
+pub fn bounded(
+    code: ErrorCode,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> ApiResult<Option<String>> {
+    match trimmed(value) {
+        Some(text) if text.chars().count() > max => Err(ApiError::new(
+            code,
+            format!("`{field}`: at most {max} characters."),
+        )),
+        other => Ok(other),
+    }
+}
+
+/// Required text of at most `max` characters, trimmed. Blank answers ``"`field`: required."``.
+pub fn required(
+    code: ErrorCode,
+    field: &str,
+    value: Option<String>,
+    max: usize,
+) -> ApiResult<String> {
+    bounded(code, field, value, max)?
+        .ok_or_else(|| ApiError::new(code, format!("`{field}`: required.")))
+}
+
+/// A unified social credit code, or `code` naming the field and the value.
+pub fn uscc(code: ErrorCode, field: &str, raw: &str) -> ApiResult<Uscc> {
+    Uscc::parse(raw).map_err(|e| uscc_error(code, field, raw, &e))
+}
+
+/// An optional code: blank is `None`, anything else must be a valid code.
+pub fn optional_uscc(
+    code: ErrorCode,
+    field: &str,
+    value: Option<String>,
+) -> ApiResult<Option<Uscc>> {
+    trimmed(value)
+        .map(|raw| uscc(code, field, &raw))
+        .transpose()
+}
+
+/// The error of a code that fails GB 32100.
+pub fn uscc_error(code: ErrorCode, field: &str, raw: &str, e: &UsccError) -> ApiError {
+    ApiError::field(
+        code,
+        field,
+        raw,
+        format!("is not a valid unified social credit code: {e}"),
+    )
+}
+
+/// The error of an ID number that fails GB 11643. The value is deliberately not echoed: a clear
+/// ID number must never reach a response or a log.
+pub fn id_number_error(code: ErrorCode, field: &str, e: &IdNumberError) -> ApiError {
+    ApiError::new(
+        code,
+        format!("`{field}`: not a valid resident ID number: {e}."),
+    )
+}
+
+/// A GB/T 2260 division code, or `code` naming the field and the value.
+pub fn region(code: ErrorCode, field: &str, raw: &str) -> ApiResult<RegionCode> {
+    RegionCode::parse(raw).map_err(|e: RegionError| {
+        ApiError::field(code, field, raw, format!("is not a division code: {e}"))
+    })
+}
+
+/// Translates `validator` output into our contract: the first failing field, with its value.
+pub fn validation_error(code: ErrorCode, errors: &ValidationErrors) -> ApiError {
+    let mut fields: Vec<_> = errors.field_errors().into_iter().collect();
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    let Some((field, errs)) = fields.into_iter().next() else {
+        return ApiError::new(code, "The request is invalid.");
+    };
+    let Some(err) = errs.first() else {
+        return ApiError::new(code, format!("`{field}` is invalid."));
+    };
+    let value = err
+        .params
+        .get("value")
+        .map(|v| v.to_string().trim_matches('"').to_owned())
+        .unwrap_or_default();
+    let reason = match (err.params.get("min"), err.params.get("max")) {
+        (Some(min), Some(max)) => format!("must be between {min} and {max}"),
+        (Some(min), None) => format!("must be at least {min}"),
+        (None, Some(max)) => format!("must be at most {max}"),
+        _ => err.message.as_deref().unwrap_or("is invalid").to_owned(),
+    };
+    ApiError::field(code, &field, &value, reason)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_trimmed_blank_is_absent_and_length_counts_characters() {
+        assert_eq!(trimmed(Some("  汉中 ".into())).as_deref(), Some("汉中"));
+        assert_eq!(trimmed(Some("   ".into())), None);
+        let code = ErrorCode::InvalidEntryField;
+        assert_eq!(
+            bounded(code, "f", Some("汉中市".into()), 3)
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("汉中市")
+        );
+        let long = bounded(code, "f", Some("汉中市".into()), 2)
+            .err()
+            .map(|e| e.message);
+        assert_eq!(long.as_deref(), Some("`f`: at most 2 characters."));
+        let missing = required(code, "reason", Some(" ".into()), 10)
+            .err()
+            .map(|e| e.message);
+        assert_eq!(missing.as_deref(), Some("`reason`: required."));
+    }
+}
