@@ -42,7 +42,7 @@ pub fn router(state: AppState) -> Router {
         state.clone(),
         ratelimit::limit,
     ));
-    let openapi = std::sync::Arc::new(openapi);
+    let openapi = std::sync::Arc::new(openapi::finish(&openapi));
     let app: Router<AppState> = routes
         .merge(pages)
         .route(

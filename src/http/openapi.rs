@@ -16,7 +16,7 @@ use utoipa::openapi::{ContentBuilder, Ref, RefOr, Response, ResponseBuilder};
 #[openapi(
     info(title = "Xinyong (信用) API", description = "Public-credit publication backend: credit subjects, red and black lists, exposure notices."),
     modifiers(&BearerAuth),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, crate::services::intake::RecordIn)),
     tags((name = "public", description = "The public credit lookup, lists and notices; rate-limited per client"),
          (name = "office", description = "The credit office: staff bearer tokens with roles"),
          (name = "partner", description = "Partner agencies: API keys with scopes, rate-limited per key"),
@@ -128,4 +128,131 @@ fn error_response(description: &str) -> RefOr<Response> {
             )
             .build(),
     )
+}
+
+/// The document as served. Three bodies are one Rust type each but three shapes on the wire —
+/// an entry to create (no `version`), to change (`version` required) and from a partner (neither
+/// `version` nor `subject_id`) — so their schemas are derived here from the one generated schema
+/// rather than written three times; likewise for notices. The same pass adds the constraints on
+/// array items that field attributes cannot carry.
+pub fn finish(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
+    let mut doc = serde_json::to_value(doc).unwrap_or_default();
+    let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(serde_json::Value::as_object_mut)
+    else {
+        return doc;
+    };
+    const ENTRY_REQUIRED: &[&str] = &[
+        "list",
+        "list_name",
+        "reason",
+        "authority_name",
+        "document_number",
+        "decision_date",
+    ];
+    let new_entry: Vec<&str> = [&["subject_id"][..], ENTRY_REQUIRED].concat();
+    derive(schemas, "EntryFields", "NewEntry", &["version"], &new_entry);
+    derive(
+        schemas,
+        "EntryFields",
+        "PartnerEntry",
+        &["version", "subject_id"],
+        ENTRY_REQUIRED,
+    );
+    derive(schemas, "EntryFields", "EntryFields", &["subject_id"], &["version"]);
+    let notice = &["title", "category", "issuing_unit", "body_md"];
+    derive(schemas, "NoticeFields", "NewNotice", &["version"], notice);
+    derive(schemas, "NoticeFields", "NoticeFields", &[], &["version"]);
+    if let Some(entry) = schemas.get_mut("RecordIn").and_then(|r| r.pointer_mut("/properties/entry")) {
+        *entry = serde_json::json!({"$ref": "#/components/schemas/PartnerEntry"});
+    }
+    let uscc = serde_json::json!({"type": "string",
+        "pattern": "^\\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\\s*$"});
+    set_items(schemas, "NoticeFields", "subject_usccs", &uscc);
+    set_items(schemas, "NewNotice", "subject_usccs", &uscc);
+    set_items(
+        schemas,
+        "RepairApplicationIn",
+        "materials",
+        &serde_json::json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}),
+    );
+    for (method, path, schema) in [
+        ("post", "/api/v1/office/entries", "NewEntry"),
+        ("post", "/api/v1/office/notices", "NewNotice"),
+    ] {
+        let pointer = format!(
+            "/paths/{}/{method}/requestBody/content/application~1json/schema",
+            path.replace('~', "~0").replace('/', "~1")
+        );
+        if let Some(body) = doc.pointer_mut(&pointer) {
+            *body = serde_json::json!({"$ref": format!("#/components/schemas/{schema}")});
+        }
+    }
+    doc
+}
+
+/// Copies schema `from` to `to` without the properties `remove`, with `required` required (and
+/// then not nullable).
+fn derive(
+    schemas: &mut serde_json::Map<String, serde_json::Value>,
+    from: &str,
+    to: &str,
+    remove: &[&str],
+    required: &[&str],
+) {
+    let Some(mut schema) = schemas.get(from).cloned() else {
+        return;
+    };
+    if let Some(props) = schema
+        .get_mut("properties")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        for name in remove {
+            props.remove(*name);
+        }
+        for name in required {
+            if let Some(prop) = props.get_mut(*name) {
+                not_null(prop);
+            }
+        }
+    }
+    schema["required"] = serde_json::json!(required);
+    schemas.insert(to.to_owned(), schema);
+}
+
+/// Removes `null` from a property's accepted values.
+fn not_null(prop: &mut serde_json::Value) {
+    if let Some(types) = prop.get_mut("type").and_then(serde_json::Value::as_array_mut) {
+        types.retain(|t| t != "null");
+        if types.len() == 1 {
+            let only = types[0].clone();
+            prop["type"] = only;
+        }
+    }
+    if let Some(variants) = prop.get_mut("oneOf").and_then(serde_json::Value::as_array_mut) {
+        variants.retain(|v| v.get("type").is_none_or(|t| t != "null"));
+        if variants.len() == 1 {
+            let only = variants[0].clone();
+            if let (Some(target), Some(fields)) = (prop.as_object_mut(), only.as_object()) {
+                target.remove("oneOf");
+                target.extend(fields.clone());
+            }
+        }
+    }
+}
+
+/// Sets the item schema of array property `field` of schema `of`.
+fn set_items(
+    schemas: &mut serde_json::Map<String, serde_json::Value>,
+    of: &str,
+    field: &str,
+    items: &serde_json::Value,
+) {
+    if let Some(prop) = schemas
+        .get_mut(of)
+        .and_then(|s| s.pointer_mut(&format!("/properties/{field}")))
+    {
+        prop["items"] = items.clone();
+    }
 }

@@ -12,10 +12,10 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct AgencyIn {
     /// Name.
-    #[schema(example = "国家税务总局汉中市税务局", min_length = 1, max_length = 200)]
+    #[schema(example = "国家税务总局汉中市税务局", min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Its unified social credit code.
-    #[schema(example = "11610700MB2961796E")]
+    #[schema(example = "11610700MB2961796E", pattern = r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}$")]
     pub uscc: String,
     /// Whether its submissions publish directly instead of entering review (default false).
     #[serde(default)]
@@ -51,13 +51,29 @@ impl AgencyIn {
 #[serde(deny_unknown_fields)]
 pub struct KeyIn {
     /// A label, e.g. the consuming system.
-    #[schema(min_length = 1, max_length = 200)]
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// Any of `entries:submit`, `screen`, `changes:read`.
-    #[schema(min_items = 1, example = json!(["entries:submit", "changes:read"]))]
+    #[schema(min_items = 1, example = json!(["entries:submit", "changes:read"]), value_type = Vec<KeyScope>)]
     pub scopes: Vec<String>,
     /// Requests per minute (default 600).
+    #[serde(default, deserialize_with = "super::whole::option_u32")]
     pub rate_limit_per_minute: Option<u32>,
+}
+
+/// A scope of an API key (schema only: the server reads scopes as text and names a bad one).
+#[derive(ToSchema)]
+#[schema(rename_all = "snake_case")]
+pub enum KeyScope {
+    /// Submit batches of records.
+    #[schema(rename = "entries:submit")]
+    EntriesSubmit,
+    /// Screen subjects.
+    #[schema(rename = "screen")]
+    Screen,
+    /// Read the change feed and its snapshot.
+    #[schema(rename = "changes:read")]
+    ChangesRead,
 }
 
 /// A checked new key.

@@ -22,8 +22,10 @@ pub struct ObjectionIn {
     /// `content`, `period` or `repair_result`.
     pub kind: ObjectionKind,
     /// The reasons, with what is wrong and why.
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub reason: String,
     /// How the office can reach the objector; never published.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub contact: String,
 }
 
@@ -44,6 +46,7 @@ impl ObjectionIn {
 #[serde(deny_unknown_fields)]
 pub struct CaseVersionIn {
     /// The version the step is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
 }
 
@@ -52,8 +55,10 @@ pub struct CaseVersionIn {
 #[serde(deny_unknown_fields)]
 pub struct CaseAnswerIn {
     /// The version the step is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// The answer, with reasons (sent to the objector; an upheld objection's answer is published with the withdrawal).
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub answer: String,
 }
 
@@ -71,14 +76,15 @@ pub struct RepairApplicationIn {
     /// The published black-list or key-attention entry to repair.
     pub entry_id: Uuid,
     /// The credit commitment letter (信用承诺书) is given; must be `true`.
+    #[schema(value_type = bool, required = true)]
     pub commitment_letter: Option<bool>,
     /// References to uploaded files or document numbers showing the obligations were performed
     /// (1 to 20, each at most 200 characters).
     #[serde(default)]
-    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]))]
+    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]), min_items = 1, max_items = 20)]
     pub materials: Vec<String>,
     /// How the office reaches the applicant (at most 200 characters); never published.
-    #[schema(example = "0916-2222222")]
+    #[schema(example = "0916-2222222", value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
     pub contact: Option<String>,
 }
 
@@ -100,8 +106,10 @@ impl RepairApplicationIn {
 #[serde(deny_unknown_fields)]
 pub struct RepairReasonIn {
     /// The version the step is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// Why (for a return: which materials are missing); shown to the applicant.
+    #[schema(value_type = String, required = true, min_length = 1, max_length = 2000, pattern = r"\S")]
     pub reason: Option<String>,
 }
 
@@ -110,8 +118,10 @@ pub struct RepairReasonIn {
 #[serde(deny_unknown_fields)]
 pub struct RepairApproveIn {
     /// The version the step is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// The decision's note; shown to the applicant.
+    #[schema(max_length = 2000)]
     pub note: Option<String>,
 }
 

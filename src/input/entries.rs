@@ -21,29 +21,32 @@ pub struct EntryFields {
     /// The listed subject; required to create, cannot change.
     pub subject_id: Option<Uuid>,
     /// The version a change is based on; required to change a draft.
+    #[serde(default, deserialize_with = "super::whole::option_i32")]
     pub version: Option<i32>,
     /// `red`, `black` or `key_attention`.
-    #[schema(example = "black")]
+    #[schema(value_type = Option<entity::ListKind>, example = "black")]
     pub list: Option<String>,
     /// 名单名称
-    #[schema(example = "失信被执行人")]
+    #[schema(example = "失信被执行人", max_length = 100, pattern = r"\S")]
     pub list_name: Option<String>,
     /// 失信等级: `minor`, `general` or `serious`; required for black entries.
-    #[schema(example = "serious")]
+    #[schema(value_type = Option<entity::Severity>, example = "serious")]
     pub severity: Option<String>,
     /// 列入事由 / 荣誉名称
+    #[schema(max_length = 2000, pattern = r"\S")]
     pub reason: Option<String>,
     /// 失信行为 / 违法事实
     pub facts: Option<String>,
     /// 认定依据; required for black entries.
     pub legal_basis: Option<String>,
     /// 认定部门
-    #[schema(example = "汉中市中级人民法院")]
+    #[schema(example = "汉中市中级人民法院", max_length = 200, pattern = r"\S")]
     pub authority_name: Option<String>,
     /// The deciding authority's code.
+    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
     pub authority_uscc: Option<String>,
     /// 决定文书号
-    #[schema(example = "(2026)陕07执123号")]
+    #[schema(example = "(2026)陕07执123号", max_length = 100, pattern = r"\S")]
     pub document_number: Option<String>,
     /// 认定日期
     pub decision_date: Option<NaiveDate>,
@@ -56,6 +59,7 @@ pub struct EntryFields {
     /// 数据来源单位 (default: the deciding authority).
     pub source_name: Option<String>,
     /// The data source unit's code.
+    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
     pub source_uscc: Option<String>,
 }
 
@@ -64,6 +68,7 @@ pub struct EntryFields {
 #[serde(deny_unknown_fields)]
 pub struct VersionIn {
     /// The version the change is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
 }
 
@@ -72,8 +77,10 @@ pub struct VersionIn {
 #[serde(deny_unknown_fields)]
 pub struct RejectIn {
     /// The version the change is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// What the editor must fix.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 
@@ -82,8 +89,10 @@ pub struct RejectIn {
 #[serde(deny_unknown_fields)]
 pub struct WithdrawIn {
     /// The version the change is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// Why the decision was changed or revoked; shown publicly.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub reason: String,
 }
 

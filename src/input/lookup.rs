@@ -1,6 +1,7 @@
 //! The public lookup, list browsing and notice listing parameters (DOMAIN.md §4), shared by the
 //! public API and the public pages. Page parameters come separately ([`super::paging`]).
 
+use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::services::public::{BrowseCriteria, LookupCriteria};
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -102,4 +103,21 @@ pub struct NoticeParams {
     /// `dishonesty_case` or `integrity_model`.
     #[param(value_type = Option<entity::NoticeCategory>)]
     pub category: Option<String>,
+}
+
+impl NoticeParams {
+    /// The category asked for, which must be one of the two (a blank one included: the pages
+    /// leave blank parameters out before asking).
+    pub fn category(&self) -> ApiResult<Option<&str>> {
+        match self.category.as_deref() {
+            None => Ok(None),
+            Some(c @ ("dishonesty_case" | "integrity_model")) => Ok(Some(c)),
+            Some(other) => Err(ApiError::field(
+                ErrorCode::InvalidQueryParameter,
+                "category",
+                other,
+                "must be `dishonesty_case` or `integrity_model`",
+            )),
+        }
+    }
 }

@@ -148,3 +148,90 @@ mod tests {
         assert_eq!(missing.as_deref(), Some("`reason`: required."));
     }
 }
+
+/// Whole numbers as JSON may write them: JSON Schema counts `3.0` as an integer, so a client
+/// generated from the OpenAPI document may send it; serde's integers would refuse it.
+pub mod whole {
+    use serde::de::{self, Deserializer, Visitor};
+    use std::fmt;
+
+    /// A whole number of type `T`, from JSON integers and integral floats alike.
+    struct Whole<T>(std::marker::PhantomData<T>);
+
+    impl<T: TryFrom<i64> + TryFrom<u64>> Visitor<'_> for Whole<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a whole number ({})", std::any::type_name::<T>())
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+            T::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+            // Integral and within ±2^53, so the conversion to i64 is exact.
+            if v.fract() == 0.0 && v.abs() <= 9_007_199_254_740_992.0 {
+                self.visit_i64(v as i64)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Float(v), &self))
+            }
+        }
+    }
+
+    struct Optional<T>(std::marker::PhantomData<T>);
+
+    impl<'de, T: TryFrom<i64> + TryFrom<u64>> Visitor<'de> for Optional<T> {
+        type Value = Option<T>;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a whole number ({}) or null", std::any::type_name::<T>())
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(Whole(std::marker::PhantomData)).map(Some)
+        }
+    }
+
+    /// An `i32` written as `3` or `3.0`.
+    pub fn i32<'de, D: Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+        d.deserialize_any(Whole(std::marker::PhantomData))
+    }
+
+    /// An optional `i32` written as `3` or `3.0`.
+    pub fn option_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Error> {
+        d.deserialize_option(Optional(std::marker::PhantomData))
+    }
+
+    /// An optional `u32` written as `3` or `3.0`.
+    pub fn option_u32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+        d.deserialize_option(Optional(std::marker::PhantomData))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[derive(serde::Deserialize)]
+        struct V {
+            #[serde(deserialize_with = "super::i32")]
+            version: i32,
+        }
+
+        #[test]
+        fn whole_floats_are_integers_and_fractions_are_not() {
+            let v = |s: &str| serde_json::from_str::<V>(s).map(|v| v.version).ok();
+            assert_eq!(v(r#"{"version": 3}"#), Some(3));
+            assert_eq!(v(r#"{"version": 451.0}"#), Some(451));
+            assert_eq!(v(r#"{"version": 1.5}"#), None);
+            assert_eq!(v(r#"{"version": 4294967296}"#), None);
+            assert_eq!(v(r#"{"version": "3"}"#), None);
+        }
+    }
+}

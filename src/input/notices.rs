@@ -14,14 +14,18 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct NoticeFields {
     /// The version a change is based on; required to change a draft.
+    #[serde(default, deserialize_with = "super::whole::option_i32")]
     pub version: Option<i32>,
     /// Title.
+    #[schema(max_length = 200, pattern = r"\S")]
     pub title: Option<String>,
     /// `dishonesty_case` (失信典型案例) or `integrity_model` (诚信典型).
     pub category: Option<NoticeCategory>,
     /// 发布单位
+    #[schema(max_length = 200, pattern = r"\S")]
     pub issuing_unit: Option<String>,
     /// Markdown body with the sections 基本案情, 处理结果, 法律依据, 典型意义.
+    #[schema(max_length = 100000, pattern = r"\S")]
     pub body_md: Option<String>,
     /// Codes of the linked subjects.
     pub subject_usccs: Option<Vec<String>>,

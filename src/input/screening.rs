@@ -21,7 +21,7 @@ use utoipa::ToSchema;
 }))]
 pub struct ScreeningIn {
     /// Why (recorded in the office's log): e.g. the procurement award or grant checked.
-    #[schema(min_length = 1, max_length = 500)]
+    #[schema(min_length = 1, max_length = 500, pattern = r"\S")]
     pub purpose: String,
     /// The legal basis; required when any subject is a natural person (name + ID number).
     #[schema(max_length = 500)]

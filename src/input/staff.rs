@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct StaffIn {
     /// Display name.
+    #[schema(min_length = 1, pattern = r"\S")]
     pub name: String,
     /// `admin`, `editor` or `reviewer`.
     pub role: StaffRole,

@@ -14,20 +14,21 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct SubjectIn {
     /// `legal_person`, `other_organisation`, `individual_business` or `natural_person`.
-    #[schema(example = "legal_person")]
+    #[schema(value_type = entity::SubjectKind, example = "legal_person")]
     pub kind: String,
     /// Registered name, or a natural person's name.
-    #[schema(example = "汉中市天汉建设工程有限公司")]
+    #[schema(example = "汉中市天汉建设工程有限公司", min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: String,
     /// Unified social credit code; required except for natural persons.
-    #[schema(example = "91610702MA6YL3K09Y")]
+    #[schema(example = "91610702MA6YL3K09Y", pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
     pub uscc: Option<String>,
     /// Resident ID number; natural persons only. Never returned or logged in clear.
+    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})\s*$")]
     pub id_number: Option<String>,
     /// 法定代表人; organisations only.
     pub legal_representative: Option<String>,
     /// GB/T 2260 division code; taken from the code or ID number when omitted.
-    #[schema(example = "610702")]
+    #[schema(example = "610702", pattern = r"^\s*[0-9]{6}\s*$")]
     pub region_code: Option<String>,
     /// Address; organisations only.
     pub address: Option<String>,
@@ -38,14 +39,17 @@ pub struct SubjectIn {
 #[serde(deny_unknown_fields)]
 pub struct SubjectPatch {
     /// The version this change is based on; a stale one is refused with 409.
+    #[serde(deserialize_with = "super::whole::i32")]
     pub version: i32,
     /// New name.
+    #[schema(min_length = 1, max_length = 200, pattern = r"\S")]
     pub name: Option<String>,
     /// New legal representative (`null` clears it).
     #[serde(default, with = "double_option")]
     #[schema(value_type = Option<String>)]
     pub legal_representative: Option<Option<String>>,
     /// New division code.
+    #[schema(pattern = r"^[0-9]{6}$")]
     pub region_code: Option<String>,
     /// New address (`null` clears it).
     #[serde(default, with = "double_option")]

@@ -43,16 +43,7 @@ impl NoticeForm {
         params
             .validate()
             .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
-        if let Some(c) = params.category.as_deref()
-            && !CATEGORIES.iter().any(|(code, _)| *code == c)
-        {
-            return Err(ApiError::field(
-                ErrorCode::InvalidQueryParameter,
-                "category",
-                c,
-                "must be `dishonesty_case` or `integrity_model`",
-            ));
-        }
+        params.category()?;
         Ok((params, public_page(page, per_page)?))
     }
 

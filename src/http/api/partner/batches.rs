@@ -6,7 +6,7 @@
 use super::{Partner, SubmitEntries};
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::Json;
-use crate::services::intake::{self, Outcome, RecordIn};
+use crate::services::intake::{self, Outcome};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, State};
 use serde::{Deserialize, Serialize};
@@ -28,8 +28,9 @@ pub const MAX_RECORDS: usize = 5000;
               "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税稽罚〔2026〕56号",
               "decision_date": "2026-05-01"}}]}))]
 pub struct BatchIn {
-    /// Records, each `{subject, entry}`; checked one by one, so one bad record does not fail the rest.
-    #[schema(value_type = Vec<RecordIn>)]
+    /// Records, each a `RecordIn` (`{subject, entry}`). Each is checked on its own, so one bad
+    /// record — of any shape — is answered as rejected in its result and does not fail the rest.
+    #[schema(value_type = Vec<serde_json::Value>)]
     pub records: Vec<serde_json::Value>,
 }
 

@@ -61,15 +61,9 @@ async fn public_notices(
     State(state): State<AppState>,
     Listing(p, page): Listing<NoticeParams, PublicPage>,
 ) -> ApiResult<Json<NoticePage>> {
-    Ok(Json(
-        public::notices(
-            &state,
-            p.q.as_deref().unwrap_or_default(),
-            p.category.as_deref(),
-            page,
-        )
-        .await?,
-    ))
+    let category = p.category()?;
+    let q = p.q.as_deref().unwrap_or_default();
+    Ok(Json(public::notices(&state, q, category, page).await?))
 }
 
 /// One published notice.
