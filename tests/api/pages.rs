@@ -3,24 +3,11 @@
 //! `docs/screenshots/`).
 
 use crate::db_tests;
-use crate::entries::{a_subject, black_entry};
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use crate::fixtures::{black_entry, enc, id_of, red_entry};
+use crate::helpers::{Backend, TestApp};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::{Value, json};
-
-/// Percent-encodes a query value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use serde_json::json;
 
 /// GETs a page: status, headers and body.
 async fn page(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
@@ -47,67 +34,13 @@ async fn ok_page(app: &TestApp, path: &str) -> String {
     body
 }
 
-/// Drafts an entry through the office API.
-async fn draft(app: &TestApp, entry: Value) -> Value {
-    let (status, body) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
-
-/// Publishes a drafted entry or notice.
-async fn publish(app: &TestApp, kind: &str, draft: &Value) {
-    let url = format!(
-        "/api/v1/office/{kind}/{}/publish",
-        draft["id"].as_str().expect("id")
-    );
-    let (status, body) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
-
-/// Creates a subject through the office API; its id.
-async fn create_subject(app: &TestApp, kind: &str, name: &str, uscc: &str) -> String {
-    let (status, body) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            subject(kind, name, uscc),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().expect("id").to_owned()
-}
-
-fn red_entry(subject_id: &str) -> Value {
-    json!({
-        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
-    })
-}
-
 /// Drafts and publishes an exposure notice naming the black-listed company; its id.
 async fn a_notice(app: &TestApp) -> String {
     let body_md = "## 基本案情\n\n汉中市天汉建设工程有限公司拖欠农民工工资。\n\n## 处理结果\n\n列入失信被执行人名单。\n\n## 法律依据\n\n《保障农民工工资支付条例》。";
-    let (status, notice) = app
-        .post(
-            "/api/v1/office/notices",
-            Some(ADMIN_TOKEN),
-            json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case",
-                   "issuing_unit": "汉中市社会信用体系建设领导小组办公室", "body_md": body_md,
-                   "subject_usccs": ["91610702MA6YL3K09Y"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{notice}");
-    publish(app, "notices", &notice).await;
-    notice["id"].as_str().expect("id").to_owned()
+    app.publish_notice(json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case",
+                              "issuing_unit": "汉中市社会信用体系建设领导小组办公室", "body_md": body_md,
+                              "subject_usccs": ["91610702MA6YL3K09Y"]}))
+        .await
 }
 
 async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
@@ -147,8 +80,8 @@ async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
 
 async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let entry = draft(&app, black_entry(&subject_id)).await;
+    let subject_id = app.a_subject().await;
+    let entry = app.draft_entry(black_entry(&subject_id)).await;
     app.drain().await;
 
     // A draft is shown nowhere: the company is on record, without a badge or a record.
@@ -165,7 +98,7 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
     assert!(!black.contains("汉中市天汉建设工程有限公司"), "{black}");
     assert!(black.contains("共 0 条"));
 
-    publish(&app, "entries", &entry).await;
+    app.publish_entry_draft(&entry).await;
     app.drain().await;
     let lookup = ok_page(&app, &format!("/?q={}", enc("天汉"))).await;
     assert!(
@@ -239,22 +172,20 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
 
 async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let first = a_subject(&app).await;
-    create_subject(
-        &app,
+    let first = app.a_subject().await;
+    app.create_subject(
         "individual_business",
         "洋县天汉五金店",
         "92610723MA6YQ0A20M",
     )
     .await;
-    create_subject(
-        &app,
+    app.create_subject(
         "legal_person",
         "西乡县天汉农业专业合作社",
         "93610724MA6YRB7192",
     )
     .await;
-    publish(&app, "entries", &draft(&app, black_entry(&first)).await).await;
+    app.publish_entry(black_entry(&first)).await;
     app.drain().await;
     let q = enc("天汉");
     let one = ok_page(&app, &format!("/?q={q}&per_page=1")).await;
@@ -303,18 +234,10 @@ async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
 async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
-    let (status, person) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
-    let person_id = person["id"].as_str().expect("id").to_owned();
+    let person_id = app.create_person("张三丰", clear).await;
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    publish(&app, "entries", &draft(&app, entry).await).await;
+    app.publish_entry(entry).await;
     app.drain().await;
     let path = format!("/?name={}&id_number={clear}", enc("张三丰"));
     let (status, headers, found) = page(&app, &path).await;
@@ -345,7 +268,7 @@ async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: B
 
 async fn typed_markup_comes_back_escaped(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    a_subject(&app).await;
+    app.a_subject().await;
     app.drain().await;
     let typed = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
     let body = ok_page(&app, &format!("/?q={}", enc(typed))).await;
@@ -430,17 +353,12 @@ async fn unknown_subjects_and_notices_are_404_pages(backend: Backend) {
 
 async fn notices_and_a_published_notice_render(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let notice_id = a_notice(&app).await;
     // A draft notice is not listed.
-    let (status, draft) = app
-        .post(
-            "/api/v1/office/notices",
-            Some(ADMIN_TOKEN),
-            json!({"title": "尚未发布的草稿", "category": "integrity_model", "issuing_unit": "汉中市信用办", "body_md": "草稿"}),
-        )
+    let draft = app
+        .draft_notice(json!({"title": "尚未发布的草稿", "category": "integrity_model", "issuing_unit": "汉中市信用办", "body_md": "草稿"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
     app.drain().await;
 
     let list = ok_page(&app, "/notices").await;
@@ -470,11 +388,7 @@ async fn notices_and_a_published_notice_render(backend: Backend) {
         )),
         "{notice}"
     );
-    let draft_page = page(
-        &app,
-        &format!("/notices/{}", draft["id"].as_str().expect("id")),
-    )
-    .await;
+    let draft_page = page(&app, &format!("/notices/{}", id_of(&draft))).await;
     assert_eq!(draft_page.0, StatusCode::NOT_FOUND);
     // The profile lists the notice in its 曝光台 section.
     let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
@@ -513,6 +427,7 @@ db_tests!(
 mod browser {
     use super::*;
     use base64::Engine as _;
+    use serde_json::Value;
     use std::io::{Read, Write};
     use std::net::TcpStream;
     use std::path::PathBuf;
@@ -752,8 +667,8 @@ mod browser {
     /// Seeds what the screenshots show: a black-listed company (with a second, key-attention
     /// record), a red-listed company, other subjects, and a published notice.
     async fn seed(app: &TestApp) -> (String, String) {
-        let black_id = a_subject(app).await;
-        publish(app, "entries", &draft(app, black_entry(&black_id)).await).await;
+        let black_id = app.a_subject().await;
+        app.publish_entry(black_entry(&black_id)).await;
         let mut attention = black_entry(&black_id);
         attention["list"] = json!("key_attention");
         attention["list_name"] = json!("拖欠农民工工资失信联合惩戒对象");
@@ -765,30 +680,30 @@ mod browser {
         attention["document_number"] = json!("汉人社监〔2026〕7号");
         attention["decision_date"] = json!("2026-05-20");
         attention["listing_date"] = json!("2026-05-22");
-        publish(app, "entries", &draft(app, attention).await).await;
+        app.publish_entry(attention).await;
 
-        let red_id = create_subject(
-            app,
-            "legal_person",
-            "汉中市汉江药业股份有限公司",
-            "93610724MA6YRB7192",
-        )
-        .await;
-        publish(app, "entries", &draft(app, red_entry(&red_id)).await).await;
+        let red_id = app
+            .create_subject(
+                "legal_person",
+                "汉中市汉江药业股份有限公司",
+                "93610724MA6YRB7192",
+            )
+            .await;
+        app.publish_entry(red_entry(&red_id)).await;
         let mut second = red_entry(&red_id);
         second["list_name"] = json!("守合同重信用企业");
         second["reason"] = json!("2025年度陕西省守合同重信用企业");
         second["authority_name"] = json!("汉中市市场监督管理局");
         second["document_number"] = json!("汉市监〔2026〕15号");
-        publish(app, "entries", &draft(app, second).await).await;
+        app.publish_entry(second).await;
 
-        let shop = create_subject(
-            app,
-            "individual_business",
-            "洋县天汉五金店",
-            "92610723MA6YQ0A20M",
-        )
-        .await;
+        let shop = app
+            .create_subject(
+                "individual_business",
+                "洋县天汉五金店",
+                "92610723MA6YQ0A20M",
+            )
+            .await;
         let mut shop_black = black_entry(&shop);
         shop_black["list_name"] = json!("重大税收违法失信主体");
         shop_black["severity"] = json!("general");
@@ -799,13 +714,12 @@ mod browser {
         shop_black["document_number"] = json!("洋税稽罚〔2026〕3号");
         shop_black["decision_date"] = json!("2026-02-18");
         shop_black["listing_date"] = json!("2026-02-20");
-        publish(app, "entries", &draft(app, shop_black).await).await;
+        app.publish_entry(shop_black).await;
         // An objection is being handled on the shop's record: it is marked, not hidden. (The
         // outbox rows of the publication are drained below, so the index reads this.)
         app.sql("UPDATE list_entries SET under_objection = TRUE WHERE document_number = '洋税稽罚〔2026〕3号'")
             .await;
-        create_subject(
-            app,
+        app.create_subject(
             "legal_person",
             "汉中市天汉文化旅游发展有限公司",
             "12610700436000204R",
@@ -813,18 +727,11 @@ mod browser {
         .await;
 
         let notice_id = a_notice(app).await;
-        let (status, model) = app
-            .post(
-                "/api/v1/office/notices",
-                Some(ADMIN_TOKEN),
-                json!({"title": "汉中市汉江药业股份有限公司获评诚信典型", "category": "integrity_model",
-                       "issuing_unit": "汉中市发展和改革委员会",
-                       "body_md": "## 基本情况\n\n该企业连续五年纳税信用A级。\n\n## 典型意义\n\n守信者处处受益。",
-                       "subject_usccs": ["93610724MA6YRB7192"]}),
-            )
+        app.publish_notice(json!({"title": "汉中市汉江药业股份有限公司获评诚信典型", "category": "integrity_model",
+                                  "issuing_unit": "汉中市发展和改革委员会",
+                                  "body_md": "## 基本情况\n\n该企业连续五年纳税信用A级。\n\n## 典型意义\n\n守信者处处受益。",
+                                  "subject_usccs": ["93610724MA6YRB7192"]}))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{model}");
-        publish(app, "notices", &model).await;
         app.drain().await;
         (black_id, notice_id)
     }
