@@ -423,246 +423,10 @@ db_tests!(
     pages_are_rate_limited_per_client,
 );
 
-/// The pages in a real browser: headless Chromium through chromedriver's W3C WebDriver API.
+/// The pages in a real browser: headless Chromium through chromedriver (see `crate::browser`).
 mod browser {
     use super::*;
-    use base64::Engine as _;
-    use serde_json::Value;
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
-    use std::path::PathBuf;
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    const DRIVER: &str = "/usr/bin/chromedriver";
-    const CHROMIUM: &str = "/usr/bin/chromium";
-    /// The W3C key of an element reference.
-    const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-    /// A running chromedriver and its browser session; both end on drop, also on panic.
-    struct Browser {
-        http: reqwest::Client,
-        driver: Child,
-        port: u16,
-        session: Option<String>,
-        _profile: tempfile::TempDir,
-    }
-
-    impl Drop for Browser {
-        fn drop(&mut self) {
-            // Drop cannot await: end the session (and with it Chromium) with a plain blocking
-            // request, then stop chromedriver.
-            if let Some(id) = self.session.take()
-                && let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port))
-            {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let request = format!(
-                    "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                    self.port
-                );
-                if stream.write_all(request.as_bytes()).is_ok() {
-                    let mut sink = Vec::new();
-                    let _ = stream.read_to_end(&mut sink);
-                }
-            }
-            let _ = self.driver.kill();
-            let _ = self.driver.wait();
-        }
-    }
-
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port")
-    }
-
-    impl Browser {
-        async fn start() -> Browser {
-            let port = free_port();
-            let driver =
-                Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into()))
-                    .arg(format!("--port={port}"))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("chromedriver starts");
-            let profile = tempfile::tempdir().expect("profile dir");
-            let mut browser = Browser {
-                http: reqwest::Client::builder()
-                    .timeout(Duration::from_secs(60))
-                    .build()
-                    .expect("client"),
-                driver,
-                port,
-                session: None,
-                _profile: profile,
-            };
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                let ready = browser
-                    .http
-                    .get(format!("http://127.0.0.1:{port}/status"))
-                    .send()
-                    .await;
-                if let Ok(resp) = ready
-                    && let Ok(v) = resp.json::<Value>().await
-                    && v["value"]["ready"] == true
-                {
-                    break;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "chromedriver did not become ready"
-                );
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            let user_data = format!("--user-data-dir={}", browser._profile.path().display());
-            let caps = json!({"capabilities": {"alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": {
-                    "binary": CHROMIUM,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--disable-quic", "--no-first-run", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
-                             user_data],
-                },
-            }}});
-            let created = browser
-                .raw(reqwest::Method::POST, "/session", Some(caps))
-                .await;
-            let id = created["sessionId"]
-                .as_str()
-                .expect("session id")
-                .to_owned();
-            browser.session = Some(id);
-            browser
-        }
-
-        async fn raw(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-            let url = format!("http://127.0.0.1:{}{path}", self.port);
-            let mut req = self.http.request(method.clone(), &url);
-            // POSTs carry a JSON body, even an empty one.
-            if method == reqwest::Method::POST {
-                req = req.json(&body.unwrap_or_else(|| json!({})));
-            }
-            let resp = req.send().await.expect("webdriver answers");
-            let status = resp.status();
-            let v: Value = resp.json().await.expect("webdriver json");
-            assert!(status.is_success(), "{method} {path}: {status} {v}");
-            v["value"].clone()
-        }
-
-        async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-            let id = self.session.as_deref().expect("session");
-            self.raw(method, &format!("/session/{id}{path}"), body)
-                .await
-        }
-
-        async fn goto(&self, url: &str) {
-            self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
-                .await;
-        }
-
-        async fn find_all(&self, css: &str) -> Vec<String> {
-            let found = self
-                .cmd(
-                    reqwest::Method::POST,
-                    "/elements",
-                    Some(json!({"using": "css selector", "value": css})),
-                )
-                .await;
-            found
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e[ELEMENT].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
-
-        async fn text(&self, element: &str) -> String {
-            let v = self
-                .cmd(
-                    reqwest::Method::GET,
-                    &format!("/element/{element}/text"),
-                    None,
-                )
-                .await;
-            v.as_str().unwrap_or_default().to_owned()
-        }
-
-        /// Polls (up to 10 s) for an element matching `css` whose text contains `text`.
-        async fn wait_for(&self, css: &str, text: &str) -> String {
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                for element in self.find_all(css).await {
-                    if self.text(&element).await.contains(text) {
-                        return element;
-                    }
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "no `{css}` containing `{text}` on {}",
-                    self.cmd(reqwest::Method::GET, "/url", None).await
-                );
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-
-        async fn click(&self, element: &str) {
-            self.cmd(
-                reqwest::Method::POST,
-                &format!("/element/{element}/click"),
-                None,
-            )
-            .await;
-        }
-
-        async fn type_into(&self, element: &str, text: &str) {
-            self.cmd(
-                reqwest::Method::POST,
-                &format!("/element/{element}/value"),
-                Some(json!({"text": text})),
-            )
-            .await;
-        }
-
-        async fn resize(&self, width: u32, height: u32) {
-            self.cmd(
-                reqwest::Method::POST,
-                "/window/rect",
-                Some(json!({"width": width, "height": height})),
-            )
-            .await;
-        }
-
-        /// Saves a PNG of the viewport as `docs/screenshots/{name}.png`.
-        async fn screenshot(&self, name: &str) {
-            let data = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
-            let png = base64::engine::general_purpose::STANDARD
-                .decode(data.as_str().expect("base64 png"))
-                .expect("valid base64");
-            assert!(png.starts_with(b"\x89PNG"), "a PNG");
-            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-            std::fs::create_dir_all(&dir).expect("screenshot dir");
-            std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
-        }
-
-        /// Whether the page is wider than the viewport (it scrolls sideways).
-        async fn overflows(&self) -> bool {
-            let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
-            let v = self
-                .cmd(
-                    reqwest::Method::POST,
-                    "/execute/sync",
-                    Some(json!({"script": script, "args": []})),
-                )
-                .await;
-            v.as_bool().expect("a boolean")
-        }
-    }
+    use crate::browser::Browser;
 
     /// Seeds what the screenshots show: a black-listed company (with a second, key-attention
     /// record), a red-listed company, other subjects, and a published notice.
@@ -751,15 +515,12 @@ mod browser {
         browser.wait_for("h1", "信用查询").await;
         browser.screenshot("lookup").await;
 
-        let search = browser.find_all("#q").await;
-        let search = search.first().expect("the search box");
+        let search = browser.find("#q").await;
         browser
-            .type_into(search, "汉中市天汉建设工程有限公司")
+            .type_into(&search, "汉中市天汉建设工程有限公司")
             .await;
-        let button = browser.find_all(".search-form button[type=submit]").await;
-        browser
-            .click(button.first().expect("the search button"))
-            .await;
+        let button = browser.find(".search-form button[type=submit]").await;
+        browser.click(&button).await;
         let hit = browser.wait_for(".hit", "汉中市天汉建设工程有限公司").await;
         assert!(
             browser.text(&hit).await.contains("黑名单 1"),
@@ -772,11 +533,7 @@ mod browser {
             .await;
         browser.click(&link).await;
         browser.wait_for("h1", "汉中市天汉建设工程有限公司").await;
-        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(
-            url.as_str(),
-            Some(format!("{base}/subjects/{black_id}").as_str())
-        );
+        assert_eq!(browser.url().await, format!("{base}/subjects/{black_id}"));
         let record = browser
             .wait_for("#black .record", "(2026)陕07执123号")
             .await;
@@ -806,11 +563,7 @@ mod browser {
         browser.screenshot("notices").await;
         browser.click(&card).await;
         browser.wait_for("h1", "汉中市失信典型案例（第一期）").await;
-        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(
-            url.as_str(),
-            Some(format!("{base}/notices/{notice_id}").as_str())
-        );
+        assert_eq!(browser.url().await, format!("{base}/notices/{notice_id}"));
         browser.wait_for(".notice-body h2", "基本案情").await;
         browser
             .wait_for(".linked a", "汉中市天汉建设工程有限公司")
