@@ -1,7 +1,8 @@
 //! Bearer tokens and roles.
 
 use crate::db_tests;
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use crate::fixtures::subject;
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
 

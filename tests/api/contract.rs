@@ -1,6 +1,7 @@
 //! The error contract on bad input of every kind, the system endpoints and the OpenAPI document.
 
 use crate::db_tests;
+use crate::fixtures::error;
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -23,10 +24,6 @@ async fn raw(
     let resp = req.send().await.expect("sent");
     let status = resp.status();
     (status, resp.json().await.unwrap_or(Value::Null))
-}
-
-fn error(code: &str, ty: &str, message: &str) -> Value {
-    json!({"code": code, "type": ty, "message": message, "link": format!("/api/errors#{code}")})
 }
 
 async fn bad_input_of_every_kind_answers_with_the_contract(backend: Backend) {

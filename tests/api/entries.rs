@@ -1,47 +1,16 @@
 //! List entries: drafts, required fields, dates, publication, withdrawal, the audit chain.
 
 use crate::db_tests;
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use crate::fixtures::{black_entry, id_of, red_entry, with_changes};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const ENTRIES: &str = "/api/v1/office/entries";
 
-pub async fn a_subject(app: &TestApp) -> String {
-    let (status, body) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            subject(
-                "legal_person",
-                "汉中市天汉建设工程有限公司",
-                "91610702MA6YL3K09Y",
-            ),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().expect("id").to_owned()
-}
-
-pub fn black_entry(subject_id: &str) -> Value {
-    json!({
-        "subject_id": subject_id,
-        "list": "black",
-        "list_name": "失信被执行人",
-        "severity": "serious",
-        "reason": "有履行能力而拒不履行生效法律文书确定义务",
-        "facts": "拒不支付工程款",
-        "legal_basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
-        "authority_name": "汉中市中级人民法院",
-        "document_number": "(2026)陕07执123号",
-        "decision_date": "2026-03-10",
-        "listing_date": "2026-03-12",
-    })
-}
-
 async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let editor = app.token("editor").await;
     let reviewer = app.token("reviewer").await;
     let (status, draft) = app
@@ -53,7 +22,7 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
     assert_eq!(draft["publicity_min_until"], "2027-03-10");
     assert_eq!(draft["publicity_until"], "2029-03-10");
     assert_eq!(draft["source_name"], "汉中市中级人民法院");
-    let id = draft["id"].as_str().expect("id").to_owned();
+    let id = id_of(&draft);
     let url = format!("{ENTRIES}/{id}");
 
     // Only administrators publish directly; reviewers approve what editors submit.
@@ -152,13 +121,10 @@ async fn a_black_entry_is_drafted_reviewed_published_and_withdrawn(backend: Back
 
 async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let editor = app.token("editor").await;
     let reviewer = app.token("reviewer").await;
-    let (_, draft) = app
-        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
-        .await;
-    let id = draft["id"].as_str().expect("id").to_owned();
+    let id = id_of(&app.draft_entry(black_entry(&subject_id)).await);
     let url = format!("{ENTRIES}/{id}");
     // An administrator may submit, but then may not approve their own submission.
     let (status, _) = app
@@ -239,21 +205,8 @@ async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(published["status"], "published");
     // Exactly one audit event per transition of the entry, in order.
-    let (status, trail) = app
-        .get(
-            &format!("/api/v1/office/audit?target_id={id}"),
-            Some(ADMIN_TOKEN),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{trail}");
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
     assert_eq!(
-        actions,
+        app.audit_actions(&id).await,
         [
             "entry.create",
             "entry.submit",
@@ -269,7 +222,7 @@ async fn the_same_person_cannot_submit_and_approve(backend: Backend) {
 
 async fn an_edited_audit_row_breaks_the_chain_at_that_row(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     app.post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
         .await;
     app.patch(
@@ -294,18 +247,8 @@ async fn an_edited_audit_row_breaks_the_chain_at_that_row(backend: Backend) {
 
 async fn entry_content_is_checked_field_by_field(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let with = |patch: Value| {
-        let mut body = black_entry(&subject_id);
-        for (k, v) in patch.as_object().expect("object") {
-            if v.is_null() {
-                body.as_object_mut().expect("object").remove(k);
-            } else {
-                body[k] = v.clone();
-            }
-        }
-        body
-    };
+    let subject_id = app.a_subject().await;
+    let with = |patch: Value| with_changes(black_entry(&subject_id), &patch);
     let cases = [
         (
             json!({"legal_basis": null}),
@@ -367,12 +310,9 @@ async fn entry_content_is_checked_field_by_field(backend: Backend) {
     assert_eq!(body["code"], "subject_not_found");
     assert_eq!(app.count(entity::list_entry::Entity).await, 0);
     // A red entry needs neither legal basis nor severity.
-    let red = json!({
-        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
-    });
-    let (status, body) = app.post(ENTRIES, Some(ADMIN_TOKEN), red).await;
+    let (status, body) = app
+        .post(ENTRIES, Some(ADMIN_TOKEN), red_entry(&subject_id))
+        .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["publicity_until"], Value::Null);
     // The natural key: one document number per authority.
@@ -390,11 +330,9 @@ async fn entry_content_is_checked_field_by_field(backend: Backend) {
 
 async fn a_draft_is_edited_with_its_version(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let (_, draft) = app
-        .post(ENTRIES, Some(ADMIN_TOKEN), black_entry(&subject_id))
-        .await;
-    let url = format!("{ENTRIES}/{}", draft["id"].as_str().expect("id"));
+    let subject_id = app.a_subject().await;
+    let draft = app.draft_entry(black_entry(&subject_id)).await;
+    let url = format!("{ENTRIES}/{}", id_of(&draft));
     let (status, v2) = app
         .patch(
             &url,
@@ -428,7 +366,7 @@ async fn a_draft_is_edited_with_its_version(backend: Backend) {
 
 async fn a_decision_dated_tomorrow_is_accepted_once_the_day_has_come(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let mut body = black_entry(&subject_id);
     body["decision_date"] = json!("2026-06-16");
     body["listing_date"] = json!("2026-06-16");

@@ -285,11 +285,6 @@ impl TestApp {
     }
 }
 
-/// A subject body for a code and kind.
-pub fn subject(kind: &str, name: &str, uscc: &str) -> Value {
-    serde_json::json!({"kind": kind, "name": name, "uscc": uscc})
-}
-
 /// Generates `sqlite::NAME` and `postgres::NAME` tests for each async `fn NAME(Backend)` given.
 #[macro_export]
 macro_rules! db_tests {

@@ -1,6 +1,8 @@
 //! Integration tests: the real application over a real socket, on SQLite always and on PostgreSQL
 //! when `TEST_DATABASE_URL` is set.
 
+mod browser;
+mod fixtures;
 mod helpers;
 mod import;
 

@@ -1,6 +1,7 @@
 //! Exposure notices.
 
 use crate::db_tests;
+use crate::fixtures::id_of;
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -24,10 +25,7 @@ async fn a_notice_is_drafted_rendered_safely_published_and_withdrawn(backend: Ba
         !html.contains("<script>") && !html.contains("javascript:"),
         "{html}"
     );
-    let url = format!(
-        "/api/v1/office/notices/{}",
-        draft["id"].as_str().expect("id")
-    );
+    let url = format!("/api/v1/office/notices/{}", id_of(&draft));
     let (status, published) = app
         .post(
             &format!("{url}/publish"),

@@ -1,29 +1,15 @@
 //! Objections: filing, the public mark while one is handled, upholding and rejecting.
 
 use crate::db_tests;
-use crate::entries::{a_subject, black_entry};
+use crate::fixtures::{black_entry, id_of};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
+/// The listed company and its published black entry, with the outbox applied.
 async fn published_entry(app: &TestApp) -> (String, String) {
-    let subject_id = a_subject(app).await;
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
-        .await;
-    let id = draft["id"].as_str().expect("id").to_owned();
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/office/entries/{id}/publish"),
-            Some(ADMIN_TOKEN),
-            json!({"version": 1}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let subject_id = app.a_subject().await;
+    let id = app.publish_entry(black_entry(&subject_id)).await;
     app.drain().await;
     (subject_id, id)
 }
@@ -55,7 +41,7 @@ async fn an_accepted_objection_marks_the_entry_until_it_is_answered(backend: Bac
     assert_eq!(filed["filed_on"], "2026-06-15");
     assert_eq!(filed["accept_due"], "2026-06-16");
     assert!(filed.get("contact").is_none());
-    let id = filed["id"].as_str().expect("id").to_owned();
+    let id = id_of(&filed);
     assert_eq!(
         marks(&app, &subject_id).await,
         (json!(false), json!(false), json!(false))
@@ -117,7 +103,7 @@ async fn an_upheld_objection_withdraws_the_entry_with_its_answer(backend: Backen
     let (_, filed) = app
         .post("/api/v1/objections", None, json!({"entry_id": entry_id, "kind": "period", "reason": "公示期计算有误", "contact": "c"}))
         .await;
-    let id = filed["id"].as_str().expect("id").to_owned();
+    let id = id_of(&filed);
     app.post(
         &format!("/api/v1/office/objections/{id}/accept"),
         Some(&reviewer),
@@ -167,20 +153,8 @@ async fn an_upheld_objection_withdraws_the_entry_with_its_answer(backend: Backen
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body["code"], "invalid_request_body");
-    let (_, trail) = app
-        .get(
-            &format!("/api/v1/office/audit?target_id={id}"),
-            Some(ADMIN_TOKEN),
-        )
-        .await;
-    let actions: Vec<&str> = trail["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|e| e["action"].as_str())
-        .collect();
     assert_eq!(
-        actions,
+        app.audit_actions(&id).await,
         ["objection.file", "objection.accept", "objection.uphold"]
     );
 }

@@ -3,24 +3,11 @@
 //! `docs/screenshots/`).
 
 use crate::db_tests;
-use crate::entries::{a_subject, black_entry};
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use crate::fixtures::{black_entry, enc, id_of, red_entry};
+use crate::helpers::{Backend, TestApp};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::{Value, json};
-
-/// Percent-encodes a query value.
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
+use serde_json::json;
 
 /// GETs a page: status, headers and body.
 async fn page(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
@@ -47,67 +34,13 @@ async fn ok_page(app: &TestApp, path: &str) -> String {
     body
 }
 
-/// Drafts an entry through the office API.
-async fn draft(app: &TestApp, entry: Value) -> Value {
-    let (status, body) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body
-}
-
-/// Publishes a drafted entry or notice.
-async fn publish(app: &TestApp, kind: &str, draft: &Value) {
-    let url = format!(
-        "/api/v1/office/{kind}/{}/publish",
-        draft["id"].as_str().expect("id")
-    );
-    let (status, body) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-}
-
-/// Creates a subject through the office API; its id.
-async fn create_subject(app: &TestApp, kind: &str, name: &str, uscc: &str) -> String {
-    let (status, body) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            subject(kind, name, uscc),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    body["id"].as_str().expect("id").to_owned()
-}
-
-fn red_entry(subject_id: &str) -> Value {
-    json!({
-        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
-    })
-}
-
 /// Drafts and publishes an exposure notice naming the black-listed company; its id.
 async fn a_notice(app: &TestApp) -> String {
     let body_md = "## 基本案情\n\n汉中市天汉建设工程有限公司拖欠农民工工资。\n\n## 处理结果\n\n列入失信被执行人名单。\n\n## 法律依据\n\n《保障农民工工资支付条例》。";
-    let (status, notice) = app
-        .post(
-            "/api/v1/office/notices",
-            Some(ADMIN_TOKEN),
-            json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case",
-                   "issuing_unit": "汉中市社会信用体系建设领导小组办公室", "body_md": body_md,
-                   "subject_usccs": ["91610702MA6YL3K09Y"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{notice}");
-    publish(app, "notices", &notice).await;
-    notice["id"].as_str().expect("id").to_owned()
+    app.publish_notice(json!({"title": "汉中市失信典型案例（第一期）", "category": "dishonesty_case",
+                              "issuing_unit": "汉中市社会信用体系建设领导小组办公室", "body_md": body_md,
+                              "subject_usccs": ["91610702MA6YL3K09Y"]}))
+        .await
 }
 
 async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
@@ -147,8 +80,8 @@ async fn the_lookup_page_introduces_itself_in_chinese(backend: Backend) {
 
 async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let entry = draft(&app, black_entry(&subject_id)).await;
+    let subject_id = app.a_subject().await;
+    let entry = app.draft_entry(black_entry(&subject_id)).await;
     app.drain().await;
 
     // A draft is shown nowhere: the company is on record, without a badge or a record.
@@ -165,7 +98,7 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
     assert!(!black.contains("汉中市天汉建设工程有限公司"), "{black}");
     assert!(black.contains("共 0 条"));
 
-    publish(&app, "entries", &entry).await;
+    app.publish_entry_draft(&entry).await;
     app.drain().await;
     let lookup = ok_page(&app, &format!("/?q={}", enc("天汉"))).await;
     assert!(
@@ -239,22 +172,20 @@ async fn a_published_black_entry_shows_on_the_lookup_profile_and_list_pages(back
 
 async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let first = a_subject(&app).await;
-    create_subject(
-        &app,
+    let first = app.a_subject().await;
+    app.create_subject(
         "individual_business",
         "洋县天汉五金店",
         "92610723MA6YQ0A20M",
     )
     .await;
-    create_subject(
-        &app,
+    app.create_subject(
         "legal_person",
         "西乡县天汉农业专业合作社",
         "93610724MA6YRB7192",
     )
     .await;
-    publish(&app, "entries", &draft(&app, black_entry(&first)).await).await;
+    app.publish_entry(black_entry(&first)).await;
     app.drain().await;
     let q = enc("天汉");
     let one = ok_page(&app, &format!("/?q={q}&per_page=1")).await;
@@ -303,18 +234,10 @@ async fn pagination_and_facet_links_keep_every_parameter(backend: Backend) {
 async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
-    let (status, person) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
-    let person_id = person["id"].as_str().expect("id").to_owned();
+    let person_id = app.create_person("张三丰", clear).await;
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    publish(&app, "entries", &draft(&app, entry).await).await;
+    app.publish_entry(entry).await;
     app.drain().await;
     let path = format!("/?name={}&id_number={clear}", enc("张三丰"));
     let (status, headers, found) = page(&app, &path).await;
@@ -345,7 +268,7 @@ async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: B
 
 async fn typed_markup_comes_back_escaped(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    a_subject(&app).await;
+    app.a_subject().await;
     app.drain().await;
     let typed = "<script>alert(1)</script>\"><img src=x onerror=alert(2)>";
     let body = ok_page(&app, &format!("/?q={}", enc(typed))).await;
@@ -430,17 +353,12 @@ async fn unknown_subjects_and_notices_are_404_pages(backend: Backend) {
 
 async fn notices_and_a_published_notice_render(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let notice_id = a_notice(&app).await;
     // A draft notice is not listed.
-    let (status, draft) = app
-        .post(
-            "/api/v1/office/notices",
-            Some(ADMIN_TOKEN),
-            json!({"title": "尚未发布的草稿", "category": "integrity_model", "issuing_unit": "汉中市信用办", "body_md": "草稿"}),
-        )
+    let draft = app
+        .draft_notice(json!({"title": "尚未发布的草稿", "category": "integrity_model", "issuing_unit": "汉中市信用办", "body_md": "草稿"}))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
     app.drain().await;
 
     let list = ok_page(&app, "/notices").await;
@@ -470,11 +388,7 @@ async fn notices_and_a_published_notice_render(backend: Backend) {
         )),
         "{notice}"
     );
-    let draft_page = page(
-        &app,
-        &format!("/notices/{}", draft["id"].as_str().expect("id")),
-    )
-    .await;
+    let draft_page = page(&app, &format!("/notices/{}", id_of(&draft))).await;
     assert_eq!(draft_page.0, StatusCode::NOT_FOUND);
     // The profile lists the notice in its 曝光台 section.
     let profile = ok_page(&app, &format!("/subjects/{subject_id}")).await;
@@ -509,251 +423,16 @@ db_tests!(
     pages_are_rate_limited_per_client,
 );
 
-/// The pages in a real browser: headless Chromium through chromedriver's W3C WebDriver API.
+/// The pages in a real browser: headless Chromium through chromedriver (see `crate::browser`).
 mod browser {
     use super::*;
-    use base64::Engine as _;
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
-    use std::path::PathBuf;
-    use std::process::{Child, Command, Stdio};
-    use std::time::{Duration, Instant};
-
-    const DRIVER: &str = "/usr/bin/chromedriver";
-    const CHROMIUM: &str = "/usr/bin/chromium";
-    /// The W3C key of an element reference.
-    const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-    /// A running chromedriver and its browser session; both end on drop, also on panic.
-    struct Browser {
-        http: reqwest::Client,
-        driver: Child,
-        port: u16,
-        session: Option<String>,
-        _profile: tempfile::TempDir,
-    }
-
-    impl Drop for Browser {
-        fn drop(&mut self) {
-            // Drop cannot await: end the session (and with it Chromium) with a plain blocking
-            // request, then stop chromedriver.
-            if let Some(id) = self.session.take()
-                && let Ok(mut stream) = TcpStream::connect(("127.0.0.1", self.port))
-            {
-                let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-                let request = format!(
-                    "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
-                    self.port
-                );
-                if stream.write_all(request.as_bytes()).is_ok() {
-                    let mut sink = Vec::new();
-                    let _ = stream.read_to_end(&mut sink);
-                }
-            }
-            let _ = self.driver.kill();
-            let _ = self.driver.wait();
-        }
-    }
-
-    fn free_port() -> u16 {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free port")
-    }
-
-    impl Browser {
-        async fn start() -> Browser {
-            let port = free_port();
-            let driver =
-                Command::new(std::env::var("CHROMEDRIVER").unwrap_or_else(|_| DRIVER.into()))
-                    .arg(format!("--port={port}"))
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("chromedriver starts");
-            let profile = tempfile::tempdir().expect("profile dir");
-            let mut browser = Browser {
-                http: reqwest::Client::builder()
-                    .timeout(Duration::from_secs(60))
-                    .build()
-                    .expect("client"),
-                driver,
-                port,
-                session: None,
-                _profile: profile,
-            };
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                let ready = browser
-                    .http
-                    .get(format!("http://127.0.0.1:{port}/status"))
-                    .send()
-                    .await;
-                if let Ok(resp) = ready
-                    && let Ok(v) = resp.json::<Value>().await
-                    && v["value"]["ready"] == true
-                {
-                    break;
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "chromedriver did not become ready"
-                );
-                tokio::time::sleep(Duration::from_millis(100)).await;
-            }
-            let user_data = format!("--user-data-dir={}", browser._profile.path().display());
-            let caps = json!({"capabilities": {"alwaysMatch": {
-                "browserName": "chrome",
-                "goog:chromeOptions": {
-                    "binary": CHROMIUM,
-                    "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                             "--disable-quic", "--no-first-run", "--disable-background-networking",
-                             "--disable-component-update", "--disable-sync", "--window-size=1280,1600",
-                             user_data],
-                },
-            }}});
-            let created = browser
-                .raw(reqwest::Method::POST, "/session", Some(caps))
-                .await;
-            let id = created["sessionId"]
-                .as_str()
-                .expect("session id")
-                .to_owned();
-            browser.session = Some(id);
-            browser
-        }
-
-        async fn raw(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-            let url = format!("http://127.0.0.1:{}{path}", self.port);
-            let mut req = self.http.request(method.clone(), &url);
-            // POSTs carry a JSON body, even an empty one.
-            if method == reqwest::Method::POST {
-                req = req.json(&body.unwrap_or_else(|| json!({})));
-            }
-            let resp = req.send().await.expect("webdriver answers");
-            let status = resp.status();
-            let v: Value = resp.json().await.expect("webdriver json");
-            assert!(status.is_success(), "{method} {path}: {status} {v}");
-            v["value"].clone()
-        }
-
-        async fn cmd(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-            let id = self.session.as_deref().expect("session");
-            self.raw(method, &format!("/session/{id}{path}"), body)
-                .await
-        }
-
-        async fn goto(&self, url: &str) {
-            self.cmd(reqwest::Method::POST, "/url", Some(json!({"url": url})))
-                .await;
-        }
-
-        async fn find_all(&self, css: &str) -> Vec<String> {
-            let found = self
-                .cmd(
-                    reqwest::Method::POST,
-                    "/elements",
-                    Some(json!({"using": "css selector", "value": css})),
-                )
-                .await;
-            found
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|e| e[ELEMENT].as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default()
-        }
-
-        async fn text(&self, element: &str) -> String {
-            let v = self
-                .cmd(
-                    reqwest::Method::GET,
-                    &format!("/element/{element}/text"),
-                    None,
-                )
-                .await;
-            v.as_str().unwrap_or_default().to_owned()
-        }
-
-        /// Polls (up to 10 s) for an element matching `css` whose text contains `text`.
-        async fn wait_for(&self, css: &str, text: &str) -> String {
-            let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
-                for element in self.find_all(css).await {
-                    if self.text(&element).await.contains(text) {
-                        return element;
-                    }
-                }
-                assert!(
-                    Instant::now() < deadline,
-                    "no `{css}` containing `{text}` on {}",
-                    self.cmd(reqwest::Method::GET, "/url", None).await
-                );
-                tokio::time::sleep(Duration::from_millis(200)).await;
-            }
-        }
-
-        async fn click(&self, element: &str) {
-            self.cmd(
-                reqwest::Method::POST,
-                &format!("/element/{element}/click"),
-                None,
-            )
-            .await;
-        }
-
-        async fn type_into(&self, element: &str, text: &str) {
-            self.cmd(
-                reqwest::Method::POST,
-                &format!("/element/{element}/value"),
-                Some(json!({"text": text})),
-            )
-            .await;
-        }
-
-        async fn resize(&self, width: u32, height: u32) {
-            self.cmd(
-                reqwest::Method::POST,
-                "/window/rect",
-                Some(json!({"width": width, "height": height})),
-            )
-            .await;
-        }
-
-        /// Saves a PNG of the viewport as `docs/screenshots/{name}.png`.
-        async fn screenshot(&self, name: &str) {
-            let data = self.cmd(reqwest::Method::GET, "/screenshot", None).await;
-            let png = base64::engine::general_purpose::STANDARD
-                .decode(data.as_str().expect("base64 png"))
-                .expect("valid base64");
-            assert!(png.starts_with(b"\x89PNG"), "a PNG");
-            let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
-            std::fs::create_dir_all(&dir).expect("screenshot dir");
-            std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
-        }
-
-        /// Whether the page is wider than the viewport (it scrolls sideways).
-        async fn overflows(&self) -> bool {
-            let script = "return document.documentElement.scrollWidth > document.documentElement.clientWidth;";
-            let v = self
-                .cmd(
-                    reqwest::Method::POST,
-                    "/execute/sync",
-                    Some(json!({"script": script, "args": []})),
-                )
-                .await;
-            v.as_bool().expect("a boolean")
-        }
-    }
+    use crate::browser::Browser;
 
     /// Seeds what the screenshots show: a black-listed company (with a second, key-attention
     /// record), a red-listed company, other subjects, and a published notice.
     async fn seed(app: &TestApp) -> (String, String) {
-        let black_id = a_subject(app).await;
-        publish(app, "entries", &draft(app, black_entry(&black_id)).await).await;
+        let black_id = app.a_subject().await;
+        app.publish_entry(black_entry(&black_id)).await;
         let mut attention = black_entry(&black_id);
         attention["list"] = json!("key_attention");
         attention["list_name"] = json!("拖欠农民工工资失信联合惩戒对象");
@@ -765,30 +444,30 @@ mod browser {
         attention["document_number"] = json!("汉人社监〔2026〕7号");
         attention["decision_date"] = json!("2026-05-20");
         attention["listing_date"] = json!("2026-05-22");
-        publish(app, "entries", &draft(app, attention).await).await;
+        app.publish_entry(attention).await;
 
-        let red_id = create_subject(
-            app,
-            "legal_person",
-            "汉中市汉江药业股份有限公司",
-            "93610724MA6YRB7192",
-        )
-        .await;
-        publish(app, "entries", &draft(app, red_entry(&red_id)).await).await;
+        let red_id = app
+            .create_subject(
+                "legal_person",
+                "汉中市汉江药业股份有限公司",
+                "93610724MA6YRB7192",
+            )
+            .await;
+        app.publish_entry(red_entry(&red_id)).await;
         let mut second = red_entry(&red_id);
         second["list_name"] = json!("守合同重信用企业");
         second["reason"] = json!("2025年度陕西省守合同重信用企业");
         second["authority_name"] = json!("汉中市市场监督管理局");
         second["document_number"] = json!("汉市监〔2026〕15号");
-        publish(app, "entries", &draft(app, second).await).await;
+        app.publish_entry(second).await;
 
-        let shop = create_subject(
-            app,
-            "individual_business",
-            "洋县天汉五金店",
-            "92610723MA6YQ0A20M",
-        )
-        .await;
+        let shop = app
+            .create_subject(
+                "individual_business",
+                "洋县天汉五金店",
+                "92610723MA6YQ0A20M",
+            )
+            .await;
         let mut shop_black = black_entry(&shop);
         shop_black["list_name"] = json!("重大税收违法失信主体");
         shop_black["severity"] = json!("general");
@@ -799,13 +478,12 @@ mod browser {
         shop_black["document_number"] = json!("洋税稽罚〔2026〕3号");
         shop_black["decision_date"] = json!("2026-02-18");
         shop_black["listing_date"] = json!("2026-02-20");
-        publish(app, "entries", &draft(app, shop_black).await).await;
+        app.publish_entry(shop_black).await;
         // An objection is being handled on the shop's record: it is marked, not hidden. (The
         // outbox rows of the publication are drained below, so the index reads this.)
         app.sql("UPDATE list_entries SET under_objection = TRUE WHERE document_number = '洋税稽罚〔2026〕3号'")
             .await;
-        create_subject(
-            app,
+        app.create_subject(
             "legal_person",
             "汉中市天汉文化旅游发展有限公司",
             "12610700436000204R",
@@ -813,18 +491,11 @@ mod browser {
         .await;
 
         let notice_id = a_notice(app).await;
-        let (status, model) = app
-            .post(
-                "/api/v1/office/notices",
-                Some(ADMIN_TOKEN),
-                json!({"title": "汉中市汉江药业股份有限公司获评诚信典型", "category": "integrity_model",
-                       "issuing_unit": "汉中市发展和改革委员会",
-                       "body_md": "## 基本情况\n\n该企业连续五年纳税信用A级。\n\n## 典型意义\n\n守信者处处受益。",
-                       "subject_usccs": ["93610724MA6YRB7192"]}),
-            )
+        app.publish_notice(json!({"title": "汉中市汉江药业股份有限公司获评诚信典型", "category": "integrity_model",
+                                  "issuing_unit": "汉中市发展和改革委员会",
+                                  "body_md": "## 基本情况\n\n该企业连续五年纳税信用A级。\n\n## 典型意义\n\n守信者处处受益。",
+                                  "subject_usccs": ["93610724MA6YRB7192"]}))
             .await;
-        assert_eq!(status, StatusCode::CREATED, "{model}");
-        publish(app, "notices", &model).await;
         app.drain().await;
         (black_id, notice_id)
     }
@@ -844,15 +515,12 @@ mod browser {
         browser.wait_for("h1", "信用查询").await;
         browser.screenshot("lookup").await;
 
-        let search = browser.find_all("#q").await;
-        let search = search.first().expect("the search box");
+        let search = browser.find("#q").await;
         browser
-            .type_into(search, "汉中市天汉建设工程有限公司")
+            .type_into(&search, "汉中市天汉建设工程有限公司")
             .await;
-        let button = browser.find_all(".search-form button[type=submit]").await;
-        browser
-            .click(button.first().expect("the search button"))
-            .await;
+        let button = browser.find(".search-form button[type=submit]").await;
+        browser.click(&button).await;
         let hit = browser.wait_for(".hit", "汉中市天汉建设工程有限公司").await;
         assert!(
             browser.text(&hit).await.contains("黑名单 1"),
@@ -865,11 +533,7 @@ mod browser {
             .await;
         browser.click(&link).await;
         browser.wait_for("h1", "汉中市天汉建设工程有限公司").await;
-        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(
-            url.as_str(),
-            Some(format!("{base}/subjects/{black_id}").as_str())
-        );
+        assert_eq!(browser.url().await, format!("{base}/subjects/{black_id}"));
         let record = browser
             .wait_for("#black .record", "(2026)陕07执123号")
             .await;
@@ -899,11 +563,7 @@ mod browser {
         browser.screenshot("notices").await;
         browser.click(&card).await;
         browser.wait_for("h1", "汉中市失信典型案例（第一期）").await;
-        let url = browser.cmd(reqwest::Method::GET, "/url", None).await;
-        assert_eq!(
-            url.as_str(),
-            Some(format!("{base}/notices/{notice_id}").as_str())
-        );
+        assert_eq!(browser.url().await, format!("{base}/notices/{notice_id}"));
         browser.wait_for(".notice-body h2", "基本案情").await;
         browser
             .wait_for(".linked a", "汉中市天汉建设工程有限公司")

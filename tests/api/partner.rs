@@ -1,6 +1,7 @@
 //! Partner agencies and their API keys.
 
 use crate::db_tests;
+use crate::fixtures::{black_entry, id_of, red_entry};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::json;
@@ -38,10 +39,7 @@ async fn keys_are_scoped_shown_once_counted_and_revoked_at_once(backend: Backend
         .await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(dup["code"], "agency_already_exists");
-    let keys_url = format!(
-        "/api/v1/office/agencies/{}/keys",
-        agency["id"].as_str().expect("id")
-    );
+    let keys_url = format!("/api/v1/office/agencies/{}/keys", id_of(&agency));
     let (status, bad) = app
         .post(
             &keys_url,
@@ -85,10 +83,7 @@ async fn keys_are_scoped_shown_once_counted_and_revoked_at_once(backend: Backend
     let (status, _) = app.get("/api/v1/office/subjects", Some(&key)).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
-    let revoke = format!(
-        "/api/v1/office/keys/{}/revoke",
-        issued["id"].as_str().expect("id")
-    );
+    let revoke = format!("/api/v1/office/keys/{}/revoke", id_of(&issued));
     let (status, revoked) = app.post(&revoke, Some(ADMIN_TOKEN), json!({})).await;
     assert_eq!(status, StatusCode::OK, "{revoked}");
     assert!(revoked["revoked_at"].is_string());
@@ -109,10 +104,7 @@ async fn each_key_has_its_own_rate_limit(backend: Backend) {
             json!({"name": "汉中市中级人民法院", "uscc": "11610700016176094D"}),
         )
         .await;
-    let keys_url = format!(
-        "/api/v1/office/agencies/{}/keys",
-        agency["id"].as_str().expect("id")
-    );
+    let keys_url = format!("/api/v1/office/agencies/{}/keys", id_of(&agency));
     let (_, slow) = app
         .post(
             &keys_url,
@@ -142,41 +134,6 @@ async fn each_key_has_its_own_rate_limit(backend: Backend) {
     );
 }
 
-/// A submitting key (`entries:submit`) for a new agency.
-async fn agency_key(app: &TestApp, name: &str, uscc: &str, trusted: bool) -> String {
-    agency_key_with(app, name, uscc, trusted, &["entries:submit"]).await
-}
-
-/// A key with `scopes` for a new agency.
-pub async fn agency_key_with(
-    app: &TestApp,
-    name: &str,
-    uscc: &str,
-    trusted: bool,
-    scopes: &[&str],
-) -> String {
-    let (status, agency) = app
-        .post(
-            "/api/v1/office/agencies",
-            Some(ADMIN_TOKEN),
-            json!({"name": name, "uscc": uscc, "trusted": trusted}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{agency}");
-    let url = format!(
-        "/api/v1/office/agencies/{}/keys",
-        agency["id"].as_str().expect("id")
-    );
-    let (_, key) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"name": "接口", "scopes": scopes}),
-        )
-        .await;
-    key["key"].as_str().expect("key").to_owned()
-}
-
 fn record(i: u32) -> serde_json::Value {
     let region = xinyong::domain::RegionCode::parse("610702").expect("region");
     // Eight alphabet symbols spelling `i` in base 31: a unique organisation body per record.
@@ -200,7 +157,14 @@ fn record(i: u32) -> serde_json::Value {
 
 async fn a_batch_accepts_good_records_names_each_rejection_and_is_idempotent(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let tax = agency_key(&app, "国家税务总局汉中市税务局", "11610700MB2961796E", true).await;
+    let tax = app
+        .agency_key(
+            "国家税务总局汉中市税务局",
+            "11610700MB2961796E",
+            true,
+            &["entries:submit"],
+        )
+        .await;
     let mut records: Vec<serde_json::Value> = (0..5000).map(record).collect();
     // Every 100th record is bad in one of five ways.
     for (n, i) in (0..5000).step_by(100).enumerate() {
@@ -320,14 +284,22 @@ async fn a_batch_accepts_good_records_names_each_rejection_and_is_idempotent(bac
 
 async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let tax = agency_key(
-        &app,
-        "国家税务总局汉中市税务局",
-        "11610700MB2961796E",
-        false,
-    )
-    .await;
-    let court = agency_key(&app, "汉中市中级人民法院", "11610700016176094D", false).await;
+    let tax = app
+        .agency_key(
+            "国家税务总局汉中市税务局",
+            "11610700MB2961796E",
+            false,
+            &["entries:submit"],
+        )
+        .await;
+    let court = app
+        .agency_key(
+            "汉中市中级人民法院",
+            "11610700016176094D",
+            false,
+            &["entries:submit"],
+        )
+        .await;
     let (_, out) = app
         .post(
             "/api/v1/partner/batches",
@@ -393,7 +365,7 @@ async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
     let (_, agency) = app.get("/api/v1/office/agencies", Some(ADMIN_TOKEN)).await;
     let url = format!(
         "/api/v1/office/agencies/{}/keys",
-        agency["items"][0]["id"].as_str().expect("id")
+        id_of(&agency["items"][0])
     );
     let (_, screen_only) = app
         .post(
@@ -505,51 +477,28 @@ async fn public_entry_ids(app: &TestApp) -> std::collections::BTreeSet<String> {
 
 async fn the_change_feed_replays_exactly_the_public_state(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let (_, agency) = app
-        .post(
-            "/api/v1/office/agencies",
-            Some(ADMIN_TOKEN),
-            json!({"name": "汉中市发展和改革委员会", "uscc": "11610700MB2961796E"}),
+    let key = app
+        .agency_key(
+            "汉中市发展和改革委员会",
+            "11610700MB2961796E",
+            false,
+            &["changes:read"],
         )
         .await;
-    let url = format!(
-        "/api/v1/office/agencies/{}/keys",
-        agency["id"].as_str().expect("id")
-    );
-    let (_, key) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"name": "联合奖惩", "scopes": ["changes:read"]}),
-        )
-        .await;
-    let key = key["key"].as_str().expect("key").to_owned();
-    let subject_id = crate::entries::a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let mut ids = Vec::new();
     for i in 0..4 {
-        let mut body = crate::entries::black_entry(&subject_id);
+        let mut body = black_entry(&subject_id);
         body["document_number"] = json!(format!("(2026)陕07执{i}号"));
         if i == 3 {
-            body = json!({"subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-                          "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-                          "decision_date": "2026-04-01", "valid_until": "2030-12-31"});
+            // Still public after the black entries have expired.
+            body = red_entry(&subject_id);
+            body["valid_until"] = json!("2030-12-31");
         }
-        let (_, draft) = app
-            .post("/api/v1/office/entries", Some(ADMIN_TOKEN), body)
-            .await;
-        let id = draft["id"].as_str().expect("id").to_owned();
-        let (status, _) = app
-            .post(
-                &format!("/api/v1/office/entries/{id}/publish"),
-                Some(ADMIN_TOKEN),
-                json!({"version": 1}),
-            )
-            .await;
-        assert_eq!(status, StatusCode::OK);
-        ids.push(id);
+        ids.push(app.publish_entry(body).await);
     }
     // A draft never reaches the feed.
-    let mut draft = crate::entries::black_entry(&subject_id);
+    let mut draft = black_entry(&subject_id);
     draft["document_number"] = json!("(2026)陕07执99号");
     app.post("/api/v1/office/entries", Some(ADMIN_TOKEN), draft)
         .await;
@@ -570,10 +519,7 @@ async fn the_change_feed_replays_exactly_the_public_state(backend: Backend) {
         .await;
     let (status, _) = app
         .post(
-            &format!(
-                "/api/v1/office/objections/{}/accept",
-                filed["id"].as_str().expect("id")
-            ),
+            &format!("/api/v1/office/objections/{}/accept", id_of(&filed)),
             Some(ADMIN_TOKEN),
             json!({"version": 1}),
         )

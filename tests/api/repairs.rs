@@ -2,7 +2,7 @@
 //! working-day deadlines, the end of publicity on approval, and the repair notice.
 
 use crate::db_tests;
-use crate::entries::{a_subject, black_entry};
+use crate::fixtures::{black_entry, error, id_of, red_entry, with_changes};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, captured_logs};
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -23,38 +23,16 @@ fn beijing(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
         .with_timezone(&Utc)
 }
 
-fn id_of(body: &Value) -> String {
-    body["id"].as_str().expect("id").to_owned()
-}
-
-/// Creates and publishes an entry (admin, directly); returns its id.
-async fn published(app: &TestApp, entry: Value) -> String {
-    let (status, draft) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
-    let id = id_of(&draft);
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/office/entries/{id}/publish"),
-            Some(ADMIN_TOKEN),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    id
-}
-
 /// A published black entry that may already be repaired on the test day: general, decided
 /// 2025-12-01, so repair is possible from 2026-03-01 and publicity ends on 2026-12-01.
 async fn repairable_entry(app: &TestApp) -> String {
-    let subject_id = a_subject(app).await;
+    let subject_id = app.a_subject().await;
     let mut entry = black_entry(&subject_id);
     entry["severity"] = json!("general");
     entry["decision_date"] = json!("2025-12-01");
     entry["listing_date"] = json!("2025-12-02");
     entry["document_number"] = json!("汉市监罚〔2025〕88号");
-    published(app, entry).await
+    app.publish_entry(entry).await
 }
 
 fn application(entry_id: &str) -> Value {
@@ -83,26 +61,6 @@ async fn step(
         .await
 }
 
-fn error(code: &str, error_type: &str, message: String) -> Value {
-    json!({"code": code, "type": error_type, "message": message, "link": format!("/api/errors#{code}")})
-}
-
-async fn actions(app: &TestApp, target_id: &str) -> Vec<String> {
-    let (status, trail) = app
-        .get(
-            &format!("/api/v1/office/audit?target_id={target_id}"),
-            Some(ADMIN_TOKEN),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{trail}");
-    trail["items"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .filter_map(|e| e["action"].as_str().map(str::to_owned))
-        .collect()
-}
-
 async fn overdue_ids(app: &TestApp, query: &str) -> Vec<String> {
     let (status, page) = app
         .get(&format!("{OFFICE}?{query}"), Some(ADMIN_TOKEN))
@@ -120,9 +78,9 @@ async fn repair_is_refused_before_the_minimum_period_and_possible_from_its_last_
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     // Serious, decided 2026-03-10: repair from 2027-03-10.
-    let entry_id = published(&app, black_entry(&subject_id)).await;
+    let entry_id = app.publish_entry(black_entry(&subject_id)).await;
     let too_early = error(
         "repair_too_early",
         "conflict",
@@ -152,8 +110,8 @@ async fn repair_is_refused_before_the_minimum_period_and_possible_from_its_last_
 
 async fn an_approved_repair_ends_publicity_everywhere_at_once(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let entry_id = published(&app, black_entry(&subject_id)).await;
+    let subject_id = app.a_subject().await;
+    let entry_id = app.publish_entry(black_entry(&subject_id)).await;
     app.drain().await;
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["total"], 1, "{black}");
@@ -245,11 +203,11 @@ async fn an_approved_repair_ends_publicity_everywhere_at_once(backend: Backend) 
 
     // Exactly one audit event per step, by the public and then by the reviewer.
     assert_eq!(
-        actions(&app, &id).await,
+        app.audit_actions(&id).await,
         ["repair.apply", "repair.accept", "repair.approve"]
     );
     assert_eq!(
-        actions(&app, &entry_id).await,
+        app.audit_actions(&entry_id).await,
         ["entry.create", "entry.publish", "entry.repair"]
     );
     let (_, trail) = app
@@ -312,7 +270,7 @@ async fn a_returned_application_can_be_filed_again(backend: Backend) {
         error(
             "invalid_case_field",
             "invalid_request",
-            "`reason`: required; it is sent to the applicant.".into()
+            "`reason`: required; it is sent to the applicant."
         )
     );
     let (status, body) = step(
@@ -376,10 +334,10 @@ async fn a_returned_application_can_be_filed_again(backend: Backend) {
     let second = id_of(&apply(&app, &entry_id).await);
     assert_ne!(first, second);
     assert_eq!(
-        actions(&app, &first).await,
+        app.audit_actions(&first).await,
         ["repair.apply", "repair.return"]
     );
-    assert_eq!(actions(&app, &second).await, ["repair.apply"]);
+    assert_eq!(app.audit_actions(&second).await, ["repair.apply"]);
     let (status, body) = app
         .get(&format!("{REPAIRS}/{}", uuid::Uuid::nil()), None)
         .await;
@@ -488,11 +446,11 @@ async fn a_rejected_application_leaves_the_entry_published(backend: Backend) {
         (json!("published"), json!(2))
     );
     assert_eq!(
-        actions(&app, &id).await,
+        app.audit_actions(&id).await,
         ["repair.apply", "repair.accept", "repair.reject"]
     );
     assert_eq!(
-        actions(&app, &entry_id).await,
+        app.audit_actions(&entry_id).await,
         ["entry.create", "entry.publish"]
     );
     // A rejected application is closed: the subject may apply again.
@@ -501,7 +459,7 @@ async fn a_rejected_application_leaves_the_entry_published(backend: Backend) {
 
 async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let nil = uuid::Uuid::nil().to_string();
     let not_found = |id: &str| {
         error(
@@ -515,9 +473,7 @@ async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
     // A draft is not public: it cannot be repaired, nor even be said to exist.
     let mut draft = black_entry(&subject_id);
     draft["document_number"] = json!("(2026)陕07执999号");
-    let (_, draft) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), draft)
-        .await;
+    let draft = app.draft_entry(draft).await;
     let (status, body) = app.post(REPAIRS, None, application(&id_of(&draft))).await;
     assert_eq!(
         (status, body),
@@ -525,13 +481,7 @@ async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
     );
 
     // Red entries and entries without a minimum period are not repaired.
-    let red = published(
-        &app,
-        json!({"subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-               "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-               "decision_date": "2026-04-01", "valid_until": "2026-12-31"}),
-    )
-    .await;
+    let red = app.publish_entry(red_entry(&subject_id)).await;
     let (status, body) = app.post(REPAIRS, None, application(&red)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(
@@ -544,9 +494,8 @@ async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
             ),
         )
     );
-    let key = published(
-        &app,
-        json!({"subject_id": subject_id, "list": "key_attention", "list_name": "重点关注对象", "reason": "多次违规",
+    let key = app
+        .publish_entry(json!({"subject_id": subject_id, "list": "key_attention", "list_name": "重点关注对象", "reason": "多次违规",
                "authority_name": "汉中市市场监督管理局", "document_number": "汉市监关〔2026〕3号",
                "decision_date": "2026-04-01"}),
     )
@@ -564,7 +513,7 @@ async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
         )
     );
     // Timing is told before what the application lacks.
-    let serious = published(&app, black_entry(&subject_id)).await;
+    let serious = app.publish_entry(black_entry(&subject_id)).await;
     let mut lacking = application(&serious);
     lacking["commitment_letter"] = json!(false);
     let (status, body) = app.post(REPAIRS, None, lacking).await;
@@ -577,18 +526,8 @@ async fn applications_are_checked_in_order_with_clear_errors(backend: Backend) {
     entry["severity"] = json!("general");
     entry["decision_date"] = json!("2025-12-01");
     entry["document_number"] = json!("汉市监罚〔2025〕88号");
-    let entry_id = published(&app, entry).await;
-    let with = |patch: Value| {
-        let mut body = application(&entry_id);
-        for (k, v) in patch.as_object().expect("object") {
-            if v.is_null() {
-                body.as_object_mut().expect("object").remove(k);
-            } else {
-                body[k] = v.clone();
-            }
-        }
-        body
-    };
+    let entry_id = app.publish_entry(entry).await;
+    let with = |patch: Value| with_changes(application(&entry_id), &patch);
     let letter = "`commitment_letter`: the credit commitment letter (信用承诺书) is required";
     let long = "材".repeat(201);
     let cases = [
@@ -755,16 +694,10 @@ async fn notice(
 
 async fn the_repair_notice_tells_the_subject_when_and_how_to_apply(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     let editor = app.token("editor").await;
     // Delivered with the decision: a draft has its notice too.
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
-        .await;
+    let draft = app.draft_entry(black_entry(&subject_id)).await;
     let (status, content_type, text) = notice(&app, &id_of(&draft), &editor).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert_eq!(
@@ -797,17 +730,9 @@ async fn the_repair_notice_tells_the_subject_when_and_how_to_apply(backend: Back
 
     // A natural person is addressed as published: masked name and ID number.
     let clear = "610702200001010018";
-    let (status, person) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::CREATED, "{person}");
-    let mut entry = black_entry(&id_of(&person));
+    let mut entry = black_entry(&app.create_person("张三丰", clear).await);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    let entry_id = published(&app, entry).await;
+    let entry_id = app.publish_entry(entry).await;
     let (status, _, text) = notice(&app, &entry_id, &editor).await;
     assert_eq!(status, StatusCode::OK, "{text}");
     assert!(!text.contains("张三丰") && !text.contains(clear), "{text}");
@@ -820,13 +745,7 @@ async fn the_repair_notice_tells_the_subject_when_and_how_to_apply(backend: Back
     assert!(html.contains("(2026)陕0702执88号"), "{html}");
 
     // Only for entries that can be repaired.
-    let red = published(
-        &app,
-        json!({"subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
-               "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
-               "decision_date": "2026-04-01", "valid_until": "2026-12-31"}),
-    )
-    .await;
+    let red = app.publish_entry(red_entry(&subject_id)).await;
     let (status, _, text) = notice(&app, &red, &editor).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert!(text.contains("repair_not_applicable"), "{text}");

@@ -19,12 +19,6 @@ fn code(prefix: &str, body: &str) -> String {
         .to_owned()
 }
 
-/// A key with `scopes` for a new trusted agency.
-async fn key_with(app: &TestApp, uscc: &str, scopes: &[&str]) -> String {
-    let name = format!("汉中市某局{uscc}");
-    crate::partner::agency_key_with(app, &name, uscc, true, scopes).await
-}
-
 fn listing(subject: Value, list: &str, document: &str) -> Value {
     let mut entry = json!({"list": list, "list_name": if list == "red" { "纳税信用A级纳税人" } else { "重大税收违法失信主体" },
         "reason": "虚开增值税专用发票", "authority_name": "国家税务总局汉中市税务局",
@@ -39,7 +33,15 @@ fn listing(subject: Value, list: &str, document: &str) -> Value {
 /// Lists a black company, a red company and a black natural person; registers a clean company
 /// with a pending entry only.
 async fn listed(app: &TestApp) -> String {
-    let key = key_with(app, &code("11", "MB296179"), &["entries:submit", "screen"]).await;
+    let agency = code("11", "MB296179");
+    let key = app
+        .agency_key(
+            &format!("汉中市某局{agency}"),
+            &agency,
+            true,
+            &["entries:submit", "screen"],
+        )
+        .await;
     let records = json!({"records": [
         listing(json!({"kind": "legal_person", "name": "汉中市天汉建设工程有限公司", "uscc": "91610702MA6YL3K09Y"}), "black", "汉税稽罚〔2026〕1号"),
         listing(json!({"kind": "legal_person", "name": "陕西秦岭药业股份有限公司", "uscc": code("91", "MA6YL3K1")}), "red", "汉税信〔2026〕2号"),
@@ -313,7 +315,15 @@ async fn natural_persons_need_a_legal_basis_and_their_id_number(backend: Backend
 async fn screening_requests_are_checked(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let key = listed(&app).await;
-    let submit_only = key_with(&app, &code("11", "MB296180"), &["entries:submit"]).await;
+    let agency = code("11", "MB296180");
+    let submit_only = app
+        .agency_key(
+            &format!("汉中市某局{agency}"),
+            &agency,
+            true,
+            &["entries:submit"],
+        )
+        .await;
     let (status, out) = screen(
         &app,
         &submit_only,

@@ -1,8 +1,8 @@
 //! End to end: office writes → outbox → indexer → engine → public lookup, lists and profiles.
 
 use crate::db_tests;
-use crate::entries::{a_subject, black_entry};
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, subject};
+use crate::fixtures::{black_entry, enc, id_of};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
@@ -13,51 +13,13 @@ async fn lookup(app: &TestApp, query: &str) -> Value {
     body
 }
 
-fn enc(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
-async fn publish(app: &TestApp, entry: &Value) -> Value {
-    let url = format!(
-        "/api/v1/office/entries/{}/publish",
-        entry["id"].as_str().expect("id")
-    );
-    let (status, body) = app
-        .post(
-            &url,
-            Some(ADMIN_TOKEN),
-            json!({"version": entry["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    body
-}
-
 async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
+    let subject_id = app.a_subject().await;
     // Noise that must not match.
-    app.post(
-        "/api/v1/office/subjects",
-        Some(ADMIN_TOKEN),
-        subject("legal_person", "汉江药业股份有限公司", "93610724MA6YRB7192"),
-    )
-    .await;
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
+    app.create_subject("legal_person", "汉江药业股份有限公司", "93610724MA6YRB7192")
         .await;
+    let draft = app.draft_entry(black_entry(&subject_id)).await;
     app.drain().await;
 
     // A draft is never visible: the company is on record, with no black badge.
@@ -71,7 +33,7 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
         .await;
     assert_eq!(profile["black"], json!([]));
 
-    publish(&app, &draft).await;
+    app.publish_entry_draft(&draft).await;
     assert_eq!(app.drain().await, 2);
     for q in [
         "汉中市天汉建设工程有限公司",
@@ -121,10 +83,7 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
         "汉中市天汉建设工程有限公司"
     );
 
-    let url = format!(
-        "/api/v1/office/entries/{}/withdraw",
-        draft["id"].as_str().expect("id")
-    );
+    let url = format!("/api/v1/office/entries/{}/withdraw", id_of(&draft));
     let (status, _) = app
         .post(
             &url,
@@ -149,19 +108,10 @@ async fn a_published_entry_is_found_and_a_withdrawn_one_is_gone(backend: Backend
 async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
-    let (_, person) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
-        )
-        .await;
-    let person_id = person["id"].as_str().expect("id").to_owned();
+    let person_id = app.create_person("张三丰", clear).await;
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    let (_, draft) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
-        .await;
+    let draft = app.draft_entry(entry).await;
     app.drain().await;
     // Not public before publication, even with the exact key.
     let exact = format!("name={}&id_number={clear}", enc("张三丰"));
@@ -171,7 +121,7 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    publish(&app, &draft).await;
+    app.publish_entry_draft(&draft).await;
     app.drain().await;
     let found = lookup(&app, &exact).await;
     assert_eq!(found["total"], 1, "{found}");
@@ -301,15 +251,8 @@ async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
 
 async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
-        .await;
-    publish(&app, &draft).await;
+    let subject_id = app.a_subject().await;
+    app.publish_entry(black_entry(&subject_id)).await;
     // Skip the outbox entirely: the index knows nothing until the rebuild.
     app.sql("DELETE FROM search_outbox").await;
     assert_eq!(lookup(&app, "list=black").await["total"], 0);
@@ -345,15 +288,9 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
 
 async fn publicity_ends_at_the_maximum_and_not_a_day_early(backend: Backend) {
     let app = TestApp::spawn(backend).await;
-    let subject_id = a_subject(&app).await;
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
-        .await;
-    let published = publish(&app, &draft).await;
+    let subject_id = app.a_subject().await;
+    let draft = app.draft_entry(black_entry(&subject_id)).await;
+    let published = app.publish_entry_draft(&draft).await;
     assert_eq!(published["publicity_until"], "2029-03-10");
     app.drain().await;
     // 2029-03-09 23:59 in Beijing: the last public day.
@@ -393,10 +330,7 @@ async fn publicity_ends_at_the_maximum_and_not_a_day_early(backend: Backend) {
     // Kept for the office, with the reason and an audit event by the system.
     let (_, entry) = app
         .get(
-            &format!(
-                "/api/v1/office/entries/{}",
-                draft["id"].as_str().expect("id")
-            ),
+            &format!("/api/v1/office/entries/{}", id_of(&draft)),
             Some(ADMIN_TOKEN),
         )
         .await;
@@ -428,15 +362,8 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
         .into_make_service_with_connect_info::<std::net::SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await });
 
-    let subject_id = a_subject(&app).await;
-    let (_, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            Some(ADMIN_TOKEN),
-            black_entry(&subject_id),
-        )
-        .await;
-    publish(&app, &draft).await;
+    let subject_id = app.a_subject().await;
+    app.publish_entry(black_entry(&subject_id)).await;
     let pending = app.count(entity::outbox::Entity).await;
     assert_eq!(pending, 5);
     // The indexer fails, keeps every row and backs off.
@@ -526,20 +453,10 @@ async fn an_engine_outage_loses_no_update(backend: Backend) {
 async fn changing_the_masking_and_reindexing_changes_every_public_surface(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let clear = "610702200001010018";
-    let (_, person) = app
-        .post(
-            "/api/v1/office/subjects",
-            Some(ADMIN_TOKEN),
-            json!({"kind": "natural_person", "name": "张三丰", "id_number": clear}),
-        )
-        .await;
-    let person_id = person["id"].as_str().expect("id").to_owned();
+    let person_id = app.create_person("张三丰", clear).await;
     let mut entry = black_entry(&person_id);
     entry["document_number"] = json!("(2026)陕0702执88号");
-    let (_, draft) = app
-        .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
-        .await;
-    publish(&app, &draft).await;
+    app.publish_entry(entry).await;
     app.drain().await;
     let exact = format!("name={}&id_number={clear}", enc("张三丰"));
     let found = lookup(&app, &exact).await;

@@ -1,7 +1,8 @@
 //! Subjects: codes, kinds, ID numbers, optimistic concurrency, atomic writes.
 
 use crate::db_tests;
-use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, captured_logs, subject};
+use crate::fixtures::{enc, id_of, subject};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, captured_logs};
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -57,10 +58,7 @@ async fn creating_a_subject_with_each_valid_code_succeeds(backend: Backend) {
         assert_eq!(body["region_code"], region);
         assert_eq!(body["version"], 1);
         let (status, read) = app
-            .get(
-                &format!("{OFFICE}/{}", body["id"].as_str().expect("id")),
-                Some(ADMIN_TOKEN),
-            )
+            .get(&format!("{OFFICE}/{}", id_of(&body)), Some(ADMIN_TOKEN))
             .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(read, body);
@@ -147,7 +145,7 @@ async fn a_natural_persons_id_number_never_appears_in_clear(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
     assert_eq!(body["id_number_masked"], "610702********0018");
-    let id = body["id"].as_str().expect("id").to_owned();
+    let id = id_of(&body);
     let (_, read) = app.get(&format!("{OFFICE}/{id}"), Some(ADMIN_TOKEN)).await;
     let (_, list) = app.get(OFFICE, Some(ADMIN_TOKEN)).await;
     let (_, updated) = app
@@ -251,7 +249,7 @@ async fn a_stale_update_is_a_409_and_changes_nothing(backend: Backend) {
             subject("legal_person", "旧名称有限公司", "91610702MA6YL3K09Y"),
         )
         .await;
-    let url = format!("{OFFICE}/{}", created["id"].as_str().expect("id"));
+    let url = format!("{OFFICE}/{}", id_of(&created));
     let (status, v2) = app
         .patch(
             &url,
@@ -275,7 +273,7 @@ async fn a_stale_update_is_a_409_and_changes_nothing(backend: Backend) {
         json!({
             "code": "subject_version_conflict",
             "type": "conflict",
-            "message": format!("Subject `{}` is at version 2, the update was based on version 1; reload it and try again.", created["id"].as_str().expect("id")),
+            "message": format!("Subject `{}` is at version 2, the update was based on version 1; reload it and try again.", id_of(&created)),
             "link": "/api/errors#subject_version_conflict",
         })
     );
@@ -294,7 +292,7 @@ async fn concurrent_updates_from_the_same_version_let_exactly_one_win(backend: B
             subject("legal_person", "并发测试有限公司", "91610702MA6YL3K09Y"),
         )
         .await;
-    let url = format!("{OFFICE}/{}", created["id"].as_str().expect("id"));
+    let url = format!("{OFFICE}/{}", id_of(&created));
     let mut tasks = Vec::new();
     for i in 0..6 {
         let (http, url) = (app.http.clone(), format!("{}{url}", app.base));
@@ -387,8 +385,8 @@ async fn listing_filters_by_kind_and_name_and_pages(backend: Backend) {
     assert_eq!(page["total"], 2);
     assert_eq!(page["items"].as_array().map(Vec::len), Some(1));
     let (_, found) = app
-        .get(&format!("{OFFICE}?q=%E6%9C%B1%E9%B9%AE"), Some(ADMIN_TOKEN))
-        .await; // 朱鹮
+        .get(&format!("{OFFICE}?q={}", enc("朱鹮")), Some(ADMIN_TOKEN))
+        .await;
     assert_eq!(found["total"], 1);
     assert_eq!(found["items"][0]["name"], "洋县朱鹮饭店");
     let (status, body) = app

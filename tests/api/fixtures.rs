@@ -1,0 +1,200 @@
+//! Fixtures: one function for each thing the tests set up through the office API (subjects,
+//! entries, notices, agency keys), the request bodies they start from, and the small helpers that
+//! read answers. Each fixture asserts that its own request succeeded.
+
+use crate::helpers::{ADMIN_TOKEN, TestApp};
+use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+/// The company most tests list, and its code.
+pub const TIANHAN: &str = "汉中市天汉建设工程有限公司";
+pub const TIANHAN_USCC: &str = "91610702MA6YL3K09Y";
+
+/// The `id` of a created or read resource.
+pub fn id_of(body: &Value) -> String {
+    body["id"].as_str().expect("id").to_owned()
+}
+
+/// Percent-encodes a query value: every byte but ASCII letters and digits.
+pub fn enc(value: &str) -> String {
+    utf8_percent_encode(value, NON_ALPHANUMERIC).to_string()
+}
+
+/// The error body of the API contract.
+pub fn error(code: &str, error_type: &str, message: impl Into<String>) -> Value {
+    json!({"code": code, "type": error_type, "message": message.into(), "link": format!("/api/errors#{code}")})
+}
+
+/// `body` with `changes` applied field by field; a `null` removes the field.
+pub fn with_changes(mut body: Value, changes: &Value) -> Value {
+    for (k, v) in changes.as_object().expect("object") {
+        if v.is_null() {
+            body.as_object_mut().expect("object").remove(k);
+        } else {
+            body[k] = v.clone();
+        }
+    }
+    body
+}
+
+/// A subject body for a kind, name and code.
+pub fn subject(kind: &str, name: &str, uscc: &str) -> Value {
+    json!({"kind": kind, "name": name, "uscc": uscc})
+}
+
+/// A serious black-list entry (失信被执行人, decided 2026-03-10 by the intermediate court).
+pub fn black_entry(subject_id: &str) -> Value {
+    json!({
+        "subject_id": subject_id,
+        "list": "black",
+        "list_name": "失信被执行人",
+        "severity": "serious",
+        "reason": "有履行能力而拒不履行生效法律文书确定义务",
+        "facts": "拒不支付工程款",
+        "legal_basis": "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        "authority_name": "汉中市中级人民法院",
+        "document_number": "(2026)陕07执123号",
+        "decision_date": "2026-03-10",
+        "listing_date": "2026-03-12",
+    })
+}
+
+/// A red-list entry (A级纳税人, valid until 2026-12-31): no legal basis, no severity.
+pub fn red_entry(subject_id: &str) -> Value {
+    json!({
+        "subject_id": subject_id, "list": "red", "list_name": "A级纳税人", "reason": "2025年度纳税信用A级",
+        "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税A〔2026〕1号",
+        "decision_date": "2026-04-01", "valid_until": "2026-12-31",
+    })
+}
+
+impl TestApp {
+    /// Creates a subject as the admin; its id.
+    pub async fn create_subject(&self, kind: &str, name: &str, uscc: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/office/subjects",
+                Some(ADMIN_TOKEN),
+                subject(kind, name, uscc),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id_of(&body)
+    }
+
+    /// Creates the company most tests list ([`TIANHAN`]); its id.
+    pub async fn a_subject(&self) -> String {
+        self.create_subject("legal_person", TIANHAN, TIANHAN_USCC)
+            .await
+    }
+
+    /// Creates a natural person as the admin; its id.
+    pub async fn create_person(&self, name: &str, id_number: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/api/v1/office/subjects",
+                Some(ADMIN_TOKEN),
+                json!({"kind": "natural_person", "name": name, "id_number": id_number}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        id_of(&body)
+    }
+
+    /// Drafts an entry as the admin; the draft.
+    pub async fn draft_entry(&self, entry: Value) -> Value {
+        let (status, body) = self
+            .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Publishes a drafted entry as the admin, at the draft's version; the published entry.
+    pub async fn publish_entry_draft(&self, draft: &Value) -> Value {
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/office/entries/{}/publish", id_of(draft)),
+                Some(ADMIN_TOKEN),
+                json!({"version": draft["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// Drafts and publishes an entry as the admin; its id.
+    pub async fn publish_entry(&self, entry: Value) -> String {
+        let draft = self.draft_entry(entry).await;
+        self.publish_entry_draft(&draft).await;
+        id_of(&draft)
+    }
+
+    /// Drafts an exposure notice as the admin; the draft.
+    pub async fn draft_notice(&self, notice: Value) -> Value {
+        let (status, body) = self
+            .post("/api/v1/office/notices", Some(ADMIN_TOKEN), notice)
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body
+    }
+
+    /// Drafts and publishes an exposure notice as the admin; its id.
+    pub async fn publish_notice(&self, notice: Value) -> String {
+        let draft = self.draft_notice(notice).await;
+        let (status, body) = self
+            .post(
+                &format!("/api/v1/office/notices/{}/publish", id_of(&draft)),
+                Some(ADMIN_TOKEN),
+                json!({"version": draft["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        id_of(&draft)
+    }
+
+    /// Registers an agency and issues it a key with `scopes`; the key.
+    pub async fn agency_key(
+        &self,
+        name: &str,
+        uscc: &str,
+        trusted: bool,
+        scopes: &[&str],
+    ) -> String {
+        let (status, agency) = self
+            .post(
+                "/api/v1/office/agencies",
+                Some(ADMIN_TOKEN),
+                json!({"name": name, "uscc": uscc, "trusted": trusted}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{agency}");
+        let (status, key) = self
+            .post(
+                &format!("/api/v1/office/agencies/{}/keys", id_of(&agency)),
+                Some(ADMIN_TOKEN),
+                json!({"name": "接口", "scopes": scopes}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{key}");
+        key["key"].as_str().expect("key").to_owned()
+    }
+
+    /// The actions of the audit trail of one target, oldest first.
+    pub async fn audit_actions(&self, target_id: &str) -> Vec<String> {
+        let (status, trail) = self
+            .get(
+                &format!("/api/v1/office/audit?target_id={target_id}"),
+                Some(ADMIN_TOKEN),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{trail}");
+        trail["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|e| e["action"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
