@@ -41,9 +41,20 @@ pub struct LookupParams {
 }
 
 impl LookupParams {
-    /// The criteria these parameters ask for.
-    pub fn criteria(&self) -> LookupCriteria {
-        LookupCriteria {
+    /// The criteria these parameters ask for; a list or kind must be one of the known ones.
+    pub fn criteria(&self) -> ApiResult<LookupCriteria> {
+        one_of("list", self.list.as_deref(), &["red", "black", "key_attention"])?;
+        one_of(
+            "kind",
+            self.kind.as_deref(),
+            &[
+                "legal_person",
+                "other_organisation",
+                "individual_business",
+                "natural_person",
+            ],
+        )?;
+        Ok(LookupCriteria {
             q: self.q.clone().unwrap_or_default(),
             person_name: self.name.clone(),
             id_number: self.id_number.clone(),
@@ -53,7 +64,27 @@ impl LookupParams {
             authority: self.authority.clone(),
             kind: self.kind.clone(),
             year: self.year,
+        })
+    }
+}
+
+/// Refuses a value of `field` that is not one of `known`.
+fn one_of(field: &str, value: Option<&str>, known: &[&str]) -> ApiResult<()> {
+    match value {
+        Some(v) if !known.contains(&v) => {
+            let list = known
+                .iter()
+                .map(|k| format!("`{k}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Err(ApiError::field(
+                ErrorCode::InvalidQueryParameter,
+                field,
+                v,
+                format!("must be one of {list}"),
+            ))
         }
+        _ => Ok(()),
     }
 }
 
@@ -109,15 +140,17 @@ impl NoticeParams {
     /// The category asked for, which must be one of the two (a blank one included: the pages
     /// leave blank parameters out before asking).
     pub fn category(&self) -> ApiResult<Option<&str>> {
-        match self.category.as_deref() {
-            None => Ok(None),
-            Some(c @ ("dishonesty_case" | "integrity_model")) => Ok(Some(c)),
-            Some(other) => Err(ApiError::field(
-                ErrorCode::InvalidQueryParameter,
-                "category",
-                other,
-                "must be `dishonesty_case` or `integrity_model`",
-            )),
+        let category = self.category.as_deref();
+        match category {
+            Some(c) if !["dishonesty_case", "integrity_model"].contains(&c) => {
+                Err(ApiError::field(
+                    ErrorCode::InvalidQueryParameter,
+                    "category",
+                    c,
+                    "must be `dishonesty_case` or `integrity_model`",
+                ))
+            }
+            _ => Ok(category),
         }
     }
 }

@@ -46,11 +46,12 @@ impl LookupForm {
             q: self.q.clone(),
             name: self.name.clone(),
             id_number: self.id_number.clone(),
-            list: self.list.clone(),
+            // A form's "any" choice sends a blank value: no filter.
+            list: crate::input::trimmed(self.list.clone()),
             list_name: self.list_name.clone(),
             region: self.region.clone(),
             authority: self.authority.clone(),
-            kind: self.kind.clone(),
+            kind: crate::input::trimmed(self.kind.clone()),
             year,
         };
         params
@@ -225,7 +226,7 @@ pub(super) async fn page(
     PageQuery(form): PageQuery<LookupForm>,
 ) -> Result<Response, PageError> {
     let (params, paging) = form.params()?;
-    let criteria = params.criteria();
+    let criteria = params.criteria()?;
     let results = if form.is_blank() {
         None
     } else {

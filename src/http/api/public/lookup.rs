@@ -23,7 +23,7 @@ async fn lookup(
     State(state): State<AppState>,
     Listing(p, page): Listing<LookupParams, PublicPage>,
 ) -> ApiResult<Json<LookupResults>> {
-    Ok(Json(public::lookup(&state, &p.criteria(), page).await?))
+    Ok(Json(public::lookup(&state, &p.criteria()?, page).await?))
 }
 
 /// A subject's public credit profile: its records grouped by list, and notices naming it.
