@@ -160,11 +160,20 @@ pub fn finish(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
         &["version", "subject_id"],
         ENTRY_REQUIRED,
     );
-    derive(schemas, "EntryFields", "EntryFields", &["subject_id"], &["version"]);
+    derive(
+        schemas,
+        "EntryFields",
+        "EntryFields",
+        &["subject_id"],
+        &["version"],
+    );
     let notice = &["title", "category", "issuing_unit", "body_md"];
     derive(schemas, "NoticeFields", "NewNotice", &["version"], notice);
     derive(schemas, "NoticeFields", "NoticeFields", &[], &["version"]);
-    if let Some(entry) = schemas.get_mut("RecordIn").and_then(|r| r.pointer_mut("/properties/entry")) {
+    if let Some(entry) = schemas
+        .get_mut("RecordIn")
+        .and_then(|r| r.pointer_mut("/properties/entry"))
+    {
         *entry = serde_json::json!({"$ref": "#/components/schemas/PartnerEntry"});
     }
     let uscc = serde_json::json!({"type": "string",
@@ -223,14 +232,20 @@ fn derive(
 
 /// Removes `null` from a property's accepted values.
 fn not_null(prop: &mut serde_json::Value) {
-    if let Some(types) = prop.get_mut("type").and_then(serde_json::Value::as_array_mut) {
+    if let Some(types) = prop
+        .get_mut("type")
+        .and_then(serde_json::Value::as_array_mut)
+    {
         types.retain(|t| t != "null");
         if types.len() == 1 {
             let only = types[0].clone();
             prop["type"] = only;
         }
     }
-    if let Some(variants) = prop.get_mut("oneOf").and_then(serde_json::Value::as_array_mut) {
+    if let Some(variants) = prop
+        .get_mut("oneOf")
+        .and_then(serde_json::Value::as_array_mut)
+    {
         variants.retain(|v| v.get("type").is_none_or(|t| t != "null"));
         if variants.len() == 1 {
             let only = variants[0].clone();

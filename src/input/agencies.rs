@@ -12,10 +12,18 @@ use utoipa::ToSchema;
 #[serde(deny_unknown_fields)]
 pub struct AgencyIn {
     /// Name.
-    #[schema(example = "国家税务总局汉中市税务局", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "国家税务总局汉中市税务局",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// Its unified social credit code.
-    #[schema(example = "11610700MB2961796E", pattern = r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}$")]
+    #[schema(
+        example = "11610700MB2961796E",
+        pattern = r"^[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}$"
+    )]
     pub uscc: String,
     /// Whether its submissions publish directly instead of entering review (default false).
     #[serde(default)]

@@ -43,7 +43,9 @@ pub struct EntryFields {
     #[schema(example = "汉中市中级人民法院", max_length = 200, pattern = r"\S")]
     pub authority_name: Option<String>,
     /// The deciding authority's code.
-    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
+    #[schema(
+        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+    )]
     pub authority_uscc: Option<String>,
     /// 决定文书号
     #[schema(example = "(2026)陕07执123号", max_length = 100, pattern = r"\S")]
@@ -59,7 +61,9 @@ pub struct EntryFields {
     /// 数据来源单位 (default: the deciding authority).
     pub source_name: Option<String>,
     /// The data source unit's code.
-    #[schema(pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
+    #[schema(
+        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+    )]
     pub source_uscc: Option<String>,
 }
 

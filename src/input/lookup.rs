@@ -43,7 +43,11 @@ pub struct LookupParams {
 impl LookupParams {
     /// The criteria these parameters ask for; a list or kind must be one of the known ones.
     pub fn criteria(&self) -> ApiResult<LookupCriteria> {
-        one_of("list", self.list.as_deref(), &["red", "black", "key_attention"])?;
+        one_of(
+            "list",
+            self.list.as_deref(),
+            &["red", "black", "key_attention"],
+        )?;
         one_of(
             "kind",
             self.kind.as_deref(),

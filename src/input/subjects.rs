@@ -17,10 +17,18 @@ pub struct SubjectIn {
     #[schema(value_type = entity::SubjectKind, example = "legal_person")]
     pub kind: String,
     /// Registered name, or a natural person's name.
-    #[schema(example = "汉中市天汉建设工程有限公司", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "汉中市天汉建设工程有限公司",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// Unified social credit code; required except for natural persons.
-    #[schema(example = "91610702MA6YL3K09Y", pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$")]
+    #[schema(
+        example = "91610702MA6YL3K09Y",
+        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+    )]
     pub uscc: Option<String>,
     /// Resident ID number; natural persons only. Never returned or logged in clear.
     #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})\s*$")]
