@@ -31,7 +31,23 @@ impl utoipa::Modify for BearerAuth {
         let components = openapi.components.get_or_insert_with(Default::default);
         components.add_security_scheme(
             "bearer",
-            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A staff member's API token (office routes)"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "agency_key",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "A partner agency's API key, with scopes (partner routes)",
+                    ))
+                    .build(),
+            ),
         );
     }
 }
@@ -186,6 +202,13 @@ pub fn finish(doc: &utoipa::openapi::OpenApi) -> serde_json::Value {
         "materials",
         &serde_json::json!({"type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S"}),
     );
+    // The commitment letter must be given: `true` is the only value the server accepts.
+    if let Some(letter) = schemas
+        .get_mut("RepairApplicationIn")
+        .and_then(|s| s.pointer_mut("/properties/commitment_letter"))
+    {
+        letter["enum"] = serde_json::json!([true]);
+    }
     for (method, path, schema) in [
         ("post", "/api/v1/office/entries", "NewEntry"),
         ("post", "/api/v1/office/notices", "NewNotice"),

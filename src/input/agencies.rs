@@ -64,8 +64,9 @@ pub struct KeyIn {
     /// Any of `entries:submit`, `screen`, `changes:read`.
     #[schema(min_items = 1, example = json!(["entries:submit", "changes:read"]), value_type = Vec<KeyScope>)]
     pub scopes: Vec<String>,
-    /// Requests per minute (default 600).
+    /// Requests per minute, 1 to 1,000,000 (default 600).
     #[serde(default, deserialize_with = "super::whole::option_u32")]
+    #[schema(minimum = 1, maximum = 1000000)]
     pub rate_limit_per_minute: Option<u32>,
 }
 
@@ -83,6 +84,10 @@ pub enum KeyScope {
     #[schema(rename = "changes:read")]
     ChangesRead,
 }
+
+/// The highest per-key rate, requests per minute. A key always has a limit: there is no
+/// "unlimited".
+pub const MAX_RATE: u32 = 1_000_000;
 
 /// A checked new key.
 #[derive(Debug)]
@@ -114,11 +119,19 @@ impl KeyIn {
                 "is not one of `entries:submit`, `screen`, `changes:read`",
             ));
         }
-        let rate = i32::try_from(self.rate_limit_per_minute.unwrap_or(600)).unwrap_or(i32::MAX);
+        let rate = self.rate_limit_per_minute.unwrap_or(600);
+        if !(1..=MAX_RATE).contains(&rate) {
+            return Err(ApiError::field(
+                ErrorCode::InvalidAgencyField,
+                "rate_limit_per_minute",
+                &rate.to_string(),
+                format_args!("must be between 1 and {MAX_RATE}"),
+            ));
+        }
         Ok(NewKey {
             name,
             scopes: self.scopes,
-            rate_limit_per_minute: rate,
+            rate_limit_per_minute: i32::try_from(rate).unwrap_or(i32::MAX),
         })
     }
 }

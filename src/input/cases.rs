@@ -81,7 +81,7 @@ pub struct RepairApplicationIn {
     /// References to uploaded files or document numbers showing the obligations were performed
     /// (1 to 20, each at most 200 characters).
     #[serde(default)]
-    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]), min_items = 1, max_items = 20)]
+    #[schema(example = json!(["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"]), min_items = 1, max_items = 20, required = true)]
     pub materials: Vec<String>,
     /// How the office reaches the applicant (at most 200 characters); never published.
     #[schema(example = "0916-2222222", value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]

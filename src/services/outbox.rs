@@ -26,3 +26,9 @@ pub async fn enqueue(
     .await?;
     Ok(())
 }
+
+/// Changes committed but not yet applied to the search index.
+pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    outbox::Entity::find().count(db).await
+}

@@ -305,8 +305,160 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
     );
 }
 
+async fn every_operation_has_its_own_id_and_documents_the_errors_it_can_answer(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let (_, doc) = app.get("/api/openapi.json", None).await;
+    let mut ids = std::collections::BTreeSet::new();
+    let error_body = json!({"$ref": "#/components/schemas/ErrorBody"});
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().expect("operations") {
+            let id = op["operationId"].as_str().expect("operationId").to_owned();
+            assert!(
+                ids.insert(id.clone()),
+                "{method} {path}: operationId `{id}` repeats"
+            );
+            let statuses: Vec<&str> = op["responses"]
+                .as_object()
+                .expect("responses")
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let static_path = ["/healthz", "/api/errors", "/api/docs"].contains(&path.as_str());
+            let mut needed = Vec::new();
+            if !static_path {
+                needed.extend(["500", "503"]);
+            }
+            if op.get("requestBody").is_some() {
+                needed.extend(["400", "413", "415"]);
+            }
+            if path.contains('{') {
+                needed.extend(["400", "404"]);
+            }
+            if op.get("security").is_some() {
+                needed.extend(["401", "403"]);
+            }
+            if path.starts_with("/api/v1/") && !path.starts_with("/api/v1/office/") {
+                needed.push("429");
+            }
+            for status in needed {
+                assert!(
+                    statuses.contains(&status),
+                    "{method} {path} lacks {status}: {statuses:?}"
+                );
+            }
+            for status in statuses.iter().filter(|s| s.starts_with(['4', '5'])) {
+                assert_eq!(
+                    op["responses"][status]["content"]["application/json"]["schema"], error_body,
+                    "{method} {path} {status}"
+                );
+            }
+        }
+    }
+    assert_eq!(ids.len(), 60);
+    // One Rust type, three bodies: to create, to change, and from a partner.
+    let schemas = &doc["components"]["schemas"];
+    let names = |schema: &str| -> Vec<String> {
+        let mut keys: Vec<String> = schemas[schema]["properties"]
+            .as_object()
+            .expect("properties")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    };
+    assert!(names("NewEntry").contains(&"subject_id".to_owned()));
+    assert!(!names("NewEntry").contains(&"version".to_owned()));
+    assert!(!names("EntryFields").contains(&"subject_id".to_owned()));
+    assert_eq!(schemas["EntryFields"]["required"], json!(["version"]));
+    assert!(!names("PartnerEntry").contains(&"version".to_owned()));
+    assert!(!names("PartnerEntry").contains(&"subject_id".to_owned()));
+    assert_eq!(
+        schemas["NewEntry"]["required"],
+        json!([
+            "subject_id",
+            "list",
+            "list_name",
+            "reason",
+            "authority_name",
+            "document_number",
+            "decision_date"
+        ])
+    );
+    assert_eq!(
+        doc["paths"]["/api/v1/office/entries"]["post"]["requestBody"]["content"]["application/json"]
+            ["schema"],
+        json!({"$ref": "#/components/schemas/NewEntry"})
+    );
+    let page = doc["paths"]["/api/v1/lookup"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "per_page")
+        .cloned()
+        .expect("per_page");
+    assert_eq!(
+        (
+            page["schema"]["minimum"].clone(),
+            page["schema"]["maximum"].clone()
+        ),
+        (json!(1), json!(50))
+    );
+}
+
+async fn versions_sent_as_whole_floats_are_versions(backend: Backend) {
+    // JSON Schema counts 1.0 as an integer, so a generated client may send it.
+    let app = TestApp::spawn(backend).await;
+    let id = app.a_subject().await;
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/office/subjects/{id}"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1.0, "name": "汉中市天汉建设工程集团有限公司"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{b}");
+    assert_eq!(b["version"], 2);
+    let (s, b) = app
+        .patch(
+            &format!("/api/v1/office/subjects/{id}"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 2.5}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{b}");
+    assert_eq!(b["code"], "invalid_request_body");
+}
+
+async fn a_page_number_past_64_bits_of_arithmetic_is_a_400_not_a_panic(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for path in [
+        "/api/v1/lookup?q=x&page=9223372036854775808",
+        "/api/v1/office/subjects?page=9223372036854775808",
+        "/api/v1/office/subjects?page=18446744073709551616",
+    ] {
+        let (s, b) = app.get(path, Some(ADMIN_TOKEN)).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{path}: {b}");
+        assert_eq!(b["code"], "invalid_query_parameter", "{path}");
+    }
+    let (_, b) = app
+        .get("/api/v1/lookup?q=x&page=9223372036854775808", None)
+        .await;
+    assert_eq!(
+        b,
+        error(
+            "invalid_query_parameter",
+            "invalid_request",
+            "`page`: `9223372036854775808` is too deep: at most 1000 results can be paged through; narrow the search"
+        )
+    );
+}
+
 db_tests!(
     bad_input_of_every_kind_answers_with_the_contract,
     health_readiness_and_the_error_table_answer,
     the_openapi_document_covers_every_endpoint,
+    every_operation_has_its_own_id_and_documents_the_errors_it_can_answer,
+    versions_sent_as_whole_floats_are_versions,
+    a_page_number_past_64_bits_of_arithmetic_is_a_400_not_a_panic,
 );

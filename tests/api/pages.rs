@@ -7,7 +7,7 @@ use crate::fixtures::{black_entry, enc, id_of, red_entry};
 use crate::helpers::{Backend, TestApp};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// GETs a page: status, headers and body.
 async fn page(app: &TestApp, path: &str) -> (StatusCode, HeaderMap, String) {
@@ -351,6 +351,56 @@ async fn unknown_subjects_and_notices_are_404_pages(backend: Backend) {
     }
 }
 
+async fn unknown_page_paths_are_html_404_pages_and_api_paths_stay_json(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let get = |path: &str, accept: &'static str| {
+        app.http
+            .get(format!("{}{path}", app.base))
+            .header("accept", accept)
+            .send()
+    };
+    for (path, accept) in [
+        ("/lists/grey", "*/*"),
+        ("/subjects/x/y", "*/*"),
+        ("/notices/a/b", "*/*"),
+        ("/no/such/page", "text/html,application/xhtml+xml"),
+    ] {
+        let resp = get(path, accept).await.expect("sent");
+        assert_eq!(resp.status(), StatusCode::NOT_FOUND, "{path}");
+        let headers = resp.headers().clone();
+        assert_eq!(
+            headers["content-type"], "text/html; charset=utf-8",
+            "{path}"
+        );
+        assert!(
+            headers["content-security-policy"]
+                .to_str()
+                .is_ok_and(|v| v.starts_with("default-src 'none'"))
+        );
+        let body = resp.text().await.expect("body");
+        assert!(
+            body.contains("<h1 id=\"page-title\">页面不存在</h1>"),
+            "{path}: {body}"
+        );
+        assert!(body.contains("<p class=\"error-status\">404</p>"), "{path}");
+    }
+    // The API answers its own contract, whatever a browser asks for.
+    let resp = get("/api/v1/nope", "text/html").await.expect("sent");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    assert!(resp.headers().get("content-security-policy").is_none());
+    let body: Value = resp.json().await.expect("json");
+    assert_eq!(body["code"], "route_not_found");
+    // A form posted to a page that takes none is a 405 page.
+    let resp = app
+        .http
+        .post(format!("{}/lists/red", app.base))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(resp.headers()["content-type"], "text/html; charset=utf-8");
+}
+
 async fn notices_and_a_published_notice_render(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let subject_id = app.a_subject().await;
@@ -419,6 +469,7 @@ db_tests!(
     typed_markup_comes_back_escaped,
     bad_parameters_render_an_error_page_with_status_400,
     unknown_subjects_and_notices_are_404_pages,
+    unknown_page_paths_are_html_404_pages_and_api_paths_stay_json,
     notices_and_a_published_notice_render,
     pages_are_rate_limited_per_client,
 );

@@ -84,7 +84,7 @@ pub struct BatchOut {
 /// Submit up to 5,000 records (subjects and entries together). Needs the `entries:submit` scope.
 #[utoipa::path(post, path = "/api/v1/partner/batches", tag = "partner", request_body = BatchIn,
     responses((status = 200, body = BatchOut)),
-    security(("bearer" = [])))]
+    security(("agency_key" = [])))]
 async fn submit_batch(
     State(state): State<AppState>,
     partner: Partner<SubmitEntries>,

@@ -54,7 +54,7 @@ pub struct ChangesPage {
 /// included) in a strictly increasing sequence. Store `next_since` and ask again.
 #[utoipa::path(get, path = "/api/v1/partner/changes", tag = "partner", params(ChangesParams),
     responses((status = 200, body = ChangesPage)),
-    security(("bearer" = [])))]
+    security(("agency_key" = [])))]
 async fn change_feed(
     State(state): State<AppState>,
     _key: Partner<ReadChanges>,
@@ -89,7 +89,7 @@ async fn change_feed(
     responses((status = 200, content_type = "application/x-ndjson", body = String,
             example = json!("{\"seq\":41,\"entry_id\":\"…\",\"entry\":{…}}\n{\"snapshot\":{\"as_of\":57,\"entries\":1,\"sha256\":\"…\"}}\n")),
     ),
-    security(("bearer" = [])))]
+    security(("agency_key" = [])))]
 async fn feed_snapshot(
     State(state): State<AppState>,
     _key: Partner<ReadChanges>,

@@ -137,7 +137,7 @@ pub struct WhoAmI {
 /// Who this key acts for, its scopes and usage.
 #[utoipa::path(get, path = "/api/v1/partner/whoami", tag = "partner",
     responses((status = 200, body = WhoAmI)),
-    security(("bearer" = [])))]
+    security(("agency_key" = [])))]
 async fn whoami(p: Partner) -> ApiResult<Json<WhoAmI>> {
     Ok(Json(WhoAmI {
         agency_id: p.agency.id.0,

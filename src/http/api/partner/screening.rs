@@ -85,7 +85,7 @@ pub struct ScreeningOut {
 /// name and ID number with a stated legal basis. Every call is logged for the office.
 #[utoipa::path(post, path = "/api/v1/partner/screenings", tag = "partner", request_body = ScreeningIn,
     responses((status = 200, body = ScreeningOut)),
-    security(("bearer" = [])))]
+    security(("agency_key" = [])))]
 async fn screen(
     State(state): State<AppState>,
     partner: Partner<Screen>,
