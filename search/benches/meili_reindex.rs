@@ -130,7 +130,7 @@ fn documents(n: usize) -> Vec<SubjectDoc> {
                 black_count: 0,
                 key_attention_count: 0,
                 notice_count: (rng.next() % 3) as u32,
-                under_objection: rng.next() % 50 == 0,
+                under_objection: rng.next().is_multiple_of(50),
                 updated_at: 1_700_000_000 + (rng.next() % 40_000_000) as i64,
             };
             for _ in 0..rng.next() % 3 {

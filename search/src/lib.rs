@@ -38,7 +38,7 @@ pub mod text;
 use std::marker::PhantomData;
 use std::path::Path;
 
-pub use document::{BIGRAM_SUFFIX, Document, ID_FIELD, IndexSettings};
+pub use document::{BIGRAM_SUFFIX, Document, ID_FIELD, IndexSettings, WORDS_SUFFIX};
 pub use documents::{EntryDoc, NoticeDoc, SubjectDoc};
 pub use error::Error;
 pub use query::{

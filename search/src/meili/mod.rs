@@ -1,15 +1,17 @@
 //! The Meilisearch engine (production): one Meilisearch index per document type, named
 //! `{prefix}{INDEX}`.
 //!
-//! Meilisearch segments Chinese itself but only matches whole words and the start of the last
-//! word, so this engine adds a `<field>_bigrams` attribute (space-separated CJK bigrams,
-//! computed by [`crate::text`]) for every bigram source field, searchable after the word
-//! fields, and strips it again from hits. Highlights are marked by [`crate::text::highlight`],
-//! as on the embedded engine: Meilisearch's own `_formatted` cannot mark a name when only its
-//! bigram attribute matched.
+//! Chinese is segmented and folded by [`crate::text`], as on the embedded engine, and reaches
+//! Meilisearch only as generated ASCII tokens (see [`encode`]): a `<field>_words` attribute
+//! beside every searchable and code field, a `<field>_bigrams` attribute for every bigram
+//! source, both searchable after the fields they come from and stripped again from hits; the
+//! query is rewritten the same way. Highlights are marked by [`crate::text::highlight`], as on
+//! the embedded engine.
 //!
 //! Every HTTP call is bounded by [`REQUEST_TIMEOUT`] and every task awaited with a bound;
 //! transport failures and timeouts are [`Error::Unavailable`].
+
+pub mod encode;
 
 use std::collections::{BTreeMap, HashSet};
 use std::future::Future;
@@ -144,22 +146,31 @@ pub fn meili_settings(settings: &IndexSettings) -> Settings {
         .iter()
         .map(|f| IndexSettings::bigram_field(f))
         .collect();
-    // Codes first (an exact code ranks first), then words in rank order, then bigrams.
+    // Codes first (an exact code ranks first), then the searchable fields in rank order, each
+    // followed by its generated words, then the bigrams (fragments rank below words).
     let searchable: Vec<String> = settings
         .codes
         .iter()
         .chain(settings.searchable)
-        .map(|f| (*f).to_owned())
+        .flat_map(|f| [(*f).to_owned(), IndexSettings::words_field(f)])
         .chain(bigram_fields.iter().cloned())
         .collect();
     let mut filterable: Vec<&str> = settings.filterable.to_vec();
     if !filterable.contains(&ID_FIELD) {
         filterable.push(ID_FIELD);
     }
+    // Codes and generated tokens are matched exactly (queries quote the tokens anyway).
     let no_typos: Vec<String> = settings
         .codes
         .iter()
         .map(|f| (*f).to_owned())
+        .chain(
+            settings
+                .codes
+                .iter()
+                .chain(settings.searchable)
+                .map(|f| IndexSettings::words_field(f)),
+        )
         .chain(bigram_fields)
         .collect();
     Settings::new()
@@ -187,7 +198,17 @@ pub fn meili_settings(settings: &IndexSettings) -> Settings {
         }])
 }
 
-/// The JSON sent for a document: the document plus its bigram attributes.
+/// The strings of a field: a string, or the strings of a list.
+fn strings(value: Option<&Value>) -> Vec<&str> {
+    match value {
+        Some(Value::String(s)) => vec![s.as_str()],
+        Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The JSON sent for a document: the document plus its generated attributes (`<field>_words`
+/// and `<field>_bigrams`, see [`encode`]), each only when it holds something.
 pub fn to_meili_json<D: Document>(doc: &D, settings: &IndexSettings) -> Result<Value, Error> {
     let mut json = serde_json::to_value(doc)?;
     let Value::Object(map) = &mut json else {
@@ -195,26 +216,30 @@ pub fn to_meili_json<D: Document>(doc: &D, settings: &IndexSettings) -> Result<V
             "a search document must serialise to a JSON object".into(),
         ));
     };
+    let mut generated = Vec::new();
+    for source in settings.codes.iter().chain(settings.searchable) {
+        let words = encode::words_value(strings(map.get(*source)));
+        if !words.is_empty() {
+            generated.push((IndexSettings::words_field(source), words));
+        }
+    }
     for source in settings.bigrams {
-        let text = match map.get(*source) {
-            Some(Value::String(s)) => s.clone(),
-            Some(Value::Array(items)) => items
-                .iter()
-                .filter_map(Value::as_str)
-                .collect::<Vec<_>>()
-                .join(" "),
-            _ => continue,
-        };
-        map.insert(
-            IndexSettings::bigram_field(source),
-            Value::String(text::bigram_string(&text)),
-        );
+        let bigrams = encode::bigrams_value(strings(map.get(*source)));
+        if !bigrams.is_empty() {
+            generated.push((IndexSettings::bigram_field(source), bigrams));
+        }
+    }
+    for (field, value) in generated {
+        map.insert(field, Value::String(value));
     }
     Ok(json)
 }
 
 /// Removes the generated attributes from a hit.
 fn strip_generated(map: &mut Map<String, Value>, settings: &IndexSettings) {
+    for source in settings.codes.iter().chain(settings.searchable) {
+        map.remove(&IndexSettings::words_field(source));
+    }
     for source in settings.bigrams {
         map.remove(&IndexSettings::bigram_field(source));
     }
@@ -438,9 +463,11 @@ impl MeiliEngine {
             .as_ref()
             .map(|s| format!("{}:{}", s.field, if s.descending { "desc" } else { "asc" }));
         let sort_list: Vec<&str> = sort.iter().map(String::as_str).collect();
+        let analyzed = AnalyzedQuery::parse(&query.q);
+        let q = encode::query(&analyzed);
         let mut request = index.search();
         request
-            .with_query(&query.q)
+            .with_query(&q)
             .with_matching_strategy(MatchingStrategies::ALL)
             .with_locales(&LOCALES);
         if let Some(filter) = &filter {
@@ -467,7 +494,6 @@ impl MeiliEngine {
             }
         }
         let response = bounded(request.execute::<Map<String, Value>>()).await?;
-        let analyzed = AnalyzedQuery::parse(&query.q);
         let mut hits = Vec::with_capacity(response.hits.len());
         for hit in response.hits {
             let mut map = hit.result;
@@ -654,7 +680,7 @@ mod tests {
     }
 
     #[test]
-    fn documents_gain_bigram_attributes_and_settings_rank_them_last() {
+    fn documents_gain_generated_attributes_and_settings_rank_them_after_their_fields() {
         let doc = SubjectDoc {
             id: "s1".into(),
             kind: "legal_person".into(),
@@ -680,8 +706,13 @@ mod tests {
         let json = to_meili_json(&doc, &settings).expect("json");
         assert_eq!(
             json["name_bigrams"],
-            "汉中 中市 市天 天汉 汉建 建设 设工 工程 程有 有限 限公 公司"
+            encode::bigrams_value(["汉中市天汉建设工程有限公司"])
         );
+        assert_eq!(
+            json["name_words"],
+            encode::words_value(["汉中市天汉建设工程有限公司"])
+        );
+        assert!(json.get("uscc_words").is_none(), "a code without Chinese");
         let mut map = json.as_object().cloned().expect("object");
         strip_generated(&mut map, &settings);
         let back: SubjectDoc = serde_json::from_value(Value::Object(map)).expect("round trip");
@@ -689,12 +720,23 @@ mod tests {
         let meili = meili_settings(&settings);
         assert_eq!(
             meili.searchable_attributes,
-            Some(vec!["uscc".into(), "name".into(), "name_bigrams".into()])
+            Some(vec![
+                "uscc".into(),
+                "uscc_words".into(),
+                "name".into(),
+                "name_words".into(),
+                "name_bigrams".into()
+            ])
         );
         let typo = meili.typo_tolerance.expect("typo settings");
         assert_eq!(
             typo.disable_on_attributes,
-            Some(vec!["uscc".into(), "name_bigrams".into()])
+            Some(vec![
+                "uscc".into(),
+                "uscc_words".into(),
+                "name_words".into(),
+                "name_bigrams".into()
+            ])
         );
     }
 }
