@@ -6,7 +6,8 @@
 //!
 //! Both find company names by segmented words, by fragments (character bigrams of the name),
 //! by the start of the word being typed, with one typo in Latin words of five letters or more,
-//! and by exact code (USCC); both filter, count facets, highlight and paginate stably.
+//! and by exact code (USCC), whether the name or the query is written in simplified or
+//! traditional characters; both filter, count facets, highlight and paginate stably.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), search::Error> {

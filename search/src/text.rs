@@ -499,6 +499,31 @@ mod tests {
     }
 
     #[test]
+    fn folding_makes_traditional_characters_simplified_one_for_one() {
+        assert_eq!(
+            fold("漢中市天漢建設工程有限公司"),
+            "汉中市天汉建设工程有限公司"
+        );
+        assert_eq!(fold("宏達商貿ＡＢＣ"), "宏达商贸abc");
+        assert_eq!(fold("汉中"), "汉中");
+        let text = "龍崗建設 Co.";
+        assert_eq!(fold_chars(text).len(), text.chars().count());
+        assert_eq!(normalize_code("(2023)陝07執2024號"), "(2023)陕07执2024号");
+        assert_eq!(
+            texts(&query_words("漢中市天漢建設")),
+            texts(&query_words("汉中市天汉建设"))
+        );
+        assert_eq!(bigram_string("天漢建設"), "天汉 汉建 建设");
+        let q = AnalyzedQuery::parse("龙岗");
+        assert_eq!(
+            highlight("漢中市龍崗建設", &q),
+            "漢中市<mark>龍崗</mark>建設"
+        );
+        let traditional = AnalyzedQuery::parse("建設");
+        assert_eq!(highlight("天汉建设", &traditional), "天汉<mark>建设</mark>");
+    }
+
+    #[test]
     fn index_words_include_sub_words_and_whole_latin_words() {
         let words = index_words("汉中市天汉建设工程有限公司");
         let words = texts(&words);
