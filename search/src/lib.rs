@@ -165,7 +165,9 @@ enum RebuildInner<D> {
 }
 
 impl<D: Document> Rebuild<D> {
-    /// Adds documents to the new index (not searchable before `finish`).
+    /// Adds documents to the new index (not searchable before `finish`). Meilisearch gets
+    /// them in large batches that it indexes while more are added: a batch it rejects fails a
+    /// later `add` or `finish`, which waits until everything added is indexed.
     pub async fn add(&mut self, docs: &[D]) -> Result<(), Error> {
         match &mut self.inner {
             RebuildInner::Embedded(rebuild) => rebuild.add(docs).await,
