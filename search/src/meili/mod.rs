@@ -796,7 +796,6 @@ mod tests {
     }
 
     /// An engine on the test server with a prefix of its own.
-    #[cfg(meili_tests)]
     async fn test_engine() -> MeiliEngine {
         let url = std::env::var("MEILI_URL").expect("MEILI_URL");
         let key = std::env::var("MEILI_API_KEY")
@@ -813,8 +812,11 @@ mod tests {
         MeiliEngine::new(&url, key.as_deref(), &prefix).expect("engine")
     }
 
-    #[cfg(meili_tests)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(meili_tests),
+        ignore = "MEILI_URL is not set: Meilisearch tests skipped"
+    )]
     async fn a_rebuild_sends_many_batches_with_a_bounded_queue() {
         let engine = test_engine().await;
         engine
@@ -848,8 +850,11 @@ mod tests {
         engine.delete_index::<SubjectDoc>().await.expect("clean up");
     }
 
-    #[cfg(meili_tests)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(meili_tests),
+        ignore = "MEILI_URL is not set: Meilisearch tests skipped"
+    )]
     async fn a_batch_the_server_rejects_fails_the_rebuild_and_spares_the_live_index() {
         let engine = test_engine().await;
         engine
@@ -901,27 +906,8 @@ mod tests {
 
     #[test]
     fn documents_gain_generated_attributes_and_settings_rank_them_after_their_fields() {
-        let doc = SubjectDoc {
-            id: "s1".into(),
-            kind: "legal_person".into(),
-            display_name: "汉中市天汉建设工程有限公司".into(),
-            name: Some("汉中市天汉建设工程有限公司".into()),
-            uscc: Some("91610702MA6YL3K09Y".into()),
-            id_number_masked: None,
-            person_key: None,
-            region_code: "610702".into(),
-            region_name: None,
-            lists: vec![],
-            list_names: vec![],
-            authorities: vec![],
-            years: vec![],
-            red_count: 0,
-            black_count: 0,
-            key_attention_count: 0,
-            notice_count: 0,
-            under_objection: false,
-            updated_at: 0,
-        };
+        let mut doc = subject("s1", "汉中市天汉建设工程有限公司");
+        doc.uscc = Some("91610702MA6YL3K09Y".into());
         let settings = SubjectDoc::settings();
         let json = to_meili_json(&doc, &settings).expect("json");
         assert_eq!(
