@@ -40,10 +40,19 @@ pub const ID_FIELD: &str = "id";
 /// The suffix of the generated bigram field of a source field (`name` → `name_bigrams`).
 pub const BIGRAM_SUFFIX: &str = "_bigrams";
 
+/// The suffix of the generated word field of a searchable or code field (`name` →
+/// `name_words`), which the Meilisearch engine sends beside the field.
+pub const WORDS_SUFFIX: &str = "_words";
+
 impl IndexSettings {
     /// The name of the bigram field generated for `source`.
     pub fn bigram_field(source: &str) -> String {
         format!("{source}{BIGRAM_SUFFIX}")
+    }
+
+    /// The name of the word field generated for `source`.
+    pub fn words_field(source: &str) -> String {
+        format!("{source}{WORDS_SUFFIX}")
     }
 
     /// Whether `field` can be filtered and faceted on (`id` always can).
@@ -68,7 +77,7 @@ impl IndexSettings {
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                     && !field.starts_with('_');
-                if !plain || field.ends_with(BIGRAM_SUFFIX) {
+                if !plain || field.ends_with(BIGRAM_SUFFIX) || field.ends_with(WORDS_SUFFIX) {
                     return Err(Error::Internal(format!(
                         "index settings: `{field}` in {list} is not a usable field name"
                     )));

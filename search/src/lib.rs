@@ -6,7 +6,8 @@
 //!
 //! Both find company names by segmented words, by fragments (character bigrams of the name),
 //! by the start of the word being typed, with one typo in Latin words of five letters or more,
-//! and by exact code (USCC); both filter, count facets, highlight and paginate stably.
+//! and by exact code (USCC), whether the name or the query is written in simplified or
+//! traditional characters; both filter, count facets, highlight and paginate stably.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), search::Error> {
@@ -38,7 +39,7 @@ pub mod text;
 use std::marker::PhantomData;
 use std::path::Path;
 
-pub use document::{BIGRAM_SUFFIX, Document, ID_FIELD, IndexSettings};
+pub use document::{BIGRAM_SUFFIX, Document, ID_FIELD, IndexSettings, WORDS_SUFFIX};
 pub use documents::{EntryDoc, NoticeDoc, SubjectDoc};
 pub use error::Error;
 pub use query::{
@@ -164,7 +165,9 @@ enum RebuildInner<D> {
 }
 
 impl<D: Document> Rebuild<D> {
-    /// Adds documents to the new index (not searchable before `finish`).
+    /// Adds documents to the new index (not searchable before `finish`). Meilisearch gets
+    /// them in large batches that it indexes while more are added: a batch it rejects fails a
+    /// later `add` or `finish`, which waits until everything added is indexed.
     pub async fn add(&mut self, docs: &[D]) -> Result<(), Error> {
         match &mut self.inner {
             RebuildInner::Embedded(rebuild) => rebuild.add(docs).await,

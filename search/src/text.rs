@@ -34,8 +34,7 @@ pub fn normalize(text: &str) -> String {
 
 /// Lower-cases one character, keeping it a single character (rare multi-character
 /// lower-casings keep the original), so that offsets stay aligned.
-fn fold_char(c: char) -> char {
-    let c = normalize_char(c);
+fn lower_char(c: char) -> char {
     let mut lower = c.to_lowercase();
     match (lower.next(), lower.next()) {
         (Some(l), None) => l,
@@ -43,9 +42,36 @@ fn fold_char(c: char) -> char {
     }
 }
 
-/// Folds text for matching: normalised and lower-cased, one character per character.
+/// Traditional Chinese characters converted to simplified ones (`漢中建設` → `汉中建设`),
+/// one character for one, everything else unchanged. The conversion looks at the neighbouring
+/// characters for the few that depend on context (`乾隆` keeps `乾`, `乾淨` becomes `干净`).
+pub fn to_simplified(text: &str) -> String {
+    if !text.chars().any(is_cjk) {
+        return text.to_owned();
+    }
+    let simplified = fast2s::convert(text);
+    // The converter maps one character to one; should a table ever break that, matching
+    // without conversion beats misaligned offsets.
+    if simplified.chars().count() == text.chars().count() {
+        simplified
+    } else {
+        text.to_owned()
+    }
+}
+
+/// The folded characters of a text, exactly one per character of the text: normalised (see
+/// [`normalize_char`]), traditional characters made simplified (see [`to_simplified`]),
+/// lower-cased.
+pub fn fold_chars(text: &str) -> Vec<char> {
+    let normalized = normalize(text);
+    to_simplified(&normalized).chars().map(lower_char).collect()
+}
+
+/// Folds text for matching: normalised, simplified and lower-cased, one character per
+/// character. Both engines fold what they index and what is asked the same way, so that a
+/// query in traditional characters finds a name stored in simplified ones and the reverse.
 pub fn fold(text: &str) -> String {
-    text.chars().map(fold_char).collect()
+    fold_chars(text).into_iter().collect()
 }
 
 /// Whether a character is a CJK ideograph (the script that gets bigrams).
@@ -182,9 +208,10 @@ pub fn bigram_string(text: &str) -> String {
     out
 }
 
-/// Normalises a code (USCC, document number) for exact matching: trimmed, upper-cased.
+/// Normalises a code (USCC, document number) for exact matching: trimmed, traditional
+/// characters made simplified, upper-cased.
 pub fn normalize_code(code: &str) -> String {
-    normalize(code).trim().to_uppercase()
+    to_simplified(&normalize(code)).trim().to_uppercase()
 }
 
 /// What kind of word a query term is; decides which matching it gets.
@@ -360,11 +387,12 @@ pub fn escape_html(text: &str, out: &mut String) {
 /// or code marks whole words equal to it, words it is a prefix of when it is being typed, and
 /// words one typo away when it is typo tolerant.
 pub fn highlight(text: &str, query: &AnalyzedQuery) -> String {
+    let folded = fold_chars(text);
     let chars: Vec<(usize, char)> = text
         .char_indices()
-        .map(|(i, c)| (i, fold_char(c)))
+        .zip(&folded)
+        .map(|((i, _), c)| (i, *c))
         .collect();
-    let folded: Vec<char> = chars.iter().map(|(_, c)| *c).collect();
     let mut marked = vec![false; chars.len()];
     let is_word_char = |c: char| c.is_alphanumeric() && !is_cjk(c);
     // Latin-ish words of the text, as char index ranges.
@@ -468,6 +496,31 @@ mod tests {
         assert_eq!(normalize("９１６１０７０２ＭＡ　汉中"), "91610702MA 汉中");
         assert_eq!(fold("ＡＢＣ汉中Co."), "abc汉中co.");
         assert_eq!(normalize_code(" 91610702ma6yl3k09y "), "91610702MA6YL3K09Y");
+    }
+
+    #[test]
+    fn folding_makes_traditional_characters_simplified_one_for_one() {
+        assert_eq!(
+            fold("漢中市天漢建設工程有限公司"),
+            "汉中市天汉建设工程有限公司"
+        );
+        assert_eq!(fold("宏達商貿ＡＢＣ"), "宏达商贸abc");
+        assert_eq!(fold("汉中"), "汉中");
+        let text = "龍崗建設 Co.";
+        assert_eq!(fold_chars(text).len(), text.chars().count());
+        assert_eq!(normalize_code("(2023)陝07執2024號"), "(2023)陕07执2024号");
+        assert_eq!(
+            texts(&query_words("漢中市天漢建設")),
+            texts(&query_words("汉中市天汉建设"))
+        );
+        assert_eq!(bigram_string("天漢建設"), "天汉 汉建 建设");
+        let q = AnalyzedQuery::parse("龙岗");
+        assert_eq!(
+            highlight("漢中市龍崗建設", &q),
+            "漢中市<mark>龍崗</mark>建設"
+        );
+        let traditional = AnalyzedQuery::parse("建設");
+        assert_eq!(highlight("天汉建设", &traditional), "天汉<mark>建设</mark>");
     }
 
     #[test]

@@ -157,6 +157,9 @@ conformance!(
     the_word_being_typed_matches_as_a_prefix,
     whole_words_rank_above_fragments,
     scattered_characters_do_not_make_a_fragment,
+    traditional_and_simplified_characters_find_each_other,
+    a_whole_name_ranks_above_names_matching_only_by_fragments,
+    an_exact_uscc_ranks_above_everything,
     filters_narrow_the_results,
     an_empty_in_filter_matches_nothing,
     facet_counts_are_exact_over_the_filtered_set,
@@ -474,6 +477,122 @@ mod cases {
         .expect("upsert");
         assert_eq!(ids_for(h, "汉韵").await, vec!["s-hanyun"]);
         assert_eq!(ids_for(h, "韵达").await, vec!["s-yunda"]);
+    }
+
+    pub async fn traditional_and_simplified_characters_find_each_other(h: &mut Harness) {
+        seed(h).await;
+        // Stored in traditional characters.
+        const LONGGANG: &str = "s-longgang";
+        let stored = "漢中市龍崗建設工程有限公司";
+        h.upsert(&[company(LONGGANG, stored, "91610702MA6YLG0T1D")])
+            .await
+            .expect("upsert");
+        // Simplified queries find the traditional name...
+        assert_eq!(ids_for(h, "龙岗建设").await, vec![LONGGANG]);
+        assert_eq!(ids_for(h, "龙岗").await, vec![LONGGANG]);
+        let hanzhong = ids_for(h, "汉中").await;
+        for id in [TIANHAN, HONGDA, TIANCHENG, LONGGANG] {
+            assert!(hanzhong.contains(&id.to_owned()), "{id}: {hanzhong:?}");
+        }
+        // ... traditional queries find simplified names ...
+        assert_eq!(ids_for(h, "漢中市天漢建設").await, vec![TIANHAN]);
+        assert_eq!(ids_for(h, "天漢").await, vec![TIANHAN]);
+        assert_eq!(ids_for(h, "宏達商貿").await, vec![HONGDA]);
+        // ... and both scripts find both.
+        for q in ["建设工程", "建設工程"] {
+            let found: BTreeSet<String> = ids_for(h, q).await.into_iter().collect();
+            assert_eq!(found, set(&[TIANHAN, LONGGANG]), "{q}");
+        }
+        // The name is shown as stored, marked where it matched.
+        let hit = find(
+            h,
+            Query {
+                q: "龙岗".into(),
+                highlight: true,
+                ..Query::default()
+            },
+        )
+        .await;
+        assert_eq!(hit.hits[0].doc.display_name, stored);
+        assert_eq!(hit.hits[0].doc.name.as_deref(), Some(stored));
+        assert_eq!(
+            hit.hits[0].highlights.get("name").map(String::as_str),
+            Some("漢中市<mark>龍崗</mark>建設工程有限公司")
+        );
+        // Folding does not make scattered characters a fragment.
+        assert!(ids_for(h, "漢韻").await.is_empty());
+    }
+
+    pub async fn a_whole_name_ranks_above_names_matching_only_by_fragments(h: &mut Harness) {
+        seed(h).await;
+        // Holds every word of 天汉's full name, but 天汉 only as a fragment (明天|汉).
+        const MINGTIAN: &str = "s-mingtian";
+        h.upsert(&[company(
+            MINGTIAN,
+            "汉中市明天汉建设工程有限公司",
+            "91610702MA6YM1T02W",
+        )])
+        .await
+        .expect("upsert");
+        assert_eq!(
+            ids_for(h, "汉中市天汉建设工程有限公司").await,
+            vec![TIANHAN, MINGTIAN]
+        );
+        assert_eq!(ids_for(h, "天汉建设工程").await, vec![TIANHAN, MINGTIAN]);
+        assert_eq!(
+            ids_for(h, "汉中市明天汉建设工程有限公司").await,
+            vec![MINGTIAN],
+            "its own full name finds it"
+        );
+    }
+
+    pub async fn an_exact_uscc_ranks_above_everything(h: &mut Harness) {
+        seed(h).await;
+        // A name that quotes 天汉's code, and a code one character off it.
+        h.upsert(&[
+            company(
+                "s-quoting",
+                "Agency for 91610702MA6YL3K09Y Tianhan Co.",
+                "91610702MA6YQ9Z99Z",
+            ),
+            company("s-near", "汉中市天汉劳务有限公司", "91610702MA6YL3K09X"),
+        ])
+        .await
+        .expect("upsert");
+        for q in [TIANHAN_USCC.to_owned(), TIANHAN_USCC.to_lowercase()] {
+            let found = ids_for(h, &q).await;
+            assert_eq!(
+                found.first().map(String::as_str),
+                Some(TIANHAN),
+                "{q}: {found:?}"
+            );
+            assert!(found.contains(&"s-quoting".to_owned()), "{q}: {found:?}");
+            assert!(!found.contains(&"s-near".to_owned()), "{q}: {found:?}");
+        }
+        // The same holds for a code listed on a notice over a title quoting it.
+        let notice = |id: &str, title: &str, usccs: &[&str]| NoticeDoc {
+            id: id.into(),
+            title: title.into(),
+            category: "信用修复".into(),
+            issuing_unit: "汉中市发展和改革委员会".into(),
+            publication_date: "2024-06-01".into(),
+            year: 2024,
+            summary: String::new(),
+            body_text: "现予公示。".into(),
+            subject_usccs: usccs.iter().map(|s| (*s).to_owned()).collect(),
+            published_at: 1_717_200_000,
+        };
+        h.upsert(&[
+            notice("n-quoting", "关于91610702MA6YL3K09Y等企业的公示", &[]),
+            notice("n-listed", "信用修复结果公告", &[TIANHAN_USCC]),
+        ])
+        .await
+        .expect("upsert notices");
+        let notices = h
+            .search::<NoticeDoc>(&Query::text(TIANHAN_USCC))
+            .await
+            .expect("search");
+        assert_eq!(ids(&notices), vec!["n-listed", "n-quoting"]);
     }
 
     pub async fn filters_narrow_the_results(h: &mut Harness) {
