@@ -118,6 +118,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         limiter: Arc::new(limiter),
         key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         screening: Arc::default(),
+        readiness: Arc::default(),
     })
 }
 
@@ -142,10 +143,13 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates and binds (port 0 picks a free port, as tests do).
+    /// Connects, migrates, opens the search indexes and binds (port 0 picks a free port, as tests
+    /// do). An index that cannot be opened does not stop the start: the server is not ready
+    /// (`/readyz` and lookups answer 503) until the recovery worker has rebuilt it.
     pub async fn build(config: Config, clock: Clock) -> Result<Self, StartError> {
         let bind = config.bind;
         let state = build_state(config, clock).await?;
+        crate::workers::recovery::check_at_start(&state).await?;
         let listener = TcpListener::bind(bind).await?;
         Ok(Self { state, listener })
     }
@@ -160,8 +164,8 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer)
-    /// run beside the server and stop with it.
+    /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer,
+    /// expiry, search-index recovery) run beside the server and stop with it.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -171,11 +175,16 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
-        let expiry = tokio::spawn(crate::workers::expiry::run(self.state.clone(), stop_rx));
+        let expiry = tokio::spawn(crate::workers::expiry::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let recovery = tokio::spawn(crate::workers::recovery::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = indexer.await;
         let _ = expiry.await;
+        let _ = recovery.await;
         served
     }
 

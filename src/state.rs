@@ -34,6 +34,8 @@ pub struct AppState {
     pub key_limiter: Arc<crate::ratelimit::RateLimiter<entity::ApiKeyId>>,
     /// The screening index, kept while the public state is unchanged.
     pub screening: Arc<crate::services::screening::Cache>,
+    /// Whether lookups may be answered from the search index (not while it is rebuilt).
+    pub readiness: Arc<crate::readiness::Readiness>,
 }
 
 impl AppState {

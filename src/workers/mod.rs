@@ -3,6 +3,7 @@
 
 pub mod expiry;
 pub mod indexer;
+pub mod recovery;
 pub mod reindex;
 
 /// The shutdown signal shared by the workers: `true` once they should stop.

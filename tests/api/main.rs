@@ -7,6 +7,7 @@ mod import;
 mod auth;
 mod contract;
 mod entries;
+mod integrity;
 mod notices;
 mod objections;
 mod pages;
