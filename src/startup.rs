@@ -96,15 +96,19 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
     }
     let search = open_search(&config).await?;
-    let calendar = match &config.calendar {
+    let file = match &config.calendar {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display()))
             })?;
-            crate::domain::workdays::Calendar::from_json(&text).map_err(StartError::Config)?
+            crate::domain::workdays::Calendar::from_json(&text).map_err(|e| {
+                StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display()))
+            })?
         }
         None => crate::domain::workdays::Calendar::built_in(),
     };
+    let calendar = crate::services::calendar::load(&db, &file).await?;
+    crate::services::calendar::warn_if_running_out(&calendar, clock.today());
     let limiter =
         crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
     Ok(AppState {
@@ -114,7 +118,9 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         config: Arc::new(config),
         metrics: Arc::new(crate::metrics::Metrics::new(search.kind())),
         search,
-        calendar: Arc::new(calendar),
+        calendar: Arc::new(crate::services::calendar::SharedCalendar::new(
+            file, calendar,
+        )),
         limiter: Arc::new(limiter),
         key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         screening: Arc::default(),
@@ -150,6 +156,16 @@ impl Application {
         let bind = config.bind;
         let state = build_state(config, clock).await?;
         crate::workers::recovery::check_at_start(&state).await?;
+        // The calendar may have changed since the last start (a new file, a year loaded by
+        // another instance): open cases follow it.
+        crate::services::calendar::recompute_open(&state, "system")
+            .await
+            .map_err(|e| {
+                StartError::Config(format!(
+                    "deadlines of open cases: {}",
+                    e.cause.unwrap_or(e.message)
+                ))
+            })?;
         let listener = TcpListener::bind(bind).await?;
         Ok(Self { state, listener })
     }
@@ -165,7 +181,7 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer,
-    /// expiry, search-index recovery) run beside the server and stop with it.
+    /// expiry, search-index recovery, calendar refresh) run beside the server and stop with it.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -179,12 +195,17 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
-        let recovery = tokio::spawn(crate::workers::recovery::run(self.state.clone(), stop_rx));
+        let recovery = tokio::spawn(crate::workers::recovery::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let calendar = tokio::spawn(crate::workers::calendar::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = indexer.await;
         let _ = expiry.await;
         let _ = recovery.await;
+        let _ = calendar.await;
         served
     }
 

@@ -26,8 +26,8 @@ pub struct AppState {
     pub search: search::Engine,
     /// Process metrics.
     pub metrics: Arc<Metrics>,
-    /// The working-day calendar.
-    pub calendar: Arc<crate::domain::workdays::Calendar>,
+    /// The working-day calendar in force (the file, with the years the office loaded over it).
+    pub calendar: Arc<crate::services::calendar::SharedCalendar>,
     /// Per-client rate limiter of the public endpoints.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Per-key rate limiter of the partner API.

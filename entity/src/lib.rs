@@ -6,6 +6,7 @@
 pub mod agency;
 pub mod api_key;
 pub mod audit_event;
+pub mod calendar_year;
 pub mod enums;
 pub mod ids;
 pub mod list_entry;

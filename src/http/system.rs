@@ -49,7 +49,7 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response()
 }
 
-/// Prometheus metrics: outbox backlog, indexing lag, rate limiting.
+/// Prometheus metrics: outbox backlog, indexing lag, rate limiting, the calendar's end.
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     use sea_orm::{EntityTrait, PaginatorTrait};
@@ -57,6 +57,12 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         .count(&state.db)
         .await
         .unwrap_or(u64::MAX);
+    state
+        .metrics
+        .set_calendar_covered_days(crate::services::calendar::covered_days(
+            &state.calendar.current(),
+            state.clock.today(),
+        ));
     (
         [(
             axum::http::header::CONTENT_TYPE,

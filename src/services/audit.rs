@@ -169,6 +169,27 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainCheck, DbErr> {
     Ok(ChainCheck::Intact { events })
 }
 
+/// The day (in China) of the newest `action` event about a row, if there is one.
+pub async fn day_of_last(
+    db: &impl ConnectionTrait,
+    target_type: &str,
+    target_id: &str,
+    action: &str,
+) -> Result<Option<chrono::NaiveDate>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(audit_event::Entity::find()
+        .filter(audit_event::Column::TargetType.eq(target_type))
+        .filter(audit_event::Column::TargetId.eq(target_id))
+        .filter(audit_event::Column::Action.eq(action))
+        .order_by_desc(audit_event::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| {
+            e.at.with_timezone(&crate::clock::china_offset())
+                .date_naive()
+        }))
+}
+
 /// Filters of the audit listing.
 #[derive(Debug, Default)]
 pub struct AuditFilter {

@@ -1,6 +1,7 @@
 //! Background workers. Each has a `run_once` that tests call to drain it synchronously, and a loop
 //! that `serve` runs until shutdown.
 
+pub mod calendar;
 pub mod expiry;
 pub mod indexer;
 pub mod recovery;

@@ -240,6 +240,7 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
         "/api/v1/office/agencies",
         "/api/v1/office/agencies/{id}/keys",
         "/api/v1/office/audit",
+        "/api/v1/office/calendar",
         "/api/v1/office/entries",
         "/api/v1/office/entries/{id}",
         "/api/v1/office/entries/{id}/approve",

@@ -73,9 +73,15 @@ impl Site {
         self.config.data_dir.join("index").join(index)
     }
 
-    /// Starts the server, with its background workers or without (then the test runs them).
+    /// Starts the server on the tests' fixed day, with its background workers or without (then
+    /// the test runs them).
     pub async fn start(&self, workers: bool) -> Running {
-        let app = Application::build(self.config.clone(), Clock::fixed(test_now()))
+        self.start_at(workers, Clock::fixed(test_now())).await
+    }
+
+    /// Starts the server on `clock`.
+    pub async fn start_at(&self, workers: bool, clock: Clock) -> Running {
+        let app = Application::build(self.config.clone(), clock)
             .await
             .expect("the server starts");
         let base = format!("http://{}", app.local_addr().expect("bound"));
@@ -128,24 +134,30 @@ impl Drop for Site {
 }
 
 impl Running {
+    /// GET as the bootstrap administrator.
     pub async fn get(&self, path: &str) -> (StatusCode, Value) {
-        self.send(reqwest::Method::GET, path, None).await
+        self.send(reqwest::Method::GET, path, Some(ADMIN_TOKEN), None)
+            .await
     }
 
+    /// POST as the bootstrap administrator.
     pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        self.send(reqwest::Method::POST, path, Some(body)).await
+        self.send(reqwest::Method::POST, path, Some(ADMIN_TOKEN), Some(body))
+            .await
     }
 
-    async fn send(
+    /// Any request, with a bearer token or none.
+    pub async fn send(
         &self,
         method: reqwest::Method,
         path: &str,
+        token: Option<&str>,
         body: Option<Value>,
     ) -> (StatusCode, Value) {
-        let mut req = self
-            .http
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(ADMIN_TOKEN);
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
         if let Some(b) = body {
             req = req.json(&b);
         }

@@ -5,6 +5,7 @@ mod helpers;
 mod import;
 
 mod auth;
+mod calendar;
 mod contract;
 mod entries;
 mod integrity;
