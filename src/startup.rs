@@ -30,7 +30,7 @@ pub fn load_keys(config: &Config) -> Result<Keys, StartError> {
     let key = |name, value: &crate::crypto::Secret| {
         decode_key(name, value.expose()).map_err(|e| StartError::Config(e.to_string()))
     };
-    match (&config.hmac_key, &config.encryption_key) {
+    let keys = match (&config.hmac_key, &config.encryption_key) {
         (Some(h), Some(e)) => Ok(Keys::new(
             key("XINYONG_HMAC_KEY", h)?,
             key("XINYONG_ENCRYPTION_KEY", e)?,
@@ -39,6 +39,10 @@ pub fn load_keys(config: &Config) -> Result<Keys, StartError> {
         _ => Err(StartError::Config(
             "set both XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY, or neither".into(),
         )),
+    }?;
+    match &config.audit_key {
+        Some(audit) => Ok(keys.with_audit_key(key("XINYONG_AUDIT_KEY", audit)?)),
+        None => Ok(keys),
     }
 }
 
@@ -181,7 +185,8 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer,
-    /// expiry, search-index recovery, calendar refresh) run beside the server and stop with it.
+    /// expiry, search-index recovery, calendar refresh, audit checkpoints) run beside the server
+    /// and stop with it.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -199,13 +204,18 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
-        let calendar = tokio::spawn(crate::workers::calendar::run(self.state.clone(), stop_rx));
+        let calendar = tokio::spawn(crate::workers::calendar::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let checkpoint = tokio::spawn(crate::workers::checkpoint::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = indexer.await;
         let _ = expiry.await;
         let _ = recovery.await;
         let _ = calendar.await;
+        let _ = checkpoint.await;
         served
     }
 

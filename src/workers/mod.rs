@@ -2,6 +2,7 @@
 //! that `serve` runs until shutdown.
 
 pub mod calendar;
+pub mod checkpoint;
 pub mod expiry;
 pub mod indexer;
 pub mod recovery;

@@ -6,6 +6,7 @@ mod import;
 
 mod auth;
 mod calendar;
+mod checkpoints;
 mod contract;
 mod entries;
 mod integrity;
