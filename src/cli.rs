@@ -8,6 +8,7 @@ use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
 use entity::StaffRole;
 use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
 use std::time::Instant;
 
 /// Runs the parsed command line.
@@ -25,17 +26,11 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         }
         Command::Seed(args) => seed(cli.config, args).await,
         Command::Import(args) => import(cli.config, args).await,
-        Command::Audit(AuditCommand::Verify) => {
-            let state = build_state(cli.config, Clock::system()).await?;
-            match crate::services::audit::verify(&state.db).await? {
-                crate::services::audit::ChainCheck::Intact { events } => {
-                    println!("audit trail intact: {events} events");
-                    Ok(())
-                }
-                crate::services::audit::ChainCheck::Broken { id, reason } => Err(
-                    StartError::Config(format!("audit trail broken at event {id}: {reason}")),
-                ),
-            }
+        Command::Audit(AuditCommand::Verify { checkpoints }) => {
+            audit_verify(cli.config, checkpoints.as_deref()).await
+        }
+        Command::Audit(AuditCommand::Checkpoint { out }) => {
+            audit_checkpoint(cli.config, out.as_deref()).await
         }
         Command::Expire => {
             let state = build_state(cli.config, Clock::system()).await?;
@@ -49,6 +44,70 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             token_create(cli.config, role.into(), name).await
         }
     }
+}
+
+/// `audit verify`: the chain and every checkpoint (stored, and those in `file`); the verdict names
+/// what broke.
+async fn audit_verify(config: Config, file: Option<&Path>) -> Result<(), StartError> {
+    use crate::services::audit::{self, Checkpoint, Verdict};
+    let given: Vec<Checkpoint> = match file {
+        None => Vec::new(),
+        Some(path) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| failed(&format!("checkpoints {}", path.display()), e))?;
+            let mut given = Vec::new();
+            for (n, line) in text.lines().enumerate() {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                given.push(serde_json::from_str(line).map_err(|e| {
+                    failed(&format!("checkpoints {} line {}", path.display(), n + 1), e)
+                })?);
+            }
+            given
+        }
+    };
+    let state = build_state(config, Clock::system()).await?;
+    match audit::verify_anchored(&state.db, &state.keys, &given).await? {
+        Verdict::Intact {
+            events,
+            checkpoints,
+            unanchored,
+        } => {
+            println!(
+                "audit trail intact: {events} events, {checkpoints} checkpoints match; {unanchored} events after the newest checkpoint"
+            );
+            Ok(())
+        }
+        Verdict::Broken { id, what, reason } => Err(StartError::Config(format!(
+            "audit trail broken ({}) at event {id}: {reason}",
+            what.as_str()
+        ))),
+    }
+}
+
+/// `audit checkpoint`: a checkpoint of the head now, printed as one JSON line (and appended to
+/// `out`).
+async fn audit_checkpoint(config: Config, out: Option<&Path>) -> Result<(), StartError> {
+    let state = build_state(config, Clock::system()).await?;
+    let checkpoint = state
+        .write("cli".into(), async |txn, ctx| {
+            Ok(crate::services::audit::checkpoint(txn, ctx.keys, ctx.now, false).await?)
+        })
+        .await
+        .map_err(|e| failed("checkpoint", e.cause.unwrap_or(e.message)))?
+        .ok_or_else(|| failed("checkpoint", "none written"))?;
+    let line = serde_json::to_string(&checkpoint).map_err(|e| failed("checkpoint", e))?;
+    if let Some(path) = out {
+        use std::io::Write as _;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)?;
+        writeln!(file, "{line}")?;
+    }
+    println!("{line}");
+    Ok(())
 }
 
 fn failed(what: &str, e: impl std::fmt::Display) -> StartError {

@@ -79,8 +79,19 @@ pub struct ImportArgs {
 /// `audit` sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum AuditCommand {
-    /// Check the hash chain of the audit trail and name the first broken link.
-    Verify,
+    /// Check the hash chain of the audit trail and its checkpoints; name what broke.
+    Verify {
+        /// Checkpoints kept outside the database (JSON lines, as `audit checkpoint` prints), to
+        /// check too: they catch a truncation even if the stored checkpoints were deleted with it.
+        #[arg(long, value_name = "FILE")]
+        checkpoints: Option<std::path::PathBuf>,
+    },
+    /// Write a keyed checkpoint of the chain's head now and print it as one JSON line.
+    Checkpoint {
+        /// Also append the checkpoint, as a JSON line, to FILE (keep it outside the database).
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+    },
 }
 
 /// `token` sub-commands.
@@ -162,6 +173,22 @@ pub struct Config {
         global = true
     )]
     pub encryption_key: Option<Secret>,
+
+    /// Key (HMAC-SHA256) of the audit chain's checkpoints: 32 bytes as hex or base64. Default:
+    /// derived from XINYONG_HMAC_KEY under its own label. Checkpoints made with one key are
+    /// checked only with that key.
+    #[arg(long, env = "XINYONG_AUDIT_KEY", hide_env_values = true, global = true)]
+    pub audit_key: Option<Secret>,
+
+    /// Seconds between the server's checkpoints of the audit chain's head (0: none; one is also
+    /// written at shutdown).
+    #[arg(
+        long,
+        env = "XINYONG_AUDIT_CHECKPOINT_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub audit_checkpoint_secs: u64,
 
     /// A bootstrap admin bearer token; stored hashed at start-up so the first admin can log in.
     #[arg(
@@ -251,6 +278,7 @@ impl Config {
         config.database_url = None;
         config.hmac_key = None;
         config.encryption_key = None;
+        config.audit_key = None;
         config.admin_token = None;
         config.meili_url = None;
         config.meili_api_key = None;

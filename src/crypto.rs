@@ -1,6 +1,6 @@
 //! Keys and what is done with them: the keyed hash (HMAC-SHA256) that lets an exact ID-number
 //! lookup work without storing the number in clear, AES-256-GCM encryption of the number for the
-//! office, and hashing of bearer tokens.
+//! office, hashing of bearer tokens, and the keyed checkpoints that anchor the audit chain.
 
 use aes_gcm::aead::{Aead, KeyInit, OsRng};
 use aes_gcm::{AeadCore, Aes256Gcm, Nonce};
@@ -49,11 +49,30 @@ pub enum KeyError {
     },
 }
 
-/// The two data keys: one for the keyed hash, one for encryption.
+/// The data keys: one for the keyed hash, one for encryption, and the audit key that signs the
+/// audit chain's checkpoints (`XINYONG_AUDIT_KEY`, or derived from the keyed-hash key under its
+/// own label, so that no checkpoint MAC is ever an ID-number hash).
 #[derive(Clone)]
 pub struct Keys {
     hmac: [u8; 32],
     cipher: Aes256Gcm,
+    audit: [u8; 32],
+}
+
+/// The label under which the audit key is derived from the keyed-hash key.
+const AUDIT_KEY_LABEL: &str = "xinyong/audit-checkpoint-key/v1";
+/// The label of the audit key's public identifier.
+const AUDIT_KEY_ID_LABEL: &str = "xinyong/audit-key-id/v1";
+
+fn hmac_hex(key: &[u8], message: &[u8]) -> String {
+    hex::encode(hmac_bytes(key, message))
+}
+
+fn hmac_bytes(key: &[u8], message: &[u8]) -> [u8; 32] {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key)
+        .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+    mac.update(message);
+    mac.finalize().into_bytes().into()
 }
 
 impl std::fmt::Debug for Keys {
@@ -103,20 +122,38 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 impl Keys {
-    /// Builds the keys from their 32-byte values.
+    /// Builds the keys from their 32-byte values; the audit key is derived from the keyed-hash
+    /// key (see [`Keys::with_audit_key`] for one of its own).
     pub fn new(hmac: [u8; 32], encryption: [u8; 32]) -> Self {
         Self {
             hmac,
             cipher: Aes256Gcm::new(&encryption.into()),
+            audit: hmac_bytes(&hmac, AUDIT_KEY_LABEL.as_bytes()),
         }
+    }
+
+    /// The same keys with an audit key of its own (`XINYONG_AUDIT_KEY`).
+    pub fn with_audit_key(mut self, audit: [u8; 32]) -> Self {
+        self.audit = audit;
+        self
     }
 
     /// Keyed hash of a value (hex). Used for exact lookups of ID numbers.
     pub fn keyed_hash(&self, value: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.hmac)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
-        mac.update(value.as_bytes());
-        hex::encode(mac.finalize().into_bytes())
+        hmac_hex(&self.hmac, value.as_bytes())
+    }
+
+    /// HMAC-SHA256 of `message` under the audit key (hex): the seal of an audit checkpoint.
+    pub fn audit_mac(&self, message: &str) -> String {
+        hmac_hex(&self.audit, message.as_bytes())
+    }
+
+    /// A public identifier of the audit key (16 hex digits), written on each checkpoint so that
+    /// one made with another key is told from a forged one. It reveals nothing of the key.
+    pub fn audit_key_id(&self) -> String {
+        let mut id = hmac_hex(&self.audit, AUDIT_KEY_ID_LABEL.as_bytes());
+        id.truncate(16);
+        id
     }
 
     /// Keyed hash of a natural person's name and ID number together: the only way to find a
@@ -174,6 +211,18 @@ mod tests {
         assert_eq!(a, keys().keyed_hash("x"));
         assert_ne!(a, Keys::new([1; 32], [9; 32]).keyed_hash("x"));
         assert_eq!(a.len(), 64);
+    }
+
+    #[test]
+    fn the_audit_key_is_separate_from_the_keyed_hash_and_can_be_its_own() {
+        let k = keys();
+        assert_ne!(k.audit_mac("x"), k.keyed_hash("x"));
+        assert_eq!(k.audit_mac("x"), keys().audit_mac("x"));
+        assert_eq!(k.audit_key_id().len(), 16);
+        let own = keys().with_audit_key([5; 32]);
+        assert_ne!(own.audit_mac("x"), k.audit_mac("x"));
+        assert_ne!(own.audit_key_id(), k.audit_key_id());
+        assert_eq!(own.keyed_hash("x"), k.keyed_hash("x"));
     }
 
     #[test]

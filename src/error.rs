@@ -178,6 +178,8 @@ error_codes! {
     InvalidFileCell = ("invalid_file_cell", BAD_REQUEST, InvalidRequest),
     /// The record's natural key (authority, document number) belongs to another agency's record.
     EntryOwnedByAnotherAgency = ("entry_owned_by_another_agency", CONFLICT, Conflict),
+    /// The working-day calendar sent cannot be used: no holidays, a year without 1 January, an adjusted working day that is not a Saturday or Sunday of a year it covers, or a day both holiday and working day.
+    InvalidCalendar = ("invalid_calendar", BAD_REQUEST, InvalidRequest),
     /// Too many requests from this client; retry after the `Retry-After` seconds.
     RateLimited = ("rate_limited", TOO_MANY_REQUESTS, InvalidRequest),
     /// The search engine cannot be reached; the change is kept and indexed when it is back.

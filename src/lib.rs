@@ -16,6 +16,7 @@ pub mod input;
 pub mod markdown;
 pub mod metrics;
 pub mod ratelimit;
+pub mod readiness;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -18,6 +18,7 @@ pub struct Metrics {
     index_lag: Histogram,
     rate_limited: Counter,
     lookups: Counter,
+    calendar_covered_days: Gauge,
 }
 
 impl Metrics {
@@ -32,6 +33,7 @@ impl Metrics {
             index_lag: Histogram::new(exponential_buckets(0.01, 2.0, 13)),
             rate_limited: Counter::default(),
             lookups: Counter::default(),
+            calendar_covered_days: Gauge::default(),
         };
         let mut registry = Registry::default();
         registry.register(
@@ -69,6 +71,11 @@ impl Metrics {
             "Public lookups served",
             metrics.lookups.clone(),
         );
+        registry.register(
+            "xinyong_calendar_covered_days",
+            "Days from today to the last day the working-day calendar covers (-1: not this year); below 60 it needs its next year",
+            metrics.calendar_covered_days.clone(),
+        );
         Self {
             registry,
             ..metrics
@@ -94,6 +101,11 @@ impl Metrics {
     /// Records a public lookup.
     pub fn count_lookup(&self) {
         self.lookups.inc();
+    }
+
+    /// Records how many days the working-day calendar still covers.
+    pub fn set_calendar_covered_days(&self, days: i64) {
+        self.calendar_covered_days.set(days);
     }
 
     /// The text exposition, with the current outbox backlog.

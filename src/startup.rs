@@ -30,7 +30,7 @@ pub fn load_keys(config: &Config) -> Result<Keys, StartError> {
     let key = |name, value: &crate::crypto::Secret| {
         decode_key(name, value.expose()).map_err(|e| StartError::Config(e.to_string()))
     };
-    match (&config.hmac_key, &config.encryption_key) {
+    let keys = match (&config.hmac_key, &config.encryption_key) {
         (Some(h), Some(e)) => Ok(Keys::new(
             key("XINYONG_HMAC_KEY", h)?,
             key("XINYONG_ENCRYPTION_KEY", e)?,
@@ -39,6 +39,10 @@ pub fn load_keys(config: &Config) -> Result<Keys, StartError> {
         _ => Err(StartError::Config(
             "set both XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY, or neither".into(),
         )),
+    }?;
+    match &config.audit_key {
+        Some(audit) => Ok(keys.with_audit_key(key("XINYONG_AUDIT_KEY", audit)?)),
+        None => Ok(keys),
     }
 }
 
@@ -96,15 +100,19 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
     }
     let search = open_search(&config).await?;
-    let calendar = match &config.calendar {
+    let file = match &config.calendar {
         Some(path) => {
             let text = std::fs::read_to_string(path).map_err(|e| {
                 StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display()))
             })?;
-            crate::domain::workdays::Calendar::from_json(&text).map_err(StartError::Config)?
+            crate::domain::workdays::Calendar::from_json(&text).map_err(|e| {
+                StartError::Config(format!("XINYONG_CALENDAR {}: {e}", path.display()))
+            })?
         }
         None => crate::domain::workdays::Calendar::built_in(),
     };
+    let calendar = crate::services::calendar::load(&db, &file).await?;
+    crate::services::calendar::warn_if_running_out(&calendar, clock.today());
     let limiter =
         crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
     Ok(AppState {
@@ -114,10 +122,13 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         config: Arc::new(config),
         metrics: Arc::new(crate::metrics::Metrics::new(search.kind())),
         search,
-        calendar: Arc::new(calendar),
+        calendar: Arc::new(crate::services::calendar::SharedCalendar::new(
+            file, calendar,
+        )),
         limiter: Arc::new(limiter),
         key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         screening: Arc::default(),
+        readiness: Arc::default(),
     })
 }
 
@@ -142,10 +153,23 @@ pub struct Application {
 }
 
 impl Application {
-    /// Connects, migrates and binds (port 0 picks a free port, as tests do).
+    /// Connects, migrates, opens the search indexes and binds (port 0 picks a free port, as tests
+    /// do). An index that cannot be opened does not stop the start: the server is not ready
+    /// (`/readyz` and lookups answer 503) until the recovery worker has rebuilt it.
     pub async fn build(config: Config, clock: Clock) -> Result<Self, StartError> {
         let bind = config.bind;
         let state = build_state(config, clock).await?;
+        crate::workers::recovery::check_at_start(&state).await?;
+        // The calendar may have changed since the last start (a new file, a year loaded by
+        // another instance): open cases follow it.
+        crate::services::calendar::recompute_open(&state, "system")
+            .await
+            .map_err(|e| {
+                StartError::Config(format!(
+                    "deadlines of open cases: {}",
+                    e.cause.unwrap_or(e.message)
+                ))
+            })?;
         let listener = TcpListener::bind(bind).await?;
         Ok(Self { state, listener })
     }
@@ -160,8 +184,9 @@ impl Application {
         &self.state
     }
 
-    /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer)
-    /// run beside the server and stop with it.
+    /// Serves until `shutdown` resolves, then finishes in-flight requests. The workers (indexer,
+    /// expiry, search-index recovery, calendar refresh, audit checkpoints) run beside the server
+    /// and stop with it.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -171,11 +196,26 @@ impl Application {
             self.state.clone(),
             stop_rx.clone(),
         ));
-        let expiry = tokio::spawn(crate::workers::expiry::run(self.state.clone(), stop_rx));
+        let expiry = tokio::spawn(crate::workers::expiry::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let recovery = tokio::spawn(crate::workers::recovery::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let calendar = tokio::spawn(crate::workers::calendar::run(
+            self.state.clone(),
+            stop_rx.clone(),
+        ));
+        let checkpoint = tokio::spawn(crate::workers::checkpoint::run(self.state.clone(), stop_rx));
         let served = self.run_without_workers(shutdown).await;
         let _ = stop_tx.send(true);
         let _ = indexer.await;
         let _ = expiry.await;
+        let _ = recovery.await;
+        let _ = calendar.await;
+        let _ = checkpoint.await;
         served
     }
 

@@ -26,14 +26,16 @@ pub struct AppState {
     pub search: search::Engine,
     /// Process metrics.
     pub metrics: Arc<Metrics>,
-    /// The working-day calendar.
-    pub calendar: Arc<crate::domain::workdays::Calendar>,
+    /// The working-day calendar in force (the file, with the years the office loaded over it).
+    pub calendar: Arc<crate::services::calendar::SharedCalendar>,
     /// Per-client rate limiter of the public endpoints.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Per-key rate limiter of the partner API.
     pub key_limiter: Arc<crate::ratelimit::RateLimiter<entity::ApiKeyId>>,
     /// The screening index, kept while the public state is unchanged.
     pub screening: Arc<crate::services::screening::Cache>,
+    /// Whether lookups may be answered from the search index (not while it is rebuilt).
+    pub readiness: Arc<crate::readiness::Readiness>,
 }
 
 impl AppState {

@@ -5,7 +5,9 @@
 
 pub mod agency;
 pub mod api_key;
+pub mod audit_checkpoint;
 pub mod audit_event;
+pub mod calendar_year;
 pub mod enums;
 pub mod ids;
 pub mod list_entry;

@@ -29,6 +29,11 @@ pub struct Model {
     pub accept_due: Option<Date>,
     /// Answer by this day (working days).
     pub answer_due: Option<Date>,
+    /// Day it was accepted (what `answer_due` counts from).
+    pub accepted_on: Option<Date>,
+    /// A due date runs past the working-day calendar: counted without that year's holidays, and
+    /// counted again when the year is loaded.
+    pub deadlines_provisional: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created at.

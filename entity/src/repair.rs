@@ -31,6 +31,11 @@ pub struct Model {
     pub decide_due: Option<Date>,
     /// Tell the applicant by this day (10 working days after the application).
     pub notify_due: Date,
+    /// Day it was accepted (what `decide_due` counts from).
+    pub accepted_on: Option<Date>,
+    /// A due date runs past the working-day calendar: counted without that year's holidays, and
+    /// counted again when the year is loaded.
+    pub deadlines_provisional: bool,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created at.

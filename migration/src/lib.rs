@@ -10,6 +10,8 @@ mod m20261129_000003_create_objections_and_repairs;
 mod m20261129_000004_create_agencies_and_keys;
 mod m20261129_000005_create_public_changes;
 mod m20261129_000006_create_screenings;
+mod m20261202_000007_add_calendar_years_and_deadline_bases;
+mod m20261202_000008_create_audit_checkpoints;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -24,6 +26,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000004_create_agencies_and_keys::Migration),
             Box::new(m20261129_000005_create_public_changes::Migration),
             Box::new(m20261129_000006_create_screenings::Migration),
+            Box::new(m20261202_000007_add_calendar_years_and_deadline_bases::Migration),
+            Box::new(m20261202_000008_create_audit_checkpoints::Migration),
         ]
     }
 }

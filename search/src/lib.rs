@@ -49,6 +49,19 @@ pub use query::{
 use embedded::{EmbeddedEngine, EmbeddedRebuild};
 use meili::{MeiliEngine, MeiliRebuild};
 
+/// Whether an index can serve, as found when it was opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IndexState {
+    /// It serves what it holds.
+    Serving,
+    /// There was none: it was created empty when it was opened, and no rebuild has replaced it
+    /// since. It serves, but the source may hold documents it lacks.
+    Created,
+    /// It could not be opened (the reason says why, and where what was there was kept aside):
+    /// every operation on it answers [`Error::Unavailable`] until a rebuild is finished.
+    Broken(String),
+}
+
 /// The search engine the application uses, chosen by configuration at start-up. Cheap to
 /// clone (the engines are reference-counted inside).
 #[derive(Clone, Debug)]
@@ -98,6 +111,25 @@ impl Engine {
         match self {
             Engine::Embedded(engine) => engine.health().await,
             Engine::Meili(engine) => engine.health().await,
+        }
+    }
+
+    /// Opens every index now (the embedded engine otherwise opens each on first use) and says
+    /// whether each serves, by index name. The Meilisearch engine is not contacted: its
+    /// indexes are reported serving (an outage shows as [`Error::Unavailable`] on use).
+    pub async fn open_all(&self) -> Result<Vec<(&'static str, IndexState)>, Error> {
+        Ok(vec![
+            (SubjectDoc::INDEX, self.state::<SubjectDoc>().await?),
+            (EntryDoc::INDEX, self.state::<EntryDoc>().await?),
+            (NoticeDoc::INDEX, self.state::<NoticeDoc>().await?),
+        ])
+    }
+
+    /// Whether the index of `D` serves (opening it if needed); see [`Engine::open_all`].
+    pub async fn state<D: Document>(&self) -> Result<IndexState, Error> {
+        match self {
+            Engine::Embedded(engine) => engine.state::<D>().await,
+            Engine::Meili(_) => Ok(IndexState::Serving),
         }
     }
 

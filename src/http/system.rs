@@ -23,26 +23,45 @@ async fn healthz() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }
 
-/// The database answers.
+/// The database answers and the search index may be answered from.
+///
+/// 503 `database_unavailable` when the database does not answer; 503 `search_unavailable` while
+/// the search index is rebuilt from the database (it could not be opened, or was missing), with
+/// the reason in the message.
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.db.ping().await {
-        Ok(()) => (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response(),
-        Err(e) => crate::error::ApiError::from(sea_orm::DbErr::Conn(
-            sea_orm::RuntimeErr::Internal(e.to_string()),
-        ))
-        .into_response(),
+    if let Err(e) = state.db.ping().await {
+        return crate::error::ApiError::from(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(
+            e.to_string(),
+        )))
+        .into_response();
     }
+    if let Some(reason) = state.readiness.search_blocked() {
+        return crate::error::ApiError {
+            code: ErrorCode::SearchUnavailable,
+            message: format!("Not ready: {reason}."),
+            cause: None,
+            retry_after: Some(5),
+        }
+        .into_response();
+    }
+    (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response()
 }
 
-/// Prometheus metrics: outbox backlog, indexing lag, rate limiting.
+/// Prometheus metrics: outbox backlog, indexing lag, rate limiting, the calendar's end.
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     // A backlog that cannot be counted shows as the largest value, so an alert on it fires.
     let pending = crate::services::outbox::pending(&state.db)
         .await
         .unwrap_or(u64::MAX);
+    state
+        .metrics
+        .set_calendar_covered_days(crate::services::calendar::covered_days(
+            &state.calendar.current(),
+            state.clock.today(),
+        ));
     (
         [(
             axum::http::header::CONTENT_TYPE,

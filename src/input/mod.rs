@@ -5,6 +5,7 @@
 //! or HTTP; services take the commands this module returns.
 
 pub mod agencies;
+pub mod calendar;
 pub mod cases;
 pub mod entries;
 pub mod lookup;

@@ -1,15 +1,19 @@
 //! The audit trail: every write appends one event in the same transaction as the change. Events
 //! form a hash chain (each carries the hash of the one before), so an edited or deleted row is
-//! detectable by [`verify`].
+//! detectable by [`verify`]. The chain is anchored by keyed checkpoints of its head
+//! ([`checkpoint`]): an HMAC under the audit key over (head event id, head hash, time), so that
+//! [`verify_anchored`] also detects the newest events deleted, and the whole chain rewritten
+//! consistently by someone who can write the database but does not hold the key.
 
-use crate::crypto::sha256_hex;
+use crate::crypto::{Keys, sha256_hex};
 use chrono::{DateTime, Utc};
-use entity::audit_event;
+use entity::{audit_checkpoint, audit_event};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DbErr, EntityTrait, NotSet, PaginatorTrait, QueryOrder,
     QuerySelect, Set, Statement,
 };
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One event to append.
 #[derive(Debug)]
@@ -129,18 +133,97 @@ pub enum ChainCheck {
     },
 }
 
+/// What broke, as [`verify_anchored`] names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Break {
+    /// An event's content no longer hashes to its stored hash (an edited row).
+    EditedEvent,
+    /// An event does not link to the one before it (a row removed or reordered in the middle).
+    Unlinked,
+    /// The chain ends before the event a checkpoint anchored (the newest events were deleted).
+    Truncated,
+    /// The event a checkpoint anchored no longer has the hash it had: the chain was rewritten
+    /// consistently up to it (the checkpoint's HMAC does not match the recomputed head).
+    Rewritten,
+    /// A checkpoint's HMAC does not match its own contents: it was altered or forged.
+    AlteredCheckpoint,
+    /// A checkpoint was sealed with another audit key, so it cannot be checked with this one.
+    OtherKey,
+}
+
+impl Break {
+    /// A short name, for the command's verdict.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Break::EditedEvent => "edited event",
+            Break::Unlinked => "unlinked event",
+            Break::Truncated => "truncated chain",
+            Break::Rewritten => "rewritten chain",
+            Break::AlteredCheckpoint => "altered checkpoint",
+            Break::OtherKey => "checkpoint of another key",
+        }
+    }
+}
+
+/// What [`verify_anchored`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// The chain is whole and every checkpoint matches it.
+    Intact {
+        /// Events checked.
+        events: u64,
+        /// Checkpoints checked (stored and given).
+        checkpoints: u64,
+        /// Events after the newest checkpoint (not anchored yet).
+        unanchored: u64,
+    },
+    /// The first thing that does not fit.
+    Broken {
+        /// The event it is about (for a checkpoint: the event it anchored).
+        id: i64,
+        /// What broke.
+        what: Break,
+        /// Why, in words.
+        reason: String,
+    },
+}
+
 /// Walks the chain in order and names the first broken link.
 pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainCheck, DbErr> {
+    Ok(match walk(db, &BTreeSet::new()).await? {
+        Walk::Broken { id, reason, .. } => ChainCheck::Broken { id, reason },
+        Walk::Whole { events, .. } => ChainCheck::Intact { events },
+    })
+}
+
+enum Walk {
+    Broken {
+        id: i64,
+        what: Break,
+        reason: String,
+    },
+    Whole {
+        events: u64,
+        last_id: i64,
+        /// The recomputed hash of each event asked for that exists.
+        hashes: BTreeMap<i64, String>,
+    },
+}
+
+async fn walk(db: &impl ConnectionTrait, wanted: &BTreeSet<i64>) -> Result<Walk, DbErr> {
     let mut pages = audit_event::Entity::find()
         .order_by_asc(audit_event::Column::Id)
         .paginate(db, 1000);
     let mut prev = String::new();
     let mut events = 0;
+    let mut last_id = 0;
+    let mut hashes = BTreeMap::new();
     while let Some(page) = pages.fetch_and_next().await? {
         for e in page {
             if e.prev_hash != prev {
-                return Ok(ChainCheck::Broken {
+                return Ok(Walk::Broken {
                     id: e.id,
+                    what: Break::Unlinked,
                     reason:
                         "does not link to the event before it (an event was removed or reordered)"
                             .into(),
@@ -157,16 +240,223 @@ pub async fn verify(db: &impl ConnectionTrait) -> Result<ChainCheck, DbErr> {
                 e.after.as_ref(),
             );
             if expected != e.hash {
-                return Ok(ChainCheck::Broken {
+                return Ok(Walk::Broken {
                     id: e.id,
+                    what: Break::EditedEvent,
                     reason: "its content was changed after it was written".into(),
                 });
             }
+            if wanted.contains(&e.id) {
+                hashes.insert(e.id, expected);
+            }
             prev = e.hash;
+            last_id = e.id;
             events += 1;
         }
     }
-    Ok(ChainCheck::Intact { events })
+    Ok(Walk::Whole {
+        events,
+        last_id,
+        hashes,
+    })
+}
+
+/// A keyed checkpoint of the chain's head, as stored and as exported (one JSON object).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checkpoint {
+    /// Id of the event that was the head (0: the chain was empty).
+    pub seq: i64,
+    /// Its hash (empty for an empty chain).
+    pub head_hash: String,
+    /// When the checkpoint was taken.
+    pub at: DateTime<Utc>,
+    /// Public id of the audit key that sealed it.
+    pub key_id: String,
+    /// HMAC-SHA256 over (seq, head hash, time) under the audit key, hex.
+    pub mac: String,
+}
+
+/// The HMAC of a checkpoint: under the audit key, over a domain-separated message of the head
+/// event's id, its hash and the time to the microsecond.
+pub fn checkpoint_mac(keys: &Keys, seq: i64, head_hash: &str, at: &DateTime<Utc>) -> String {
+    keys.audit_mac(&format!(
+        "xinyong audit checkpoint v1\u{1f}{seq}\u{1f}{head_hash}\u{1f}{}",
+        at.timestamp_micros()
+    ))
+}
+
+impl From<audit_checkpoint::Model> for Checkpoint {
+    fn from(c: audit_checkpoint::Model) -> Self {
+        Self {
+            seq: c.seq,
+            head_hash: c.head_hash,
+            at: c.at,
+            key_id: c.key_id,
+            mac: c.mac,
+        }
+    }
+}
+
+/// Writes a checkpoint of the chain's head at `at`, holding the chain's lock so that no append
+/// slips in between. With `only_if_moved`, nothing is written (`None`) when the chain is empty or
+/// its head is the one the newest checkpoint already anchors.
+pub async fn checkpoint(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    at: DateTime<Utc>,
+    only_if_moved: bool,
+) -> Result<Option<Checkpoint>, DbErr> {
+    lock(db).await?;
+    let head = audit_event::Entity::find()
+        .order_by_desc(audit_event::Column::Id)
+        .limit(1)
+        .one(db)
+        .await?;
+    let (seq, head_hash) = head.map(|e| (e.id, e.hash)).unwrap_or_default();
+    if only_if_moved {
+        let newest = audit_checkpoint::Entity::find()
+            .order_by_desc(audit_checkpoint::Column::Id)
+            .limit(1)
+            .one(db)
+            .await?;
+        if seq == 0 || newest.is_some_and(|c| c.seq == seq && c.head_hash == head_hash) {
+            return Ok(None);
+        }
+    }
+    let checkpoint = Checkpoint {
+        mac: checkpoint_mac(keys, seq, &head_hash, &at),
+        seq,
+        head_hash,
+        at,
+        key_id: keys.audit_key_id(),
+    };
+    audit_checkpoint::ActiveModel {
+        id: NotSet,
+        seq: Set(checkpoint.seq),
+        head_hash: Set(checkpoint.head_hash.clone()),
+        at: Set(checkpoint.at),
+        key_id: Set(checkpoint.key_id.clone()),
+        mac: Set(checkpoint.mac.clone()),
+    }
+    .insert(db)
+    .await?;
+    Ok(Some(checkpoint))
+}
+
+/// Checks the chain as [`verify`] does, then every checkpoint — the stored ones and `given`
+/// (kept outside the database) — against it: each must be sealed by this audit key, its HMAC must
+/// match its contents, the chain must still reach the event it anchored, and that event must
+/// still have the hash it anchored. Names the first thing that does not fit: an edited event
+/// (a), a deleted tail (b: the head no longer reaches a checkpoint), a consistently rewritten
+/// chain (c: a checkpoint's HMAC no longer matches the recomputed head).
+pub async fn verify_anchored(
+    db: &impl ConnectionTrait,
+    keys: &Keys,
+    given: &[Checkpoint],
+) -> Result<Verdict, DbErr> {
+    let stored = audit_checkpoint::Entity::find()
+        .order_by_asc(audit_checkpoint::Column::Id)
+        .all(db)
+        .await?;
+    let mut checkpoints: Vec<(String, Checkpoint)> = stored
+        .into_iter()
+        .map(|c| (format!("checkpoint {}", c.id), c.into()))
+        .collect();
+    checkpoints.extend(
+        given
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (format!("given checkpoint {}", i + 1), c.clone())),
+    );
+    checkpoints.sort_by_key(|(_, c)| (c.seq, c.at));
+    let wanted: BTreeSet<i64> = checkpoints.iter().map(|(_, c)| c.seq).collect();
+    let (events, last_id, hashes) = match walk(db, &wanted).await? {
+        Walk::Broken { id, what, reason } => return Ok(Verdict::Broken { id, what, reason }),
+        Walk::Whole {
+            events,
+            last_id,
+            hashes,
+        } => (events, last_id, hashes),
+    };
+    let own_key = keys.audit_key_id();
+    for (name, c) in &checkpoints {
+        let at = c.at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+        let seq = c.seq;
+        let broken = |what, reason: String| {
+            Ok(Verdict::Broken {
+                id: seq,
+                what,
+                reason,
+            })
+        };
+        if c.key_id != own_key {
+            return broken(
+                Break::OtherKey,
+                format!(
+                    "{name} (of {at}) was sealed with another audit key (key id {}; this one is {own_key}): check it with the key it was made with",
+                    c.key_id
+                ),
+            );
+        }
+        if checkpoint_mac(keys, c.seq, &c.head_hash, &c.at) != c.mac {
+            return broken(
+                Break::AlteredCheckpoint,
+                format!(
+                    "{name} (of {at}) does not match its HMAC: the checkpoint was altered or forged"
+                ),
+            );
+        }
+        if c.seq == 0 {
+            continue;
+        }
+        if c.seq > last_id {
+            return broken(
+                Break::Truncated,
+                format!(
+                    "the chain ends at event {last_id}, but {name} (of {at}) anchored it up to event {}: the newest events were deleted",
+                    c.seq
+                ),
+            );
+        }
+        let recomputed = hashes.get(&c.seq).map(String::as_str).unwrap_or_default();
+        if checkpoint_mac(keys, c.seq, recomputed, &c.at) != c.mac {
+            return broken(
+                Break::Rewritten,
+                format!(
+                    "the HMAC of {name} (of {at}) no longer matches the recomputed head at event {}: the chain was rewritten up to it",
+                    c.seq
+                ),
+            );
+        }
+    }
+    let newest = checkpoints.iter().map(|(_, c)| c.seq).max().unwrap_or(0);
+    Ok(Verdict::Intact {
+        events,
+        checkpoints: checkpoints.len() as u64,
+        unanchored: u64::try_from(last_id - newest).unwrap_or(0).min(events),
+    })
+}
+
+/// The day (in China) of the newest `action` event about a row, if there is one.
+pub async fn day_of_last(
+    db: &impl ConnectionTrait,
+    target_type: &str,
+    target_id: &str,
+    action: &str,
+) -> Result<Option<chrono::NaiveDate>, DbErr> {
+    use sea_orm::{ColumnTrait, QueryFilter};
+    Ok(audit_event::Entity::find()
+        .filter(audit_event::Column::TargetType.eq(target_type))
+        .filter(audit_event::Column::TargetId.eq(target_id))
+        .filter(audit_event::Column::Action.eq(action))
+        .order_by_desc(audit_event::Column::Id)
+        .one(db)
+        .await?
+        .map(|e| {
+            e.at.with_timezone(&crate::clock::china_offset())
+                .date_naive()
+        }))
 }
 
 /// Filters of the audit listing.

@@ -8,6 +8,7 @@ use super::{WriteCtx, audit};
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::services::projection::enum_str;
+use chrono::NaiveDate;
 use entity::{
     EntryId, EntryStatus, ObjectionId, ObjectionKind, ObjectionStatus, list_entry, objection,
 };
@@ -21,6 +22,56 @@ use serde_json::{Value, json};
 pub const ACCEPT_WITHIN: u32 = 1;
 /// Working days to answer an accepted objection (local rules say 1-7; we take the longest).
 pub const ANSWER_WITHIN: u32 = 7;
+
+/// The states in which an objection's deadlines still run.
+pub const OPEN: [ObjectionStatus; 3] = [
+    ObjectionStatus::Submitted,
+    ObjectionStatus::Returned,
+    ObjectionStatus::Accepted,
+];
+
+/// An objection's due dates on a calendar.
+#[derive(Debug, PartialEq, Eq)]
+struct Schedule {
+    accept_due: NaiveDate,
+    answer_due: Option<NaiveDate>,
+    provisional: bool,
+}
+
+/// The due dates counted from the day of filing and, once accepted, the day of acceptance. An
+/// answer date whose acceptance day is not known is kept as it is (provisional if the calendar
+/// does not cover it).
+fn schedule(
+    calendar: &Calendar,
+    filed_on: NaiveDate,
+    accepted_on: Option<NaiveDate>,
+    kept_answer_due: Option<NaiveDate>,
+) -> Schedule {
+    let accept = calendar.deadline(filed_on, ACCEPT_WITHIN);
+    let (answer_due, answer_provisional) = match accepted_on {
+        Some(day) => {
+            let answer = calendar.deadline(day, ANSWER_WITHIN);
+            (Some(answer.due), answer.provisional)
+        }
+        None => (
+            kept_answer_due,
+            kept_answer_due.is_some_and(|d| !calendar.covers(d)),
+        ),
+    };
+    Schedule {
+        accept_due: accept.due,
+        answer_due,
+        provisional: accept.provisional || answer_provisional,
+    }
+}
+
+impl Schedule {
+    fn set(&self, active: &mut objection::ActiveModel) {
+        active.accept_due = Set(Some(self.accept_due));
+        active.answer_due = Set(self.answer_due);
+        active.deadlines_provisional = Set(self.provisional);
+    }
+}
 
 /// A new objection, parsed.
 #[derive(Debug)]
@@ -39,6 +90,7 @@ fn view(o: &objection::Model) -> Value {
     // No contact: it is personal data and the audit trail does not need it.
     json!({"id": o.id, "entry_id": o.entry_id, "kind": o.kind, "reason": o.reason, "status": o.status,
            "answer": o.answer, "filed_on": o.filed_on, "accept_due": o.accept_due, "answer_due": o.answer_due,
+           "accepted_on": o.accepted_on, "deadlines_provisional": o.deadlines_provisional,
            "version": o.version})
 }
 
@@ -80,6 +132,7 @@ pub async fn file(
             format!("Entry `{}` not found.", cmd.entry_id),
         ));
     };
+    let due = schedule(calendar, ctx.today, None, None);
     let model = objection::ActiveModel {
         id: Set(ObjectionId::new()),
         entry_id: Set(entry.id),
@@ -89,8 +142,10 @@ pub async fn file(
         status: Set(ObjectionStatus::Submitted),
         answer: Set(None),
         filed_on: Set(ctx.today),
-        accept_due: Set(Some(calendar.add_working_days(ctx.today, ACCEPT_WITHIN))),
-        answer_due: Set(None),
+        accept_due: Set(Some(due.accept_due)),
+        answer_due: Set(due.answer_due),
+        accepted_on: Set(None),
+        deadlines_provisional: Set(due.provisional),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
@@ -216,11 +271,49 @@ pub async fn accept(
     .await?;
     let mut active: objection::ActiveModel = before.clone().into();
     active.status = Set(ObjectionStatus::Accepted);
-    active.answer_due = Set(Some(calendar.add_working_days(ctx.today, ANSWER_WITHIN)));
+    active.accepted_on = Set(Some(ctx.today));
+    schedule(calendar, before.filed_on, Some(ctx.today), None).set(&mut active);
     let entry_id = before.entry_id;
     let after = save(db, ctx, "objection.accept", before, active).await?;
     change_entry(db, ctx, entry_id, true, None).await?;
     Ok(after)
+}
+
+/// Counts an open objection's deadlines again on `calendar` (after a calendar year is loaded);
+/// returns whether anything changed. A closed objection, or one whose dates and flag stay the
+/// same, is left alone.
+pub async fn recompute_deadlines(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    id: ObjectionId,
+) -> ApiResult<bool> {
+    let before = get(db, id).await?;
+    if !OPEN.contains(&before.status) {
+        return Ok(false);
+    }
+    let accepted_on = match (before.accepted_on, before.answer_due) {
+        (Some(day), _) => Some(day),
+        // Accepted before the acceptance day was stored: the audit trail has it.
+        (None, Some(_)) => {
+            audit::day_of_last(db, "objection", &id.to_string(), "objection.accept").await?
+        }
+        (None, None) => None,
+    };
+    let due = schedule(calendar, before.filed_on, accepted_on, before.answer_due);
+    let now = Schedule {
+        accept_due: before.accept_due.unwrap_or(due.accept_due),
+        answer_due: before.answer_due,
+        provisional: before.deadlines_provisional,
+    };
+    if due == now && accepted_on == before.accepted_on {
+        return Ok(false);
+    }
+    let mut active: objection::ActiveModel = before.clone().into();
+    active.accepted_on = Set(accepted_on);
+    due.set(&mut active);
+    save(db, ctx, "objection.recompute_deadlines", before, active).await?;
+    Ok(true)
 }
 
 /// Returns an objection for materials.

@@ -201,6 +201,7 @@ pub async fn lookup(
         ..Query::default()
     };
     page.apply(&mut query);
+    state.readiness.check_search()?;
     let results = state.search.search::<SubjectDoc>(&query).await?;
     state.metrics.count_lookup();
     let hits = results
@@ -549,6 +550,7 @@ pub async fn browse(
         ..Query::default()
     };
     page.apply(&mut query);
+    state.readiness.check_search()?;
     let results = state.search.search::<EntryDoc>(&query).await?;
     Ok(ListPage {
         entries: results.hits.into_iter().map(|h| h.doc.into()).collect(),
@@ -592,6 +594,7 @@ pub async fn notices(
         ..Query::default()
     };
     page.apply(&mut query);
+    state.readiness.check_search()?;
     let results = state.search.search::<NoticeDoc>(&query).await?;
     Ok(NoticePage {
         notices: results

@@ -38,6 +38,56 @@ pub const DECIDE_WITHIN: u32 = 3;
 /// Working days to tell the applicant, counted from the day it is filed.
 pub const NOTIFY_WITHIN: u32 = 10;
 
+/// The states in which an application's deadlines still run.
+pub const OPEN: [RepairStatus; 2] = [RepairStatus::Submitted, RepairStatus::Accepted];
+
+/// An application's due dates on a calendar.
+#[derive(Debug, PartialEq, Eq)]
+struct Schedule {
+    accept_due: NaiveDate,
+    decide_due: Option<NaiveDate>,
+    notify_due: NaiveDate,
+    provisional: bool,
+}
+
+/// The due dates counted from the day of the application and, once accepted, the day of
+/// acceptance. A decision date whose acceptance day is not known is kept as it is (provisional
+/// if the calendar does not cover it).
+fn schedule(
+    calendar: &Calendar,
+    applied_on: NaiveDate,
+    accepted_on: Option<NaiveDate>,
+    kept_decide_due: Option<NaiveDate>,
+) -> Schedule {
+    let accept = calendar.deadline(applied_on, ACCEPT_WITHIN);
+    let notify = calendar.deadline(applied_on, NOTIFY_WITHIN);
+    let (decide_due, decide_provisional) = match accepted_on {
+        Some(day) => {
+            let decide = calendar.deadline(day, DECIDE_WITHIN);
+            (Some(decide.due), decide.provisional)
+        }
+        None => (
+            kept_decide_due,
+            kept_decide_due.is_some_and(|d| !calendar.covers(d)),
+        ),
+    };
+    Schedule {
+        accept_due: accept.due,
+        decide_due,
+        notify_due: notify.due,
+        provisional: accept.provisional || notify.provisional || decide_provisional,
+    }
+}
+
+impl Schedule {
+    fn set(&self, active: &mut repair::ActiveModel) {
+        active.accept_due = Set(self.accept_due);
+        active.decide_due = Set(self.decide_due);
+        active.notify_due = Set(self.notify_due);
+        active.deadlines_provisional = Set(self.provisional);
+    }
+}
+
 /// What the audit trail records of an application: never the contact, and the materials only as
 /// a count and a fingerprint (they are free text the applicant typed).
 pub fn audit_view(r: &repair::Model) -> Value {
@@ -47,6 +97,7 @@ pub fn audit_view(r: &repair::Model) -> Value {
         "materials_sha256": sha256_hex(r.materials.to_string().as_bytes()),
         "status": r.status, "decision_note": r.decision_note, "applied_on": r.applied_on,
         "accept_due": r.accept_due, "decide_due": r.decide_due, "notify_due": r.notify_due,
+        "accepted_on": r.accepted_on, "deadlines_provisional": r.deadlines_provisional,
         "version": r.version,
     })
 }
@@ -168,6 +219,7 @@ pub async fn apply(
             ),
         ));
     }
+    let due = schedule(calendar, ctx.today, None, None);
     let model = repair::ActiveModel {
         id: Set(RepairId::new()),
         entry_id: Set(entry_id),
@@ -177,9 +229,11 @@ pub async fn apply(
         status: Set(RepairStatus::Submitted),
         decision_note: Set(None),
         applied_on: Set(ctx.today),
-        accept_due: Set(calendar.add_working_days(ctx.today, ACCEPT_WITHIN)),
-        decide_due: Set(None),
-        notify_due: Set(calendar.add_working_days(ctx.today, NOTIFY_WITHIN)),
+        accept_due: Set(due.accept_due),
+        decide_due: Set(due.decide_due),
+        notify_due: Set(due.notify_due),
+        accepted_on: Set(None),
+        deadlines_provisional: Set(due.provisional),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
@@ -250,8 +304,47 @@ pub async fn accept(
     let before = current(db, id, version, RepairStatus::Submitted, "accepted").await?;
     let mut active: repair::ActiveModel = before.clone().into();
     active.status = Set(RepairStatus::Accepted);
-    active.decide_due = Set(Some(calendar.add_working_days(ctx.today, DECIDE_WITHIN)));
+    active.accepted_on = Set(Some(ctx.today));
+    schedule(calendar, before.applied_on, Some(ctx.today), None).set(&mut active);
     save(db, ctx, "repair.accept", before, active).await
+}
+
+/// Counts an open application's deadlines again on `calendar` (after a calendar year is
+/// loaded); returns whether anything changed. A closed application, or one whose dates and flag
+/// stay the same, is left alone.
+pub async fn recompute_deadlines(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    calendar: &Calendar,
+    id: RepairId,
+) -> ApiResult<bool> {
+    let before = get(db, id).await?;
+    if !OPEN.contains(&before.status) {
+        return Ok(false);
+    }
+    let accepted_on = match (before.accepted_on, before.decide_due) {
+        (Some(day), _) => Some(day),
+        // Accepted before the acceptance day was stored: the audit trail has it.
+        (None, Some(_)) => {
+            audit::day_of_last(db, "repair", &id.to_string(), "repair.accept").await?
+        }
+        (None, None) => None,
+    };
+    let due = schedule(calendar, before.applied_on, accepted_on, before.decide_due);
+    let now = Schedule {
+        accept_due: before.accept_due,
+        decide_due: before.decide_due,
+        notify_due: before.notify_due,
+        provisional: before.deadlines_provisional,
+    };
+    if due == now && accepted_on == before.accepted_on {
+        return Ok(false);
+    }
+    let mut active: repair::ActiveModel = before.clone().into();
+    active.accepted_on = Set(accepted_on);
+    due.set(&mut active);
+    save(db, ctx, "repair.recompute_deadlines", before, active).await?;
+    Ok(true)
 }
 
 /// Returns a submitted application for materials, with the reason; the applicant may file again.

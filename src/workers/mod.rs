@@ -1,8 +1,11 @@
 //! Background workers. Each has a `run_once` that tests call to drain it synchronously, and a loop
 //! that `serve` runs until shutdown.
 
+pub mod calendar;
+pub mod checkpoint;
 pub mod expiry;
 pub mod indexer;
+pub mod recovery;
 pub mod reindex;
 
 /// The shutdown signal shared by the workers: `true` once they should stop.

@@ -7,8 +7,11 @@ mod helpers;
 mod import;
 
 mod auth;
+mod calendar;
+mod checkpoints;
 mod contract;
 mod entries;
+mod integrity;
 mod notices;
 mod objections;
 mod pages;

@@ -99,11 +99,12 @@ async fn repair_is_refused_before_the_minimum_period_and_possible_from_its_last_
     // Midnight in Beijing, 2027-03-10 (still 2027-03-09 in UTC).
     app.clock.set(beijing(2027, 3, 10, 0, 0));
     let receipt = apply(&app, &entry_id).await;
-    // Wednesday + 1 working day; + 10 working days (no holiday in between).
+    // Wednesday + 1 working day; + 10 working days (no holiday in between). The built-in
+    // calendar does not cover 2027: the dates are provisional.
     assert_eq!(
         receipt,
         json!({"id": receipt["id"], "status": "submitted", "applied_on": "2027-03-10",
-               "accept_due": "2027-03-11", "notify_due": "2027-03-24"})
+               "accept_due": "2027-03-11", "notify_due": "2027-03-24", "deadlines_provisional": true})
     );
     assert_eq!(app.count(entity::repair::Entity).await, 1);
 }
@@ -186,7 +187,7 @@ async fn an_approved_repair_ends_publicity_everywhere_at_once(backend: Backend) 
         followed,
         json!({"id": id, "entry_id": entry_id, "status": "approved", "decision_note": "已履行全部义务，准予修复",
                "applied_on": "2027-03-10", "accept_due": "2027-03-11", "decide_due": "2027-03-15",
-               "notify_due": "2027-03-24"})
+               "notify_due": "2027-03-24", "deadlines_provisional": true})
     );
 
     // Gone from every public surface once the outbox is applied.

@@ -13,6 +13,12 @@
 //! (write-then-rename) and switches the in-memory handle under a lock, then removes the old
 //! generation. Opening an index removes every generation that `CURRENT` does not name.
 //!
+//! An index that cannot be opened never becomes an empty one: when `CURRENT` names a generation
+//! that is missing, unreadable or built for other settings, that generation is renamed aside
+//! (`gen-000003.broken`, kept for inspection) and the index answers [`Error::Unavailable`] until
+//! a rebuild finishes ([`IndexState::Broken`]). Only a directory without `CURRENT` starts empty
+//! ([`IndexState::Created`]).
+//!
 //! Only one process may write an index directory at a time (tantivy holds a lock file): run
 //! `reindex` inside the serving process or while it is stopped.
 
@@ -24,6 +30,7 @@ mod tokenizer;
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Instant;
 
@@ -36,10 +43,12 @@ use self::facets::{FacetCollector, FacetCounts};
 use self::schema::Fields;
 use crate::document::ID_FIELD;
 use crate::text::{self, AnalyzedQuery};
-use crate::{Document, Error, Hit, IndexSettings, Query, Results};
+use crate::{Document, Error, Hit, IndexSettings, IndexState, Query, Results};
 
 const CURRENT_FILE: &str = "CURRENT";
 const GENERATION_PREFIX: &str = "gen-";
+/// Suffix of a generation that could not be opened and was kept aside.
+const BROKEN_SUFFIX: &str = ".broken";
 /// Indexing memory of a live index writer (tantivy's minimum is 15 MB).
 const LIVE_WRITER_MEMORY: usize = 20_000_000;
 /// Indexing memory of a rebuild writer, which takes documents in bulk.
@@ -75,9 +84,21 @@ struct Slot {
     settings: IndexSettings,
     /// The live generation. Writers hold the read lock for the whole write so that a swap
     /// (write lock) never loses a write to the generation being replaced.
-    live: RwLock<Arc<Generation>>,
+    live: RwLock<Live>,
+    /// Whether the live generation was created empty when the index was opened (there was
+    /// none) and no rebuild has replaced it since.
+    created: AtomicBool,
     /// Number of the next generation to create.
     next_generation: Mutex<u64>,
+}
+
+/// What serves an index.
+enum Live {
+    /// A generation.
+    Serving(Arc<Generation>),
+    /// Nothing: the generation `CURRENT` names could not be opened (the reason says why and
+    /// where it was kept); the index is unavailable until a rebuild is swapped in.
+    Broken(String),
 }
 
 /// One tantivy index directory with its reader and writer.
@@ -170,6 +191,11 @@ impl EmbeddedEngine {
         .await
     }
 
+    /// Opens the index of `D` if it is not open yet, and says whether it serves.
+    pub async fn state<D: Document>(&self) -> Result<IndexState, Error> {
+        self.with_slot::<D, _>(|slot| slot.state()).await
+    }
+
     /// Number of documents in the index.
     pub async fn count<D: Document>(&self) -> Result<u64, Error> {
         self.with_slot::<D, _>(|slot| Ok(slot.current()?.reader.searcher().num_docs()))
@@ -225,80 +251,123 @@ fn generation_number(name: &str) -> Option<u64> {
     name.strip_prefix(GENERATION_PREFIX)?.parse().ok()
 }
 
+/// The number of a generation kept aside (`gen-000003.broken`, `gen-000003.broken-2`), so that
+/// new generations never reuse it.
+fn broken_generation_number(name: &str) -> Option<u64> {
+    let (generation, _) = name.split_once(BROKEN_SUFFIX)?;
+    generation_number(generation)
+}
+
 fn generation_name(number: u64) -> String {
     format!("{GENERATION_PREFIX}{number:06}")
 }
 
 impl Slot {
-    /// Opens the live generation named by `CURRENT` (creating a first one if there is none)
-    /// and removes every other generation.
+    /// Opens the live generation named by `CURRENT`, or creates a first one where there is no
+    /// `CURRENT`, and removes every other generation. A generation that `CURRENT` names but
+    /// that cannot be used is kept aside and the slot opens [`Live::Broken`].
     fn open(root: PathBuf, settings: IndexSettings) -> Result<Slot, Error> {
         std::fs::create_dir_all(&root)?;
         let fields = Fields::build(&settings)?;
         let mut existing = Vec::new();
+        let mut next = 1;
         for entry in std::fs::read_dir(&root)? {
             let entry = entry?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if let Some(number) = generation_number(&name) {
-                existing.push((number, name));
+                next = next.max(number + 1);
+                existing.push(name);
+            } else if let Some(number) = broken_generation_number(&name) {
+                next = next.max(number + 1);
             }
         }
-        let mut next = existing.iter().map(|(n, _)| n + 1).max().unwrap_or(1);
         let current = match std::fs::read_to_string(root.join(CURRENT_FILE)) {
-            Ok(name) => Some(name.trim().to_owned()).filter(|n| generation_number(n).is_some()),
+            Ok(name) => Some(name.trim().to_owned()),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
             Err(err) => return Err(err.into()),
         };
-        let live = match current.filter(|name| existing.iter().any(|(_, n)| n == name)) {
-            Some(name) => match Generation::open_index(&root.join(&name), &fields) {
-                Ok(index) => Some(Generation::with_index(
-                    index,
-                    root.join(&name),
-                    name,
-                    &fields,
-                    LIVE_WRITER_MEMORY,
-                )?),
-                Err(err) => {
-                    // Unreadable or built for other settings. The index is a projection of
-                    // the database: start an empty generation rather than refuse to start;
-                    // a reindex fills it. (A writer lock held by another process is not
-                    // this case: it fails above, leaving everything in place.)
-                    tracing::warn!(
-                        search.index = %root.display(),
-                        error = %err,
-                        "cannot use the live index generation; starting an empty one: run a reindex"
-                    );
-                    None
-                }
-            },
-            None => None,
-        };
-        let live = match live {
-            Some(generation) => generation,
+        let index = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut created = false;
+        let live = match current {
             None => {
                 let name = generation_name(next);
                 next += 1;
                 let generation =
                     Generation::create(root.join(&name), name, &fields, LIVE_WRITER_MEMORY)?;
                 write_current(&root, &generation.name)?;
-                generation
+                created = true;
+                Live::Serving(Arc::new(generation))
             }
+            Some(name) if generation_number(&name).is_none() => {
+                tracing::error!(search.index = %root.display(), "CURRENT does not name a generation: the index must be rebuilt");
+                Live::Broken(format!(
+                    "the index `{index}` cannot be opened: its CURRENT file does not name a generation"
+                ))
+            }
+            Some(name) if !existing.contains(&name) => {
+                tracing::error!(search.index = %root.display(), generation = %name, "the live generation is missing: the index must be rebuilt");
+                Live::Broken(format!(
+                    "the index `{index}` cannot be opened: its live generation `{name}` is missing"
+                ))
+            }
+            Some(name) => match Generation::open_index(&root.join(&name), &fields) {
+                Ok(opened) => Live::Serving(Arc::new(Generation::with_index(
+                    opened,
+                    root.join(&name),
+                    name,
+                    &fields,
+                    LIVE_WRITER_MEMORY,
+                )?)),
+                Err(err) => {
+                    // Unreadable, or built for other settings. Never start an empty index in its
+                    // place (every record would look absent): keep it aside for inspection and
+                    // stay unavailable until a rebuild from the source is swapped in. A writer
+                    // lock held by another process is not this case: it fails here, leaving
+                    // everything in place.
+                    let kept = keep_aside(&root, &name)?;
+                    tracing::error!(
+                        search.index = %root.display(),
+                        error = %err,
+                        kept_as = %kept,
+                        "cannot open the live index generation; kept it aside: the index must be rebuilt"
+                    );
+                    Live::Broken(format!(
+                        "the index `{index}` cannot be opened; its generation was kept aside as `{kept}`"
+                    ))
+                }
+            },
         };
-        for (_, name) in existing {
-            if name != live.name {
+        let live_name = match &live {
+            Live::Serving(generation) => Some(generation.name.clone()),
+            Live::Broken(_) => None,
+        };
+        for name in existing {
+            if Some(&name) != live_name.as_ref() {
                 remove_dir_logged(&root.join(name));
             }
         }
         Ok(Slot {
             root,
             settings,
-            live: RwLock::new(Arc::new(live)),
+            live: RwLock::new(live),
+            created: AtomicBool::new(created),
             next_generation: Mutex::new(next),
         })
     }
 
+    fn state(&self) -> Result<IndexState, Error> {
+        Ok(match &*self.live.read().map_err(|_| poisoned())? {
+            Live::Broken(reason) => IndexState::Broken(reason.clone()),
+            Live::Serving(_) if self.created.load(Ordering::Acquire) => IndexState::Created,
+            Live::Serving(_) => IndexState::Serving,
+        })
+    }
+
     fn current(&self) -> Result<Arc<Generation>, Error> {
-        Ok(self.live.read().map_err(|_| poisoned())?.clone())
+        self.live.read().map_err(|_| poisoned())?.generation()
     }
 
     /// Applies `work` to the live writer, commits, and reloads the reader, so that the change
@@ -307,7 +376,8 @@ impl Slot {
         &self,
         work: impl FnOnce(&Generation, &mut IndexWriter) -> Result<(), Error>,
     ) -> Result<(), Error> {
-        let live = self.live.read().map_err(|_| poisoned())?;
+        let guard = self.live.read().map_err(|_| poisoned())?;
+        let live = guard.generation()?;
         let mut writer = live.writer.lock().map_err(|_| poisoned())?;
         let writer = writer
             .as_mut()
@@ -338,12 +408,49 @@ impl Slot {
         let old = {
             let mut live = self.live.write().map_err(|_| poisoned())?;
             write_current(&self.root, &generation.name)?;
-            std::mem::replace(&mut *live, Arc::new(generation))
+            self.created.store(false, Ordering::Release);
+            std::mem::replace(&mut *live, Live::Serving(Arc::new(generation)))
         };
-        old.retire();
-        remove_dir_logged(&old.path);
+        if let Live::Serving(old) = old {
+            old.retire();
+            remove_dir_logged(&old.path);
+        }
         Ok(())
     }
+}
+
+impl Live {
+    /// The serving generation, or why there is none.
+    fn generation(&self) -> Result<Arc<Generation>, Error> {
+        match self {
+            Live::Serving(generation) => Ok(generation.clone()),
+            Live::Broken(reason) => Err(Error::Unavailable(format!(
+                "{reason}; it is unavailable until it is rebuilt"
+            ))),
+        }
+    }
+}
+
+/// Renames the generation `name` aside (`<name>.broken`, or `<name>.broken-N` if that is
+/// taken) and returns the new name, after checking that no other process has it open for
+/// writing (that is a locked index, not a broken one, and nothing is touched).
+fn keep_aside(root: &Path, name: &str) -> Result<String, Error> {
+    use tantivy::directory::{Directory as _, INDEX_WRITER_LOCK, MmapDirectory};
+    let path = root.join(name);
+    let directory =
+        MmapDirectory::open(&path).map_err(|e| Error::Internal(format!("embedded index: {e}")))?;
+    let lock = directory.acquire_lock(&INDEX_WRITER_LOCK).map_err(|_| {
+        Error::Unavailable("the embedded index is locked by another process".into())
+    })?;
+    let mut kept = format!("{name}{BROKEN_SUFFIX}");
+    let mut n = 1;
+    while root.join(&kept).exists() {
+        n += 1;
+        kept = format!("{name}{BROKEN_SUFFIX}-{n}");
+    }
+    std::fs::rename(&path, root.join(&kept))?;
+    drop(lock);
+    Ok(kept)
 }
 
 impl Generation {
@@ -723,23 +830,116 @@ mod tests {
         assert_eq!(name.as_deref(), Some("gen-000100"));
     }
 
-    #[tokio::test]
-    async fn an_unreadable_live_generation_is_replaced_by_an_empty_one() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("subjects");
-        std::fs::create_dir_all(root.join("gen-000001")).expect("mkdir");
-        std::fs::write(root.join("gen-000001").join("meta.json"), "not json").expect("write");
-        std::fs::write(root.join(CURRENT_FILE), "gen-000001").expect("write");
-        let engine = EmbeddedEngine::open(dir.path()).expect("open");
-        assert_eq!(engine.count::<SubjectDoc>().await.expect("count"), 0);
+    /// A first index with one document, then the engine dropped (the process stopped).
+    async fn one_document_index(dir: &Path) -> PathBuf {
+        let engine = EmbeddedEngine::open(dir).expect("open");
         engine
             .upsert(&[subject("a", "汉中市天汉建设工程有限公司")])
             .await
             .expect("upsert");
+        dir.join("subjects")
+    }
+
+    #[tokio::test]
+    async fn an_unreadable_live_generation_is_kept_aside_and_unavailable_until_rebuilt() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = one_document_index(dir.path()).await;
+        std::fs::write(root.join("gen-000001").join("meta.json"), "not json").expect("write");
+        std::fs::create_dir_all(root.join("gen-000002")).expect("an abandoned rebuild");
+
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        let state = engine.state::<SubjectDoc>().await.expect("state");
+        assert_eq!(
+            state,
+            IndexState::Broken(
+                "the index `subjects` cannot be opened; its generation was kept aside as `gen-000001.broken`".into()
+            )
+        );
+        // Never an empty index in its place: every operation says it is unavailable.
+        let search = engine.search::<SubjectDoc>(&Query::text("天汉")).await;
+        assert!(
+            matches!(&search, Err(Error::Unavailable(m)) if m.contains("kept aside")),
+            "{search:?}"
+        );
+        assert!(matches!(
+            engine.count::<SubjectDoc>().await,
+            Err(Error::Unavailable(_))
+        ));
+        let upsert = engine
+            .upsert(&[subject("b", "汉中市宏达商贸有限公司")])
+            .await;
+        assert!(matches!(upsert, Err(Error::Unavailable(_))), "{upsert:?}");
+        assert!(root.join("gen-000001.broken").join("meta.json").exists());
+        assert!(!root.join("gen-000002").exists());
+        drop(engine);
+
+        // Still broken after a restart: CURRENT names a generation that is no longer there.
+        let engine = EmbeddedEngine::open(dir.path()).expect("reopen");
+        assert!(matches!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Broken(m) if m.contains("`gen-000001` is missing")
+        ));
+        // A rebuild brings it back; its number follows the kept one's.
+        let mut rebuild = engine.rebuild::<SubjectDoc>().await.expect("rebuild");
+        rebuild
+            .add(&[subject("a", "汉中市天汉建设工程有限公司")])
+            .await
+            .expect("add");
+        rebuild.finish().await.expect("finish");
+        assert_eq!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Serving
+        );
         assert_eq!(ids(&engine, "天汉").await, vec!["a"]);
         let current = std::fs::read_to_string(root.join(CURRENT_FILE)).expect("CURRENT");
         assert_eq!(current, "gen-000002");
-        assert!(!root.join("gen-000001").exists());
+        assert!(
+            root.join("gen-000001.broken").exists(),
+            "kept for inspection"
+        );
+        drop(engine);
+
+        // A second failure keeps both.
+        std::fs::write(root.join("gen-000002").join("meta.json"), "{").expect("write");
+        std::fs::create_dir_all(root.join("gen-000002.broken")).expect("a name already taken");
+        let engine = EmbeddedEngine::open(dir.path()).expect("reopen");
+        assert!(matches!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Broken(m) if m.ends_with("kept aside as `gen-000002.broken-2`")
+        ));
+        assert!(root.join("gen-000001.broken").exists());
+    }
+
+    #[tokio::test]
+    async fn a_missing_current_file_starts_an_empty_index_and_says_so() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        assert_eq!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Created
+        );
+        engine
+            .upsert(&[subject("a", "汉中市天汉建设工程有限公司")])
+            .await
+            .expect("upsert");
+        drop(engine);
+        let engine = EmbeddedEngine::open(dir.path()).expect("reopen");
+        assert_eq!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Serving
+        );
+    }
+
+    #[tokio::test]
+    async fn a_current_file_naming_no_generation_is_broken_not_empty() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = one_document_index(dir.path()).await;
+        std::fs::write(root.join(CURRENT_FILE), "garbage").expect("write");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        assert!(matches!(
+            engine.state::<SubjectDoc>().await.expect("state"),
+            IndexState::Broken(m) if m.contains("does not name a generation")
+        ));
     }
 
     #[tokio::test]

@@ -3,6 +3,7 @@
 
 pub mod agencies;
 pub mod audit;
+pub mod calendar;
 pub mod entries;
 pub mod notices;
 pub mod objections;
@@ -24,6 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(repairs::router())
         .merge(staff::router())
         .merge(audit::router())
+        .merge(calendar::router())
         .merge(agencies::router())
         .merge(screenings::router())
 }

@@ -81,7 +81,7 @@ async fn accept_objection(
 ) -> ApiResult<Json<ObjectionOut>> {
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            objections::accept(txn, ctx, &state.calendar, id, v.version).await
+            objections::accept(txn, ctx, &state.calendar.current(), id, v.version).await
         })
         .await?;
     Ok(Json(model.into()))

@@ -50,6 +50,10 @@ pub struct RepairOut {
     pub decide_due: Option<NaiveDate>,
     /// Tell the applicant by this day.
     pub notify_due: NaiveDate,
+    /// `true` when a due date above falls after the last day the working-day calendar covers:
+    /// it was counted without that year's public holidays and may move. The office's loading of
+    /// that year (`PUT /api/v1/office/calendar`) counts it again and turns this `false`.
+    pub deadlines_provisional: bool,
     /// Open and past a due date today.
     pub overdue: bool,
     /// Current version.
@@ -75,6 +79,7 @@ impl RepairOut {
             accept_due: r.accept_due,
             decide_due: r.decide_due,
             notify_due: r.notify_due,
+            deadlines_provisional: r.deadlines_provisional,
             version: r.version,
             created_at: r.created_at,
             updated_at: r.updated_at,
@@ -129,7 +134,7 @@ async fn accept_repair(
     let today = state.clock.today();
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            repairs::accept(txn, ctx, &state.calendar, id, input.version).await
+            repairs::accept(txn, ctx, &state.calendar.current(), id, input.version).await
         })
         .await?;
     Ok(Json(RepairOut::new(model, today)))

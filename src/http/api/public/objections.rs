@@ -33,6 +33,10 @@ pub struct ObjectionReceipt {
     pub accept_due: Option<NaiveDate>,
     /// Answered by (working days).
     pub answer_due: Option<NaiveDate>,
+    /// `true` when a due date above falls after the last day the working-day calendar covers:
+    /// it was counted without that year's public holidays and may move. The office's loading of
+    /// that year (`PUT /api/v1/office/calendar`) counts it again and turns this `false`.
+    pub deadlines_provisional: bool,
 }
 
 impl From<objection::Model> for ObjectionReceipt {
@@ -45,6 +49,7 @@ impl From<objection::Model> for ObjectionReceipt {
             filed_on: o.filed_on,
             accept_due: o.accept_due,
             answer_due: o.answer_due,
+            deadlines_provisional: o.deadlines_provisional,
         }
     }
 }
@@ -59,7 +64,7 @@ async fn file_objection(
     let cmd = input.parse()?;
     let model = state
         .write("public".into(), async |txn, ctx| {
-            objections::file(txn, ctx, &state.calendar, cmd).await
+            objections::file(txn, ctx, &state.calendar.current(), cmd).await
         })
         .await?;
     Ok((StatusCode::CREATED, Json(model.into())))

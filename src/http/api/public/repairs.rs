@@ -30,6 +30,10 @@ pub struct RepairReceipt {
     pub accept_due: NaiveDate,
     /// The applicant is told the result by this day (10 working days).
     pub notify_due: NaiveDate,
+    /// `true` when a due date above falls after the last day the working-day calendar covers:
+    /// it was counted without that year's public holidays and may move. The office's loading of
+    /// that year (`PUT /api/v1/office/calendar`) counts it again and turns this `false`.
+    pub deadlines_provisional: bool,
 }
 
 /// An application as its applicant follows it: no contact, no materials.
@@ -51,6 +55,10 @@ pub struct RepairCaseOut {
     pub decide_due: Option<NaiveDate>,
     /// The applicant is told the result by this day.
     pub notify_due: NaiveDate,
+    /// `true` when a due date above falls after the last day the working-day calendar covers:
+    /// it was counted without that year's public holidays and may move. The office's loading of
+    /// that year (`PUT /api/v1/office/calendar`) counts it again and turns this `false`.
+    pub deadlines_provisional: bool,
 }
 
 impl From<repair::Model> for RepairCaseOut {
@@ -64,6 +72,7 @@ impl From<repair::Model> for RepairCaseOut {
             accept_due: r.accept_due,
             decide_due: r.decide_due,
             notify_due: r.notify_due,
+            deadlines_provisional: r.deadlines_provisional,
         }
     }
 }
@@ -87,7 +96,7 @@ async fn apply_for_repair(
     let application = input.application();
     let model = state
         .write("public".into(), async |txn, ctx| {
-            repairs::apply(txn, ctx, &state.calendar, application).await
+            repairs::apply(txn, ctx, &state.calendar.current(), application).await
         })
         .await?;
     tracing::info!(repair.id = %model.id, entry.id = %model.entry_id, "credit repair applied for");
@@ -99,6 +108,7 @@ async fn apply_for_repair(
             applied_on: model.applied_on,
             accept_due: model.accept_due,
             notify_due: model.notify_due,
+            deadlines_provisional: model.deadlines_provisional,
         }),
     ))
 }
