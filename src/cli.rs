@@ -40,6 +40,8 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             eprintln!("publicity ended for {n} entries");
             Ok(())
         }
+        Command::Token(TokenCommand::List) => token_list(cli.config).await,
+        Command::Token(TokenCommand::Revoke { id }) => token_revoke(cli.config, id).await,
         Command::Token(TokenCommand::Create { role, name }) => {
             token_create(cli.config, role.into(), name).await
         }
@@ -140,17 +142,24 @@ async fn seed_demo(state: &AppState) -> Result<(), StartError> {
             );
             reindex(state).await?;
             if state.config.admin_token.is_none() {
-                // A fresh demo site needs a way into the office API: one admin token, shown once.
+                // A fresh demo site needs a way into the office: an admin with a console login
+                // and a bearer token, both generated and shown only this once.
+                let password = crate::crypto::generate_token();
                 let txn = crate::db::begin_write(&state.db).await?;
-                let (_, token) = crate::services::staff::create(
-                    &txn,
-                    &state.write_ctx("demo".into()),
-                    "demo administrator".into(),
-                    StaffRole::Admin,
-                )
-                .await
-                .map_err(|e| StartError::Config(e.message))?;
+                let ctx = state.write_ctx("demo".into());
+                let new = crate::services::staff::NewStaff {
+                    name: "demo administrator".into(),
+                    role: StaffRole::Admin,
+                    login: Some(("admin".into(), password.clone())),
+                    totp_required: false,
+                    token_expires_at: ctx.now
+                        + chrono::Duration::days(i64::from(state.config.token_days)),
+                };
+                let (_, token) = crate::services::staff::create(&txn, &ctx, new)
+                    .await
+                    .map_err(|e| StartError::Config(e.message))?;
                 txn.commit().await?;
+                println!("demo console login `admin`, password (shown only this once): {password}");
                 println!("demo admin token (shown only this once): {token}");
             }
             Ok(())
@@ -255,16 +264,79 @@ async fn reindex(state: &AppState) -> Result<(), StartError> {
 
 async fn token_create(config: Config, role: StaffRole, name: String) -> Result<(), StartError> {
     let state = build_state(config, Clock::system()).await?;
+    let days = i64::from(state.config.token_days);
     let (member, token) = state
         .write("cli".into(), async |txn, ctx| {
-            crate::services::staff::create(txn, ctx, name, role).await
+            let new = crate::services::staff::NewStaff {
+                name,
+                role,
+                login: None,
+                totp_required: false,
+                token_expires_at: ctx.now + chrono::Duration::days(days),
+            };
+            crate::services::staff::create(txn, ctx, new).await
         })
         .await
         .map_err(|e| StartError::Config(e.message))?;
     eprintln!(
-        "created staff member {} ({role:?}); the token is shown only this once:",
+        "created staff member {} ({role:?}); the token (valid {days} days) is shown only this once:",
         member.id
     );
     println!("{token}");
+    Ok(())
+}
+
+async fn token_list(config: Config) -> Result<(), StartError> {
+    let state = build_state(config, Clock::system()).await?;
+    let members: std::collections::HashMap<_, _> = crate::services::staff::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    let now = state.clock.now();
+    println!("id\tstaff\trole\tname\tcreated\texpires\tlast used\tstate");
+    let time = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map_or_else(
+            || "-".to_owned(),
+            |t| t.format("%Y-%m-%d %H:%M").to_string(),
+        )
+    };
+    for t in crate::services::staff::tokens(&state.db, None).await? {
+        let member = members.get(&t.staff_id);
+        let state = if t.revoked_at.is_some() {
+            "revoked"
+        } else if member.is_some_and(|m| m.disabled_at.is_some()) {
+            "staff disabled"
+        } else if t.expires_at.is_some_and(|e| e <= now) {
+            "expired"
+        } else {
+            "active"
+        };
+        println!(
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{state}",
+            t.id,
+            member.map_or("?", |m| m.name.as_str()),
+            member.map_or_else(
+                || "?".to_owned(),
+                |m| crate::services::projection::enum_str(m.role)
+            ),
+            t.name,
+            time(Some(t.created_at)),
+            time(t.expires_at),
+            time(t.last_used_at),
+        );
+    }
+    Ok(())
+}
+
+async fn token_revoke(config: Config, id: entity::StaffTokenId) -> Result<(), StartError> {
+    let state = build_state(config, Clock::system()).await?;
+    let token = state
+        .write("cli".into(), async |txn, ctx| {
+            crate::services::staff::revoke_token(txn, ctx, id, None).await
+        })
+        .await
+        .map_err(|e| StartError::Config(e.message))?;
+    eprintln!("token {} ({}) is revoked", token.id, token.name);
     Ok(())
 }

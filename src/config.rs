@@ -38,7 +38,7 @@ pub enum Command {
     /// Audit trail tools.
     #[command(subcommand)]
     Audit(AuditCommand),
-    /// Manage staff bearer tokens.
+    /// Manage staff bearer tokens: create, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
 }
@@ -97,6 +97,13 @@ pub enum AuditCommand {
 /// `token` sub-commands.
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
+    /// List every staff token: member, name, expiry, last use and state.
+    List,
+    /// Revoke a token at once.
+    Revoke {
+        /// The token's id (as `token list` shows it).
+        id: entity::StaffTokenId,
+    },
     /// Create a staff member with a new bearer token; the token is printed once.
     Create {
         /// The staff member's role.
@@ -198,6 +205,55 @@ pub struct Config {
         global = true
     )]
     pub admin_token: Option<Secret>,
+
+    /// Minutes a console session may sit idle before it ends.
+    #[arg(
+        long,
+        env = "XINYONG_SESSION_IDLE_MINUTES",
+        default_value_t = 30,
+        global = true
+    )]
+    pub session_idle_minutes: u32,
+
+    /// Hours after login a console session ends, however active.
+    #[arg(
+        long,
+        env = "XINYONG_SESSION_HOURS",
+        default_value_t = 12,
+        global = true
+    )]
+    pub session_hours: u32,
+
+    /// Mark the session cookie `Secure` (set it when the site is served over https; it is also
+    /// set for requests that arrive with `X-Forwarded-Proto: https`).
+    #[arg(long, env = "XINYONG_SECURE_COOKIES", global = true)]
+    pub secure_cookies: bool,
+
+    /// Failed logins in a row after which an account is locked for XINYONG_LOGIN_LOCK_MINUTES.
+    #[arg(
+        long,
+        env = "XINYONG_LOGIN_MAX_FAILURES",
+        default_value_t = 5,
+        global = true
+    )]
+    pub login_max_failures: u32,
+
+    /// Minutes an account stays locked after too many failed logins.
+    #[arg(
+        long,
+        env = "XINYONG_LOGIN_LOCK_MINUTES",
+        default_value_t = 15,
+        global = true
+    )]
+    pub login_lock_minutes: u32,
+
+    /// Login attempts per minute per client address (whatever the account).
+    #[arg(long, env = "XINYONG_LOGIN_RATE", default_value_t = 10, global = true)]
+    pub login_rate_per_minute: u32,
+
+    /// Days a new staff token is valid unless its creator says otherwise.
+    #[arg(long, env = "XINYONG_TOKEN_DAYS", default_value_t = 90, global = true)]
+    pub token_days: u32,
 
     /// How public ID numbers are masked: first6_last4, birth_date or first3_last4.
     #[arg(
@@ -316,6 +372,14 @@ impl Config {
             return Err("with PostgreSQL, set XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY (32 bytes each, hex or base64); \
                  development keys are only generated for a local SQLite database"
                 .into());
+        }
+        if self.session_idle_minutes == 0 || self.session_hours == 0 {
+            return Err(
+                "XINYONG_SESSION_IDLE_MINUTES and XINYONG_SESSION_HOURS must be at least 1".into(),
+            );
+        }
+        if self.login_max_failures == 0 || self.login_rate_per_minute == 0 || self.token_days == 0 {
+            return Err("XINYONG_LOGIN_MAX_FAILURES, XINYONG_LOGIN_RATE and XINYONG_TOKEN_DAYS must be at least 1".into());
         }
         if self.max_body_bytes < 1024 {
             return Err("XINYONG_MAX_BODY_BYTES must be at least 1024".into());

@@ -188,6 +188,26 @@ error_codes! {
     DatabaseUnavailable = ("database_unavailable", SERVICE_UNAVAILABLE, System),
     /// An unexpected error; it has been logged.
     Internal = ("internal", INTERNAL_SERVER_ERROR, System),
+    /// The login name, password or second-factor code is wrong, or the account is disabled.
+    InvalidCredentials = ("invalid_credentials", UNAUTHORIZED, Auth),
+    /// The account has a second factor: send the current code of the authenticator app as `totp`.
+    TotpRequired = ("totp_required", UNAUTHORIZED, Auth),
+    /// Too many failed logins for this account or from this client; retry after `Retry-After`.
+    LoginThrottled = ("login_throttled", TOO_MANY_REQUESTS, Auth),
+    /// A state-changing request of a console session lacks its CSRF token (`X-CSRF-Token`).
+    CsrfFailed = ("csrf_failed", FORBIDDEN, Auth),
+    /// The token, key or session has expired.
+    CredentialExpired = ("credential_expired", UNAUTHORIZED, Auth),
+    /// No staff member has this id.
+    StaffNotFound = ("staff_not_found", NOT_FOUND, InvalidRequest),
+    /// The staff member was changed since it was read; read it again.
+    StaffVersionConflict = ("staff_version_conflict", CONFLICT, Conflict),
+    /// An administrator cannot disable or demote themselves, nor the last active administrator.
+    LastAdmin = ("last_admin", CONFLICT, Conflict),
+    /// No staff token has this id (or it is not yours).
+    TokenNotFound = ("token_not_found", NOT_FOUND, InvalidRequest),
+    /// The key has used its daily quota; it resets at midnight, Beijing time.
+    DailyQuotaExceeded = ("daily_quota_exceeded", TOO_MANY_REQUESTS, InvalidRequest),
 }
 
 /// The JSON body of every error response.

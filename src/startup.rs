@@ -97,7 +97,8 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     let db = crate::db::connect(&config.database_url(), config.db_pool).await?;
     crate::db::migrate(&db).await?;
     if let Some(token) = &config.admin_token {
-        crate::services::staff::ensure_bootstrap_admin(&db, token.expose(), clock.now()).await?;
+        crate::services::staff::ensure_bootstrap_admin(&db, &keys, token.expose(), clock.now())
+            .await?;
     }
     let search = open_search(&config).await?;
     let file = match &config.calendar {
@@ -115,6 +116,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     crate::services::calendar::warn_if_running_out(&calendar, clock.today());
     let limiter =
         crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+    let config_login_rate = config.login_rate_per_minute;
     Ok(AppState {
         db,
         keys: Arc::new(keys),
@@ -126,6 +128,10 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
             file, calendar,
         )),
         limiter: Arc::new(limiter),
+        login_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
+            config_login_rate,
+            config_login_rate,
+        )),
         key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         screening: Arc::default(),
         readiness: Arc::default(),

@@ -30,6 +30,8 @@ pub struct AppState {
     pub calendar: Arc<crate::services::calendar::SharedCalendar>,
     /// Per-client rate limiter of the public endpoints.
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
+    /// Login attempts per client address.
+    pub login_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Per-key rate limiter of the partner API.
     pub key_limiter: Arc<crate::ratelimit::RateLimiter<entity::ApiKeyId>>,
     /// The screening index, kept while the public state is unchanged.

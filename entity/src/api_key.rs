@@ -29,6 +29,14 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     /// Revoked keys authenticate nobody, from the moment of revocation.
     pub revoked_at: Option<DateTimeUtc>,
+    /// The key authenticates nobody from then on.
+    pub expires_at: Option<DateTimeUtc>,
+    /// Requests allowed per day (Beijing time); `None` means no daily cap.
+    pub daily_quota: Option<i32>,
+    /// The day `quota_used` counts.
+    pub quota_day: Option<Date>,
+    /// Requests made on `quota_day`.
+    pub quota_used: i32,
 }
 
 /// A key belongs to an agency.

@@ -79,3 +79,11 @@ typed_id!(
     /// Id of an agency's API key.
     ApiKeyId
 );
+typed_id!(
+    /// Id of a staff member's bearer token.
+    StaffTokenId
+);
+typed_id!(
+    /// Id of a staff member's console session.
+    SessionId
+);

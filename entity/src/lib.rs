@@ -18,6 +18,8 @@ pub mod public_change;
 pub mod repair;
 pub mod screening;
 pub mod staff;
+pub mod staff_session;
+pub mod staff_token;
 pub mod subject;
 
 pub use enums::*;

@@ -1,12 +1,13 @@
-//! Staff of the credit office and their bearer tokens. Only a SHA-256 hash of a token is stored:
-//! the token itself is shown once, when it is created.
+//! Staff of the credit office: a login name, an argon2id password hash, an optional TOTP second
+//! factor, and a disabled state. Bearer tokens are in [`crate::staff_token`], console sessions in
+//! [`crate::staff_session`].
 
 use crate::{StaffId, StaffRole};
 use sea_orm::entity::prelude::*;
 
-/// A staff member with one bearer token.
-#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "staff")]
+/// A staff member.
+#[derive(Clone, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "staff_members")]
 pub struct Model {
     /// Id, recorded as the actor of audit events.
     #[sea_orm(primary_key, auto_increment = false)]
@@ -15,13 +16,40 @@ pub struct Model {
     pub name: String,
     /// Role.
     pub role: StaffRole,
-    /// SHA-256 of the bearer token, hex.
+    /// Login name for the console; members without one use bearer tokens only.
     #[sea_orm(unique)]
-    pub token_hash: String,
-    /// When the token was created.
+    pub login: Option<String>,
+    /// argon2id PHC string of the password.
+    pub password_hash: Option<String>,
+    /// The TOTP secret, sealed with the data encryption key; `None` until one is set.
+    pub totp_secret: Option<String>,
+    /// Whether an administrator requires the second factor for this member.
+    pub totp_required: bool,
+    /// The last TOTP time step accepted, so a code works only once.
+    pub totp_last_step: Option<i64>,
+    /// Failed logins in a row; reset by a successful one.
+    pub failed_logins: i32,
+    /// Logins are refused until then after too many failures.
+    pub locked_until: Option<DateTimeUtc>,
+    /// Created at.
     pub created_at: DateTimeUtc,
-    /// When the token was revoked; revoked tokens authenticate nobody.
-    pub revoked_at: Option<DateTimeUtc>,
+    /// Disabled members authenticate nobody; disabling ended their sessions and tokens.
+    pub disabled_at: Option<DateTimeUtc>,
+    /// Optimistic-concurrency version.
+    pub version: i32,
+}
+
+impl std::fmt::Debug for Model {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("staff::Model")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("login", &self.login)
+            .field("totp", &self.totp_secret.is_some())
+            .field("disabled_at", &self.disabled_at)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Staff have no relations the ORM needs to follow.

@@ -166,12 +166,41 @@ impl Role for Admin {
     const ALLOWED: &'static [StaffRole] = &[];
 }
 
-/// An authenticated staff member (bearer token) whose role allows `R`: the route's role check is
-/// in its signature, so no handler checks roles by hand.
+/// The name of the console's session cookie.
+pub const SESSION_COOKIE: &str = "xinyong_session";
+
+/// The value of a request's cookie `name`, if it sent one.
+pub fn cookie<'a>(parts: &'a Parts, name: &str) -> Option<&'a str> {
+    parts
+        .headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// How a staff member authenticated.
+#[derive(Debug, Clone)]
+pub enum Credential {
+    /// A bearer token.
+    Token(entity::staff_token::Model),
+    /// A console session (its state-changing requests carried its CSRF token).
+    Session(entity::staff_session::Model),
+}
+
+/// An authenticated staff member (a bearer token, or a console session cookie) whose role allows
+/// `R`: the route's role check is in its signature, so no handler checks roles by hand. A
+/// session's state-changing requests must carry its CSRF token in `X-CSRF-Token`.
 #[derive(Debug, Clone)]
 pub struct Office<R: Role = AnyStaff> {
     /// The member.
     pub member: staff::Model,
+    /// How they authenticated.
+    pub credential: Credential,
     role: PhantomData<R>,
 }
 
@@ -185,6 +214,48 @@ impl<R: Role> Office<R> {
     pub fn id(&self) -> StaffId {
         self.member.id
     }
+
+    /// Whether the member is an administrator.
+    pub fn is_admin(&self) -> bool {
+        self.member.role == StaffRole::Admin
+    }
+}
+
+/// The member behind a request's bearer token or session cookie, whatever their role.
+pub async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+) -> Result<(staff::Model, Credential), ApiError> {
+    let now = state.clock.now();
+    if let Some(token) = bearer_token(parts) {
+        let (member, token) = crate::services::staff::authenticate(&state.db, token, now).await?;
+        return Ok((member, Credential::Token(token)));
+    }
+    let Some(cookie) = cookie(parts, SESSION_COOKIE) else {
+        return Err(ApiError::new(
+            ErrorCode::Unauthenticated,
+            "Send a staff token as `Authorization: Bearer <token>`.",
+        ));
+    };
+    let policy = crate::services::sessions::Policy::of(&state.config);
+    let (member, session) =
+        crate::services::sessions::current(&state.db, cookie, now, policy).await?;
+    let safe = matches!(
+        parts.method,
+        axum::http::Method::GET | axum::http::Method::HEAD | axum::http::Method::OPTIONS
+    );
+    let sent = parts
+        .headers
+        .get("x-csrf-token")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if !safe && !crate::crypto::constant_time_eq(sent, &session.csrf_token) {
+        return Err(ApiError::new(
+            ErrorCode::CsrfFailed,
+            "Send the session's CSRF token as `X-CSRF-Token`.",
+        ));
+    }
+    Ok((member, Credential::Session(session)))
 }
 
 impl<R: Role> FromRequestParts<AppState> for Office<R> {
@@ -194,20 +265,7 @@ impl<R: Role> FromRequestParts<AppState> for Office<R> {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(parts).ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::Unauthenticated,
-                "Send a staff token as `Authorization: Bearer <token>`.",
-            )
-        })?;
-        let member = crate::services::staff::authenticate(&state.db, token)
-            .await?
-            .ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::Unauthenticated,
-                    "The token is not valid or has been revoked.",
-                )
-            })?;
+        let (member, credential) = authenticate(parts, state).await?;
         tracing::Span::current().record("staff.id", tracing::field::display(member.id));
         if member.role != StaffRole::Admin && !R::ALLOWED.contains(&member.role) {
             let role = crate::services::projection::enum_str(member.role);
@@ -218,6 +276,7 @@ impl<R: Role> FromRequestParts<AppState> for Office<R> {
         }
         Ok(Office {
             member,
+            credential,
             role: PhantomData,
         })
     }

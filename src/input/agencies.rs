@@ -68,6 +68,15 @@ pub struct KeyIn {
     #[serde(default, deserialize_with = "super::whole::option_u32")]
     #[schema(minimum = 1, maximum = 1000000)]
     pub rate_limit_per_minute: Option<u32>,
+    /// Days the key is valid, 1 to 1,096 (default 365); it authenticates nobody afterwards.
+    #[serde(default, deserialize_with = "super::whole::option_u32")]
+    #[schema(minimum = 1, maximum = 1096)]
+    pub expires_in_days: Option<u32>,
+    /// Requests allowed per day (Beijing time), 1 to 100,000,000; absent: no daily cap. Counted
+    /// in the database, so it holds across restarts and server instances.
+    #[serde(default, deserialize_with = "super::whole::option_u32")]
+    #[schema(minimum = 1, maximum = 100000000)]
+    pub daily_quota: Option<u32>,
 }
 
 /// A scope of an API key (schema only: the server reads scopes as text and names a bad one).
@@ -98,6 +107,10 @@ pub struct NewKey {
     pub scopes: Vec<String>,
     /// Requests per minute.
     pub rate_limit_per_minute: i32,
+    /// Days the key is valid.
+    pub valid_days: i64,
+    /// Requests per day, if capped.
+    pub daily_quota: Option<i32>,
 }
 
 impl KeyIn {
@@ -128,10 +141,31 @@ impl KeyIn {
                 format_args!("must be between 1 and {MAX_RATE}"),
             ));
         }
+        let days = self.expires_in_days.unwrap_or(365);
+        if !(1..=1096).contains(&days) {
+            return Err(ApiError::field(
+                ErrorCode::InvalidAgencyField,
+                "expires_in_days",
+                &days.to_string(),
+                "must be between 1 and 1096",
+            ));
+        }
+        if let Some(quota) = self.daily_quota
+            && !(1..=100_000_000).contains(&quota)
+        {
+            return Err(ApiError::field(
+                ErrorCode::InvalidAgencyField,
+                "daily_quota",
+                &quota.to_string(),
+                "must be between 1 and 100000000",
+            ));
+        }
         Ok(NewKey {
             name,
             scopes: self.scopes,
             rate_limit_per_minute: i32::try_from(rate).unwrap_or(i32::MAX),
+            valid_days: i64::from(days),
+            daily_quota: self.daily_quota.and_then(|q| i32::try_from(q).ok()),
         })
     }
 }

@@ -6,24 +6,234 @@ use entity::StaffRole;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// A new staff member.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A new staff member. With `login` and `password` the member can log in to the console; every
+/// member also gets an initial bearer token (shown once) for the API.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StaffIn {
     /// Display name.
-    #[schema(min_length = 1, pattern = r"\S")]
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     /// `admin`, `editor` or `reviewer`.
     pub role: StaffRole,
+    /// Console login name: 3–64 of `a-z 0-9 . _ -`.
+    #[schema(min_length = 3, max_length = 64, pattern = r"^[a-z0-9._-]{3,64}$")]
+    pub login: Option<String>,
+    /// Console password, 12–128 characters; required with `login`.
+    #[schema(min_length = 12, max_length = 128, write_only)]
+    pub password: Option<String>,
+    /// Require a second factor (TOTP) at login.
+    #[serde(default)]
+    pub totp_required: bool,
+    /// Days the initial token is valid (1–366; default from configuration).
+    #[serde(default, deserialize_with = "super::whole::option_u32")]
+    #[schema(minimum = 1, maximum = 366)]
+    pub token_expires_in_days: Option<u32>,
+}
+
+impl std::fmt::Debug for StaffIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffIn")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+fn staff_error(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidStaffField, message)
+}
+
+/// A login name and password, both present and well-formed, or neither.
+fn credentials(
+    login: Option<String>,
+    password: Option<String>,
+) -> ApiResult<Option<(String, String)>> {
+    match (trimmed(login), password) {
+        (None, None) => Ok(None),
+        (Some(_), None) => Err(staff_error("`password`: required with `login`.")),
+        (None, Some(_)) => Err(staff_error("`login`: required with `password`.")),
+        (Some(login), Some(password)) => {
+            if !(3..=64).contains(&login.len())
+                || !login
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+            {
+                return Err(staff_error(
+                    "`login`: 3 to 64 of lower-case letters, digits, `.`, `_` and `-`.",
+                ));
+            }
+            let chars = password.chars().count();
+            if !(12..=128).contains(&chars) {
+                return Err(staff_error("`password`: 12 to 128 characters."));
+            }
+            Ok(Some((login, password)))
+        }
+    }
+}
+
+fn days(field: &str, value: Option<u32>, default: u32) -> ApiResult<chrono::Duration> {
+    let days = value.unwrap_or(default);
+    if !(1..=366).contains(&days) {
+        return Err(staff_error(format!("`{field}`: 1 to 366 days.")));
+    }
+    Ok(chrono::Duration::days(i64::from(days)))
 }
 
 impl StaffIn {
-    /// The name (required) and the role.
-    pub fn parse(self) -> ApiResult<(String, StaffRole)> {
-        let name = trimmed(Some(self.name))
-            .ok_or_else(|| ApiError::new(ErrorCode::InvalidStaffField, "`name`: required."))?;
-        Ok((name, self.role))
+    /// The service's command; tokens expire `default_days` after `now` unless the body says.
+    pub fn parse(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+        default_days: u32,
+    ) -> ApiResult<crate::services::staff::NewStaff> {
+        let name = super::required(ErrorCode::InvalidStaffField, "name", Some(self.name), 100)?;
+        Ok(crate::services::staff::NewStaff {
+            name,
+            role: self.role,
+            login: credentials(self.login, self.password)?,
+            totp_required: self.totp_required,
+            token_expires_at: now
+                + days(
+                    "token_expires_in_days",
+                    self.token_expires_in_days,
+                    default_days,
+                )?,
+        })
     }
+}
+
+/// An administrator's change to a staff member; absent fields stay as they are.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffPatch {
+    /// The version read (optimistic concurrency).
+    #[serde(deserialize_with = "super::whole::i32")]
+    #[schema(minimum = 1)]
+    pub version: i32,
+    /// New display name.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub name: Option<String>,
+    /// New role.
+    pub role: Option<StaffRole>,
+    /// `true` disables the member and ends their sessions and tokens at once; `false` enables
+    /// them again (with no session or token: they log in or get a new token).
+    pub disabled: Option<bool>,
+    /// Require the second factor at login, or not.
+    pub totp_required: Option<bool>,
+    /// New console login name (with `password`).
+    #[schema(min_length = 3, max_length = 64, pattern = r"^[a-z0-9._-]{3,64}$")]
+    pub login: Option<String>,
+    /// New console password (with `login`), 12–128 characters.
+    #[schema(min_length = 12, max_length = 128, write_only)]
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for StaffPatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StaffPatch")
+            .field("version", &self.version)
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl StaffPatch {
+    /// The version and the service's change.
+    pub fn parse(self) -> ApiResult<(i32, crate::services::staff::StaffChange)> {
+        let name = match self.name {
+            Some(name) => Some(super::required(
+                ErrorCode::InvalidStaffField,
+                "name",
+                Some(name),
+                100,
+            )?),
+            None => None,
+        };
+        Ok((
+            self.version,
+            crate::services::staff::StaffChange {
+                name,
+                role: self.role,
+                disabled: self.disabled,
+                totp_required: self.totp_required,
+                login: credentials(self.login, self.password)?,
+            },
+        ))
+    }
+}
+
+/// A new bearer token for the caller.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TokenIn {
+    /// A label, e.g. the system that will use it.
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
+    pub name: String,
+    /// Days it is valid (1–366; default from configuration).
+    #[serde(default, deserialize_with = "super::whole::option_u32")]
+    #[schema(minimum = 1, maximum = 366)]
+    pub expires_in_days: Option<u32>,
+}
+
+impl TokenIn {
+    /// The name and the expiry.
+    pub fn parse(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+        default_days: u32,
+    ) -> ApiResult<(String, chrono::DateTime<chrono::Utc>)> {
+        let name = super::required(ErrorCode::InvalidStaffField, "name", Some(self.name), 100)?;
+        Ok((
+            name,
+            now + days("expires_in_days", self.expires_in_days, default_days)?,
+        ))
+    }
+}
+
+/// A console login.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginIn {
+    /// Login name.
+    #[schema(min_length = 1, max_length = 64)]
+    pub login: String,
+    /// Password.
+    #[schema(min_length = 1, max_length = 128, write_only)]
+    pub password: String,
+    /// The authenticator app's current 6-digit code, when the account has a second factor.
+    #[schema(pattern = r"^[0-9]{6}$")]
+    pub totp: Option<String>,
+}
+
+impl std::fmt::Debug for LoginIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LoginIn")
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LoginIn {
+    /// The service's attempt from `client`. Malformed values are simply wrong credentials.
+    pub fn parse(self, client: String) -> crate::services::sessions::Attempt {
+        crate::services::sessions::Attempt {
+            login: self.login.trim().chars().take(64).collect(),
+            password: self.password.chars().take(128).collect(),
+            totp: trimmed(self.totp),
+            client,
+        }
+    }
+}
+
+/// Filters of the token listing.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct TokenFilterParams {
+    /// Only this member's tokens (administrators; others always see their own).
+    pub staff_id: Option<uuid::Uuid>,
 }
 
 /// Filters of the audit listing.

@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use entity::{AgencyId, ApiKeyId, agency, api_key};
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
@@ -104,23 +104,25 @@ pub async fn issue_key(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     agency: AgencyId,
-    name: String,
-    scopes: Vec<String>,
-    rate_limit_per_minute: i32,
+    new: crate::input::agencies::NewKey,
 ) -> ApiResult<(api_key::Model, String)> {
     get(db, agency).await?;
     let key = new_key();
     let model = api_key::ActiveModel {
         id: Set(ApiKeyId::new()),
         agency_id: Set(agency),
-        name: Set(name),
+        name: Set(new.name),
         key_hash: Set(token_hash(&key)),
-        scopes: Set(scopes.join(",")),
-        rate_limit_per_minute: Set(rate_limit_per_minute),
+        scopes: Set(new.scopes.join(",")),
+        rate_limit_per_minute: Set(new.rate_limit_per_minute),
         usage_count: Set(0),
         last_used_at: Set(None),
         created_at: Set(ctx.now),
         revoked_at: Set(None),
+        expires_at: Set(Some(ctx.now + chrono::Duration::days(new.valid_days))),
+        daily_quota: Set(new.daily_quota),
+        quota_day: Set(None),
+        quota_used: Set(0),
     }
     .insert(db)
     .await?;
@@ -133,7 +135,8 @@ pub async fn issue_key(
             target_id: model.id.to_string(),
             before: None,
             after: Some(json!({"id": model.id, "agency_id": model.agency_id, "name": model.name, "scopes": model.scopes,
-                               "rate_limit_per_minute": model.rate_limit_per_minute})),
+                               "rate_limit_per_minute": model.rate_limit_per_minute,
+                               "expires_at": model.expires_at, "daily_quota": model.daily_quota})),
             at: ctx.now,
         },
     )
@@ -182,12 +185,25 @@ pub async fn revoke_key(
     Ok(after)
 }
 
-/// The key and agency a presented key belongs to, if valid and not revoked; counts the use.
+/// Why a presented key is refused.
+#[derive(Debug)]
+pub enum KeyRefusal {
+    /// Unknown or revoked.
+    Invalid,
+    /// Past its expiry.
+    Expired,
+    /// Its daily quota is used up.
+    QuotaExceeded,
+}
+
+/// The key and agency a presented key belongs to, if valid: not revoked, not expired, within
+/// its daily quota. Counts the use; the quota is taken by one conditional UPDATE, so it holds
+/// across server instances and restarts.
 pub async fn authenticate(
     db: &impl ConnectionTrait,
     key: &str,
     now: DateTime<Utc>,
-) -> Result<Option<(api_key::Model, agency::Model)>, DbErr> {
+) -> Result<Result<(api_key::Model, agency::Model), KeyRefusal>, DbErr> {
     let found = api_key::Entity::find()
         .filter(api_key::Column::KeyHash.eq(token_hash(key)))
         .filter(api_key::Column::RevokedAt.is_null())
@@ -195,16 +211,43 @@ pub async fn authenticate(
         .one(db)
         .await?;
     let Some((key, Some(agency))) = found else {
-        return Ok(None);
+        return Ok(Err(KeyRefusal::Invalid));
     };
-    api_key::Entity::update_many()
+    if key.expires_at.is_some_and(|at| at <= now) {
+        return Ok(Err(KeyRefusal::Expired));
+    }
+    let today = now
+        .with_timezone(&crate::clock::china_offset())
+        .date_naive();
+    let mut update = api_key::Entity::update_many()
         .col_expr(
             api_key::Column::UsageCount,
             Expr::col(api_key::Column::UsageCount).add(1),
         )
         .col_expr(api_key::Column::LastUsedAt, Expr::value(now))
-        .filter(api_key::Column::Id.eq(key.id))
-        .exec(db)
-        .await?;
-    Ok(Some((key, agency)))
+        .filter(api_key::Column::Id.eq(key.id));
+    if let Some(quota) = key.daily_quota {
+        let same_day = Expr::col(api_key::Column::QuotaDay).eq(today);
+        update = update
+            .col_expr(
+                api_key::Column::QuotaUsed,
+                Expr::case(
+                    same_day.clone(),
+                    Expr::col(api_key::Column::QuotaUsed).add(1),
+                )
+                .finally(1)
+                .into(),
+            )
+            .col_expr(api_key::Column::QuotaDay, Expr::value(today))
+            .filter(
+                Condition::any()
+                    .add(api_key::Column::QuotaDay.is_null())
+                    .add(api_key::Column::QuotaDay.ne(today))
+                    .add(api_key::Column::QuotaUsed.lt(quota)),
+            );
+    }
+    if update.exec(db).await?.rows_affected == 0 {
+        return Ok(Err(KeyRefusal::QuotaExceeded));
+    }
+    Ok(Ok((key, agency)))
 }

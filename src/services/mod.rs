@@ -15,6 +15,7 @@ pub mod projection;
 pub mod public;
 pub mod repairs;
 pub mod screening;
+pub mod sessions;
 pub mod staff;
 pub mod subjects;
 

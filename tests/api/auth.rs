@@ -70,7 +70,7 @@ async fn a_revoked_token_is_refused_at_once(backend: Backend) {
     let (status, _) = app.get("/api/v1/office/subjects", Some(&editor)).await;
     assert_eq!(status, StatusCode::OK);
     app.sql(&format!(
-        "UPDATE staff SET revoked_at = created_at WHERE token_hash = '{}'",
+        "UPDATE staff_tokens SET revoked_at = created_at WHERE token_hash = '{}'",
         xinyong::crypto::token_hash(&editor)
     ))
     .await;
@@ -78,7 +78,7 @@ async fn a_revoked_token_is_refused_at_once(backend: Backend) {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(body["code"], "unauthenticated");
     // Tokens are stored hashed only.
-    assert!(!app.table_text("staff").await.contains(&editor));
+    assert!(!app.table_text("staff_tokens").await.contains(&editor));
     let (_, list) = app.get("/api/v1/office/staff", Some(ADMIN_TOKEN)).await;
     assert!(!list.to_string().contains(&editor));
 }

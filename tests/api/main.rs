@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod checkpoints;
 mod contract;
+mod credentials;
 mod entries;
 mod integrity;
 mod notices;

@@ -65,6 +65,14 @@ pub struct KeyOut {
     pub created_at: DateTime<Utc>,
     /// Revoked at.
     pub revoked_at: Option<DateTime<Utc>>,
+    /// It authenticates nobody from then on.
+    pub expires_at: Option<DateTime<Utc>>,
+    /// Requests allowed per day (Beijing time); `null`: no daily cap.
+    pub daily_quota: Option<i32>,
+    /// The day `quota_used` counts.
+    pub quota_day: Option<chrono::NaiveDate>,
+    /// Requests made on `quota_day`.
+    pub quota_used: i32,
     /// The key itself, shown once.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
@@ -87,6 +95,10 @@ impl From<api_key::Model> for KeyOut {
             last_used_at: k.last_used_at,
             created_at: k.created_at,
             revoked_at: k.revoked_at,
+            expires_at: k.expires_at,
+            daily_quota: k.daily_quota,
+            quota_day: k.quota_day,
+            quota_used: k.quota_used,
             key: None,
         }
     }
@@ -136,7 +148,7 @@ async fn issue_key(
     let k = input.parse()?;
     let (model, key) = state
         .write(me.actor(), async |txn, ctx| {
-            agencies::issue_key(txn, ctx, id, k.name, k.scopes, k.rate_limit_per_minute).await
+            agencies::issue_key(txn, ctx, id, k).await
         })
         .await?;
     let mut out = KeyOut::from(model);

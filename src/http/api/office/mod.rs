@@ -1,4 +1,5 @@
-//! The office API under `/api/v1/office/`: bearer tokens with roles (admin, editor, reviewer).
+//! The office API under `/api/v1/office/`: staff with roles (admin, editor, reviewer), by bearer
+//! token or console session.
 //! Each handler's role is in its signature ([`crate::http::extract::Office`]).
 
 pub mod agencies;
@@ -9,8 +10,10 @@ pub mod notices;
 pub mod objections;
 pub mod repairs;
 pub mod screenings;
+pub mod session;
 pub mod staff;
 pub mod subjects;
+pub mod tokens;
 
 use crate::state::AppState;
 use utoipa_axum::router::OpenApiRouter;
@@ -24,6 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(objections::router())
         .merge(repairs::router())
         .merge(staff::router())
+        .merge(session::router())
+        .merge(tokens::router())
         .merge(audit::router())
         .merge(calendar::router())
         .merge(agencies::router())

@@ -7,6 +7,7 @@ pub mod screening;
 
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::http::extract::Json;
+use crate::services::agencies::KeyRefusal;
 use crate::state::AppState;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -75,20 +76,41 @@ impl<S: Scope> FromRequestParts<AppState> for Partner<S> {
             )
         })?;
         let (key, agency) =
-            crate::services::agencies::authenticate(&state.db, presented, state.clock.now())
+            match crate::services::agencies::authenticate(&state.db, presented, state.clock.now())
                 .await?
-                .ok_or_else(|| {
-                    ApiError::new(
+            {
+                Ok(found) => found,
+                Err(KeyRefusal::Invalid) => {
+                    return Err(ApiError::new(
                         ErrorCode::Unauthenticated,
                         "The key is not valid or has been revoked.",
-                    )
-                })?;
+                    ));
+                }
+                Err(KeyRefusal::Expired) => {
+                    return Err(ApiError::new(
+                        ErrorCode::CredentialExpired,
+                        "The key has expired; ask the credit office for a new one.",
+                    ));
+                }
+                Err(KeyRefusal::QuotaExceeded) => {
+                    let mut err = ApiError::new(
+                        ErrorCode::DailyQuotaExceeded,
+                        "This key has used its daily quota; it resets at midnight, Beijing time.",
+                    );
+                    err.retry_after = Some(seconds_to_china_midnight(state.clock.now()));
+                    return Err(err);
+                }
+            };
+        // A rate of 0 (or less) allows nothing: it never means "unlimited".
         let per_minute = u32::try_from(key.rate_limit_per_minute).unwrap_or(0);
-        if let Err(wait) =
+        let limited = if per_minute == 0 {
+            Err(60)
+        } else {
             state
                 .key_limiter
                 .check_rate(key.id, per_minute, per_minute.div_ceil(4).max(1))
-        {
+        };
+        if let Err(wait) = limited {
             let mut err = ApiError::new(
                 ErrorCode::RateLimited,
                 format!("Too many requests; retry after {wait} seconds."),
@@ -110,6 +132,17 @@ impl<S: Scope> FromRequestParts<AppState> for Partner<S> {
             scope: PhantomData,
         })
     }
+}
+
+/// Seconds from `now` to the next midnight in Beijing, when daily quotas reset.
+fn seconds_to_china_midnight(now: chrono::DateTime<chrono::Utc>) -> u64 {
+    let local = now.with_timezone(&crate::clock::china_offset());
+    let next = local
+        .date_naive()
+        .succ_opt()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t - local.naive_local());
+    next.map_or(1, |d| u64::try_from(d.num_seconds()).unwrap_or(1).max(1))
 }
 
 /// Who a key acts for.
