@@ -208,6 +208,9 @@ error_codes! {
     TokenNotFound = ("token_not_found", NOT_FOUND, InvalidRequest),
     /// The key has used its daily quota; it resets at midnight, Beijing time.
     DailyQuotaExceeded = ("daily_quota_exceeded", TOO_MANY_REQUESTS, InvalidRequest),
+    /// Free text (reasons, facts, notices, objections, repairs) contains what looks like an ID
+    /// number or a mobile number; personal data is never published, indexed or audited in text.
+    PersonalDataInText = ("personal_data_in_text", BAD_REQUEST, InvalidRequest),
 }
 
 /// The JSON body of every error response.

@@ -13,6 +13,13 @@ fn text(field: &str, value: String, max: usize) -> ApiResult<String> {
     super::required(ErrorCode::InvalidCaseField, field, Some(value), max)
 }
 
+/// Free text that is stored and audited: no ID or mobile numbers (the `contact` field is where
+/// a phone number belongs).
+fn free(value: String, field: &str) -> ApiResult<String> {
+    super::free_text(field, &value)?;
+    Ok(value)
+}
+
 /// An objection as filed.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -35,7 +42,7 @@ impl ObjectionIn {
         Ok(NewObjection {
             entry_id: EntryId(self.entry_id),
             kind: self.kind,
-            reason: text("reason", self.reason, 5000)?,
+            reason: free(text("reason", self.reason, 5000)?, "reason")?,
             contact: text("contact", self.contact, 200)?,
         })
     }
@@ -65,7 +72,10 @@ pub struct CaseAnswerIn {
 impl CaseAnswerIn {
     /// The answer, required, at most 5,000 characters.
     pub fn answer(self) -> ApiResult<(i32, String)> {
-        Ok((self.version, text("answer", self.answer, 5000)?))
+        Ok((
+            self.version,
+            free(text("answer", self.answer, 5000)?, "answer")?,
+        ))
     }
 }
 
@@ -191,6 +201,7 @@ impl Application {
                     "`materials[{i}]`: at most {MAX_MATERIAL_CHARS} characters."
                 )));
             }
+            super::free_text(&format!("materials[{i}]"), &item)?;
             materials.push(item);
         }
         let contact = trimmed(self.contact).ok_or_else(|| {
@@ -208,13 +219,17 @@ impl Application {
 /// The reason of a return or a rejection: required (it is sent to the applicant), trimmed,
 /// bounded.
 pub fn parse_reason(value: Option<String>) -> ApiResult<String> {
-    super::bounded(ErrorCode::InvalidCaseField, "reason", value, MAX_NOTE_CHARS)?
-        .ok_or_else(|| case_field("`reason`: required; it is sent to the applicant."))
+    let reason = super::bounded(ErrorCode::InvalidCaseField, "reason", value, MAX_NOTE_CHARS)?
+        .ok_or_else(|| case_field("`reason`: required; it is sent to the applicant."))?;
+    super::free_text("reason", &reason)?;
+    Ok(reason)
 }
 
 /// The optional note of an approval, trimmed and bounded.
 pub fn parse_note(value: Option<String>) -> ApiResult<Option<String>> {
-    super::bounded(ErrorCode::InvalidCaseField, "note", value, MAX_NOTE_CHARS)
+    let note = super::bounded(ErrorCode::InvalidCaseField, "note", value, MAX_NOTE_CHARS)?;
+    super::free_text_opt("note", note.as_deref())?;
+    Ok(note)
 }
 
 /// Filters of the objection listing.

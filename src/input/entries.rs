@@ -224,12 +224,17 @@ pub fn parse_fields(f: EntryFields, today: NaiveDate) -> ApiResult<EntryContent>
     }
     let authority_name = text("authority_name", f.authority_name, 200)?;
     let authority_uscc = code("authority_uscc", f.authority_uscc)?;
+    let facts = trimmed(f.facts);
+    super::free_text_opt("facts", facts.as_deref())?;
+    super::free_text_opt("legal_basis", legal_basis.as_deref())?;
+    let reason = text("reason", f.reason, 2000)?;
+    super::free_text("reason", &reason)?;
     let content = EntryContent {
         list,
         list_name: text("list_name", f.list_name, 100)?,
         severity,
-        reason: text("reason", f.reason, 2000)?,
-        facts: trimmed(f.facts),
+        reason,
+        facts,
         legal_basis,
         source_name: trimmed(f.source_name).unwrap_or_else(|| authority_name.clone()),
         source_uscc: code("source_uscc", f.source_uscc)?.or_else(|| authority_uscc.clone()),
@@ -290,22 +295,26 @@ pub fn parse_entry_patch(
 
 /// The reason of a rejection: required, it tells the editor what to fix.
 pub fn review_reason(reason: String) -> ApiResult<String> {
-    trimmed(Some(reason)).ok_or_else(|| {
+    let reason = trimmed(Some(reason)).ok_or_else(|| {
         ApiError::new(
             ErrorCode::MissingReviewReason,
             "`reason`: required; it tells the editor what to fix.",
         )
-    })
+    })?;
+    super::free_text("reason", &reason)?;
+    Ok(reason)
 }
 
 /// The public reason of a withdrawal (entries and notices alike).
 pub fn withdrawal_reason(reason: String) -> ApiResult<String> {
-    trimmed(Some(reason)).ok_or_else(|| {
+    let reason = trimmed(Some(reason)).ok_or_else(|| {
         ApiError::new(
             ErrorCode::MissingWithdrawalReason,
             "`reason`: required; it is published with the withdrawal.",
         )
-    })
+    })?;
+    super::free_text("reason", &reason)?;
+    Ok(reason)
 }
 
 /// Filters of the entry listing.

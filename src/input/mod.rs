@@ -57,6 +57,78 @@ pub fn required(
         .ok_or_else(|| ApiError::new(code, format!("`{field}`: required.")))
 }
 
+/// Refuses free text holding what looks like a resident ID number (18 characters with a valid
+/// birth date and check character) or a mainland mobile number (11 digits from `13`–`19`),
+/// naming the field but never the value, so none reaches the index, the feed or the audit trail.
+/// Document numbers, amounts, dates and credit codes pass.
+pub fn free_text(field: &str, text: &str) -> ApiResult<()> {
+    if contains_personal_number(text) {
+        return Err(ApiError::new(
+            ErrorCode::PersonalDataInText,
+            format!(
+                "`{field}`: must not contain an ID number or a mobile number; refer to the person by name or the case number."
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// [`free_text`] of an optional value.
+pub fn free_text_opt(field: &str, text: Option<&str>) -> ApiResult<()> {
+    text.map_or(Ok(()), |t| free_text(field, t))
+}
+
+fn contains_personal_number(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        // A run of digits (and the ID number's check character), not part of a longer code.
+        let mut end = i;
+        if end - start == 17 && end < bytes.len() && matches!(bytes[end], b'X' | b'x') {
+            end += 1;
+        }
+        let glued = |b: u8| b.is_ascii_alphanumeric();
+        if (start > 0 && glued(bytes[start - 1])) || (end < bytes.len() && glued(bytes[end])) {
+            i = end.max(i);
+            continue;
+        }
+        let run = &text[start..end];
+        if (run.len() == 18 && id_number_like(run)) || (run.len() == 11 && mobile_like(run)) {
+            return true;
+        }
+        i = end.max(i);
+    }
+    false
+}
+
+fn id_number_like(run: &str) -> bool {
+    const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: &[u8; 11] = b"10X98765432";
+    let b = run.as_bytes();
+    let sum: u32 = b[..17]
+        .iter()
+        .zip(WEIGHTS)
+        .map(|(d, w)| u32::from(d - b'0') * w)
+        .sum();
+    let check = CHECK[(sum % 11) as usize];
+    let birth = chrono::NaiveDate::parse_from_str(&run[6..14], "%Y%m%d");
+    b[17].to_ascii_uppercase() == check
+        && birth.is_ok_and(|d| (1900..=2100).contains(&chrono::Datelike::year(&d)))
+}
+
+fn mobile_like(run: &str) -> bool {
+    let b = run.as_bytes();
+    b[0] == b'1' && (b'3'..=b'9').contains(&b[1])
+}
+
 /// A unified social credit code, or `code` naming the field and the value.
 pub fn uscc(code: ErrorCode, field: &str, raw: &str) -> ApiResult<Uscc> {
     Uscc::parse(raw).map_err(|e| uscc_error(code, field, raw, &e))
@@ -233,6 +305,38 @@ pub mod whole {
             assert_eq!(v(r#"{"version": 1.5}"#), None);
             assert_eq!(v(r#"{"version": 4294967296}"#), None);
             assert_eq!(v(r#"{"version": "3"}"#), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod free_text_tests {
+    use super::free_text;
+
+    #[test]
+    fn id_and_mobile_numbers_are_refused_but_codes_and_document_numbers_pass() {
+        for bad in [
+            "当事人身份证号610702199001011234，经查",
+            "联系电话13812345678",
+            "id 11010519491231002X.",
+            "手机：+86 15900001111",
+        ] {
+            let err = free_text("facts", bad).expect_err(bad);
+            assert_eq!(err.code.as_str(), "personal_data_in_text");
+            assert!(
+                !err.message.contains("1381234"),
+                "the value is never echoed"
+            );
+        }
+        for good in [
+            "汉市监罚〔2026〕12号",
+            "统一社会信用代码91610702MA6YL3K09Y",
+            "罚款 12345678901234 元的记录编号 610702199001011237",
+            "2026年6月15日作出决定，罚款5000元",
+            "编号A13812345678B",
+            "订单号 138123456789",
+        ] {
+            assert!(free_text("facts", good).is_ok(), "{good}");
         }
     }
 }

@@ -42,6 +42,11 @@ fn text(field: &str, value: Option<String>, max: usize) -> ApiResult<String> {
     required(ErrorCode::InvalidNoticeField, field, value, max)
 }
 
+fn personal_free(value: String, field: &str) -> ApiResult<String> {
+    super::free_text(field, &value)?;
+    Ok(value)
+}
+
 /// Parses and checks a notice's fields.
 pub fn parse_notice(f: NoticeFields, today: NaiveDate) -> ApiResult<NoticeContent> {
     let subject_usccs = f
@@ -61,12 +66,12 @@ pub fn parse_notice(f: NoticeFields, today: NaiveDate) -> ApiResult<NoticeConten
         ));
     }
     Ok(NoticeContent {
-        title: text("title", f.title, 200)?,
+        title: personal_free(text("title", f.title, 200)?, "title")?,
         category: f
             .category
             .ok_or_else(|| ApiError::new(ErrorCode::InvalidNoticeField, "`category`: required."))?,
         issuing_unit: text("issuing_unit", f.issuing_unit, 200)?,
-        body_md: text("body_md", f.body_md, 100_000)?,
+        body_md: personal_free(text("body_md", f.body_md, 100_000)?, "body_md")?,
         subject_usccs,
         publicity_until: f.publicity_until,
     })

@@ -17,6 +17,7 @@ mod notices;
 mod objections;
 mod pages;
 mod partner;
+mod personal_data;
 mod repairs;
 mod screening;
 mod search;
