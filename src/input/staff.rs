@@ -74,10 +74,10 @@ fn credentials(
 }
 
 fn days(field: &str, value: Option<u32>, default: u32) -> ApiResult<chrono::Duration> {
-    let days = value.unwrap_or(default);
-    if !(1..=366).contains(&days) {
+    if value.is_some_and(|d| !(1..=366).contains(&d)) {
         return Err(staff_error(format!("`{field}`: 1 to 366 days.")));
     }
+    let days = value.unwrap_or(default);
     Ok(chrono::Duration::days(i64::from(days)))
 }
 

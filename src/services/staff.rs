@@ -109,6 +109,19 @@ pub async fn create(
     }
     .insert(db)
     .await?;
+    let token = generate_token();
+    let initial = store_token(
+        db,
+        ctx,
+        model.id,
+        "initial",
+        &token,
+        Some(new.token_expires_at),
+        false,
+    )
+    .await?;
+    let mut after = audit_view(&model);
+    after["token"] = token_view(&initial);
     audit::record(
         db,
         audit::NewEvent {
@@ -117,20 +130,9 @@ pub async fn create(
             target_type: "staff",
             target_id: model.id.to_string(),
             before: None,
-            after: Some(audit_view(&model)),
+            after: Some(after),
             at: ctx.now,
         },
-    )
-    .await?;
-    let token = generate_token();
-    insert_token(
-        db,
-        ctx,
-        model.id,
-        "initial",
-        &token,
-        Some(new.token_expires_at),
-        false,
     )
     .await?;
     Ok((model, token))
@@ -163,19 +165,7 @@ async fn insert_token(
     expires_at: Option<DateTime<Utc>>,
     bootstrap: bool,
 ) -> ApiResult<staff_token::Model> {
-    let model = staff_token::ActiveModel {
-        id: Set(StaffTokenId::new()),
-        staff_id: Set(staff_id),
-        name: Set(name.to_owned()),
-        token_hash: Set(token_hash(token)),
-        bootstrap: Set(bootstrap),
-        created_at: Set(ctx.now),
-        expires_at: Set(expires_at),
-        last_used_at: Set(None),
-        revoked_at: Set(None),
-    }
-    .insert(db)
-    .await?;
+    let model = store_token(db, ctx, staff_id, name, token, expires_at, bootstrap).await?;
     audit::record(
         db,
         audit::NewEvent {
@@ -188,6 +178,31 @@ async fn insert_token(
             at: ctx.now,
         },
     )
+    .await?;
+    Ok(model)
+}
+
+async fn store_token(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    staff_id: StaffId,
+    name: &str,
+    token: &str,
+    expires_at: Option<DateTime<Utc>>,
+    bootstrap: bool,
+) -> ApiResult<staff_token::Model> {
+    let model = staff_token::ActiveModel {
+        id: Set(StaffTokenId::new()),
+        staff_id: Set(staff_id),
+        name: Set(name.to_owned()),
+        token_hash: Set(token_hash(token)),
+        bootstrap: Set(bootstrap),
+        created_at: Set(ctx.now),
+        expires_at: Set(expires_at),
+        last_used_at: Set(None),
+        revoked_at: Set(None),
+    }
+    .insert(db)
     .await?;
     Ok(model)
 }
@@ -470,19 +485,6 @@ pub async fn ensure_bootstrap_admin(
             }
             .insert(&txn)
             .await?;
-            audit::record(
-                &txn,
-                audit::NewEvent {
-                    actor: "system",
-                    action: "staff.create",
-                    target_type: "staff",
-                    target_id: model.id.to_string(),
-                    before: None,
-                    after: Some(audit_view(&model)),
-                    at: now,
-                },
-            )
-            .await?;
             model.id
         }
     };
@@ -491,9 +493,13 @@ pub async fn ensure_bootstrap_admin(
             .await
             .map_err(|e| DbErr::Custom(e.message))?;
     }
-    insert_token(&txn, &ctx, member, "bootstrap", token, None, true)
-        .await
-        .map_err(|e| DbErr::Custom(e.message))?;
+    // The first bootstrap token is provisioning, not an event; a rotation is audited.
+    if previous.is_empty() {
+        store_token(&txn, &ctx, member, "bootstrap", token, None, true).await
+    } else {
+        insert_token(&txn, &ctx, member, "bootstrap", token, None, true).await
+    }
+    .map_err(|e| DbErr::Custom(e.message))?;
     txn.commit().await
 }
 

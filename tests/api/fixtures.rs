@@ -174,7 +174,7 @@ impl TestApp {
             .post(
                 &format!("/api/v1/office/agencies/{}/keys", id_of(&agency)),
                 Some(ADMIN_TOKEN),
-                json!({"name": "接口", "scopes": scopes}),
+                json!({"name": "接口", "scopes": scopes, "expires_in_days": 1096}),
             )
             .await;
         assert_eq!(status, StatusCode::CREATED, "{key}");

@@ -149,6 +149,8 @@ impl TestApp {
             config.database_url = Some(with_database(&admin_url, &name));
             pg = Some(PgDatabase { admin_url, name });
         }
+        // Tests move the clock by years: tokens outlive them unless a test says otherwise.
+        config.token_days = 3650;
         change(&mut config);
         let clock = Clock::fixed(test_now());
         let app = Application::build(config, clock.clone())
