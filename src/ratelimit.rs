@@ -1,4 +1,4 @@
-//! Token-bucket rate limiting (anti-scraping, DOMAIN.md §4): a bucket per client address for the
+//! Token-bucket rate limiting (anti-scraping): a bucket per client address for the
 //! public, per key id for partners.
 
 use std::collections::HashMap;

@@ -4,7 +4,7 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// Kind of credit subject (DOMAIN.md §2.1).
+/// Kind of credit subject.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]
@@ -168,7 +168,7 @@ pub enum OutboxTarget {
     Notice,
 }
 
-/// What an objection is about (DOMAIN.md §3.3).
+/// What an objection is about.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
 )]

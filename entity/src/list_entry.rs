@@ -1,4 +1,4 @@
-//! List entries (红黑名单记录): one listing of one subject, with every field of DOMAIN.md §2.2.
+//! List entries (红黑名单记录): one listing of one subject, with every list field
 
 use crate::{EntryId, EntryStatus, ListKind, Severity, StaffId, SubjectId};
 use sea_orm::entity::prelude::*;

@@ -2,8 +2,8 @@
 //!
 //! An [`IdNumber`] always holds the canonical 18-character form (legacy 15-digit numbers are
 //! upgraded on parsing) with a real, non-future birth date and a right check character. It is
-//! personal data that must never reach a log, an index or a public response in clear
-//! (DOMAIN.md §1.2), so the type has no `Display` and no `Serialize`, its `Debug` prints the
+//! personal data that must never reach a log, an index or a public response in clear,
+//! so the type has no `Display` and no `Serialize`, its `Debug` prints the
 //! masked form, and no error message contains the number. Only [`IdNumber::as_str`] gives the
 //! clear number, for the caller to encrypt or hash.
 

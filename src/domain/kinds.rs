@@ -112,7 +112,7 @@ code_list!(SubjectKind {
 const INDIVIDUAL_BUSINESS_PREFIX: &str = "92";
 
 impl SubjectKind {
-    /// Whether a subject of this kind identified by `uscc` is consistent (DOMAIN.md §1.1, §5).
+    /// Whether a subject of this kind identified by `uscc` is consistent .
     ///
     /// Natural persons have no USCC; individual businesses have one starting with `92`; legal
     /// persons and other organisations have one that does not start with `92`.
@@ -202,7 +202,7 @@ code_list!(ListKind {
 /// The severity class of a black-list or penalty record (失信等级).
 ///
 /// Ordered from the least to the most severe, so that "the longest period of several penalty
-/// types" (DOMAIN.md §3.1) is a `max`.
+/// types" is a `max`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {

@@ -1,4 +1,4 @@
-//! De-identification of natural persons' data before it is shown (DOMAIN.md §1.3).
+//! De-identification of natural persons' data before it is shown.
 //!
 //! The Personal Information Protection Law (Art. 25) requires published personal data to be
 //! de-identified; how much is hidden is our design and configurable: [`IdMaskStyle`] for ID

@@ -2,7 +2,7 @@
 //!
 //! Everything here is pure (no I/O, no clock: "today" is always a parameter) and follows
 //! parse-don't-validate: a value of one of these types has been checked against the rules of
-//! DOMAIN.md §1 and §3.1, so the rest of the crate takes them instead of strings and never checks
+//! codes, masking and publicity periods, so the rest of the crate takes them instead of strings and never checks
 //! again. Errors display as short lower-case reasons meant to follow a field name and a colon
 //! (`uscc: must be 18 characters, found 17`).
 

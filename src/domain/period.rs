@@ -1,4 +1,4 @@
-//! Publicity periods of penalty and black-list entries (公示期限, DOMAIN.md §3.1).
+//! Publicity periods of penalty and black-list entries (公示期限).
 //!
 //! The periods have changed over time and an entry keeps the rule in force on its decision date,
 //! so the rules are data: one table, [`RULES`], with one row per regime, read by [`rule_on`] and
@@ -67,7 +67,7 @@ const fn months(min: u32, max: u32) -> Option<MonthRange> {
     Some(MonthRange { min, max })
 }
 
-/// The publicity rules, oldest first, without gaps (DOMAIN.md §3.1).
+/// The publicity rules, oldest first, without gaps.
 ///
 /// The current rule is also the one of NDRC Order 36 in force from 2026-04-01, which changed no
 /// period, so it has no row of its own.

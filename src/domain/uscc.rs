@@ -5,7 +5,7 @@
 //! digit, and a final mod-31 check character. A `Uscc` value always has the right shape and a
 //! real division code; its two check characters are right unless it came through
 //! [`Uscc::parse_trusted`], which keeps the checksum failure as a warning for the caller to
-//! store beside the record (DOMAIN.md §1.1: early pilot-area codes are real yet fail the check).
+//! store beside the record (early pilot-area codes are real yet fail the check).
 
 use std::fmt;
 use std::str::FromStr;
@@ -185,7 +185,7 @@ impl Uscc {
 
     /// Parses a code from an authenticated partner agency: like [`Uscc::parse`], but a failed
     /// check character or organisation check digit is returned as a warning beside the code,
-    /// to be stored with the record, instead of as an error (DOMAIN.md §1.1).
+    /// to be stored with the record, instead of as an error.
     ///
     /// If both checks fail, the warning is the organisation check, as [`Uscc::parse`] would
     /// report it.
@@ -312,7 +312,7 @@ mod tests {
     use super::*;
     use crate::domain::region::PROVINCE_PREFIXES;
 
-    /// The valid examples of DOMAIN.md §1.1.
+    /// The valid examples
     const VALID: &[&str] = &[
         "91610702MA6YL3K09Y",
         "92610723MA6YQ0A20M",

@@ -1,4 +1,4 @@
-//! Partner agencies and their API keys as the office registers them (DOMAIN.md §5).
+//! Partner agencies and their API keys as the office registers them.
 
 use super::{required, trimmed, uscc};
 use crate::domain::Uscc;

@@ -1,4 +1,4 @@
-//! Objections (异议申诉, DOMAIN.md §3.3) and credit-repair applications (信用修复, §3.2) as filed,
+//! Objections (异议申诉) and credit-repair applications (信用修复) as filed,
 //! and the bodies of the office's steps on them.
 
 use super::trimmed;

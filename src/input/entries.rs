@@ -1,4 +1,4 @@
-//! List entries as sent (DOMAIN.md §2.2): the fields of a draft or a correction, parsed into
+//! List entries as sent: the fields of a draft or a correction, parsed into
 //! [`EntryContent`] with every rule checked — required fields by list, codes, dates in order and
 //! not in the future, and a publicity rule in force that allows publication — and the version
 //! and reason bodies of the review steps.
@@ -13,7 +13,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-/// An entry as sent (DOMAIN.md §2.2): to create a draft (`subject_id` required) or to change one
+/// An entry as sent: to create a draft (`subject_id` required) or to change one
 /// (`version` required; the fields sent replace the stored ones).
 #[derive(Clone, Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -1,4 +1,4 @@
-//! The public lookup, list browsing and notice listing parameters (DOMAIN.md §4), shared by the
+//! The public lookup, list browsing and notice listing parameters, shared by the
 //! public API and the public pages. Page parameters come separately ([`super::paging`]).
 
 use crate::error::{ApiError, ApiResult, ErrorCode};

@@ -1,4 +1,4 @@
-//! Exposure notices (曝光台) as sent (DOMAIN.md §2.3): the fields of a draft or a change, parsed
+//! Exposure notices (曝光台) as sent: the fields of a draft or a change, parsed
 //! into [`NoticeContent`].
 
 use super::{required, uscc};

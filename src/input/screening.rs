@@ -1,4 +1,4 @@
-//! Batch screening requests (信用核查, DOMAIN.md §5): the purpose, the legal basis, the threshold
+//! Batch screening requests (信用核查): the purpose, the legal basis, the threshold
 //! and up to 1,000 subjects. Each subject is checked by the matcher itself, so that one bad
 //! subject is answered on its own and does not fail the rest.
 

@@ -1,4 +1,4 @@
-//! Credit subjects as sent (DOMAIN.md §1, §2.1): a new subject and a partial update, parsed
+//! Credit subjects as sent: a new subject and a partial update, parsed
 //! into [`NewSubject`] and [`SubjectChanges`].
 
 use super::{id_number_error, region, trimmed, uscc_error};
@@ -82,14 +82,14 @@ fn parse_region(code: &str) -> ApiResult<RegionCode> {
     region(ErrorCode::InvalidSubjectRegion, "region_code", code)
 }
 
-/// Parses the wire form into a command: every rule of DOMAIN.md §1 and §2.1 is checked here.
+/// Parses the wire form into a command: every rule is checked here.
 pub fn parse_subject(input: SubjectIn, today: NaiveDate) -> ApiResult<NewSubject> {
     parse_subject_from(input, today, false)
 }
 
 /// [`parse_subject`] for a source that may send early pilot-area codes: from an authenticated
 /// partner (`trusted_source`), a checksum failure is a warning kept with the record, not a
-/// rejection (DOMAIN.md §1.1).
+/// rejection.
 pub fn parse_subject_from(
     input: SubjectIn,
     today: NaiveDate,

@@ -14,7 +14,7 @@ pub(super) struct NoticePlan {
 pub(super) const ORDINALS: &[&str] = &["一", "二", "三", "四", "五"];
 
 /// How a subject appears in a notice: organisations by name and code, persons masked
-/// (DOMAIN.md §1.3) — never their clear ID number.
+/// — never their clear ID number.
 pub(super) fn display(subject: &Seeded) -> String {
     match (&subject.model.uscc, &subject.id_masked) {
         (Some(uscc), _) => format!("{}（统一社会信用代码：{uscc}）", subject.model.name),
@@ -108,7 +108,7 @@ pub(super) const GENERIC_HONOURS: &[&str] = &[
     "该企业主动作出信用承诺并严格践诺，积极参与行业自律公约，带动同行业企业共同提升诚信经营水平。",
 ];
 
-/// Renders the Markdown body with the four sections of DOMAIN.md §2.3.
+/// Renders the Markdown body with the four sections
 pub(super) fn notice_body(cases: &[(&Seeded, &SeededEntry)]) -> String {
     let numbered = cases.len() > 1;
     let heading = |i: usize, subject: &Seeded| {

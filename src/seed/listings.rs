@@ -300,7 +300,7 @@ impl From<Decided> for EntryFields {
             reason: Some(d.reason),
             facts: d.facts,
             legal_basis: d.legal_basis,
-            // The deciding authority submits its own decisions (DOMAIN.md §5).
+            // The deciding authority submits its own decisions.
             source_name: Some(d.authority.name.clone()),
             source_uscc: Some(d.authority.uscc.clone()),
             authority_name: Some(d.authority.name),
@@ -328,7 +328,7 @@ pub(super) fn entry_content(
     let decided = match listing {
         Listing::ALevelTaxpayer => {
             // Ratings are published each April for the year before and, in this data set, hold
-            // until the end of the year of publication (the evaluation year of DOMAIN.md §2.2).
+            // until the end of the year of publication (the evaluation year).
             // Before this year's release, last year's is shown: it has run out, as it would.
             let this_year = ymd(today.year(), 4, 22)?;
             let release = if days_after(this_year, 3)? <= today {

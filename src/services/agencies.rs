@@ -16,7 +16,7 @@ use sea_orm::{
 };
 use serde_json::json;
 
-/// What a key may do (DOMAIN.md §5).
+/// What a key may do.
 pub const SCOPES: &[&str] = &["entries:submit", "screen", "changes:read"];
 
 /// Registers an agency.

@@ -1,4 +1,4 @@
-//! The partner change feed (DOMAIN.md §5, joint rewards and punishments): each write that touches
+//! The partner change feed (joint rewards and punishments): each write that touches
 //! an entry records, in the same transaction, whether what the public sees of it was added,
 //! changed or removed. Every such transaction has already taken the audit chain's lock (the
 //! audit event is written first), so sequence numbers follow commit order and a consumer that

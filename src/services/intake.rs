@@ -1,6 +1,6 @@
 //! Bulk intake of partner records: the one path behind API batches (`POST
 //! /api/v1/partner/batches`) and file import (`xinyong import`). Every record is checked on its
-//! own and answered on its own (DOMAIN.md §5); the records that pass are written together:
+//! own and answered on its own; the records that pass are written together:
 //! existing subjects and entries are read with a few `IN (…)` queries, new rows are written with
 //! multi-row inserts, and one audit event per batch names every row created with the hash of its
 //! content, so the chain still proves what was written. A correction of an existing entry goes

@@ -1,4 +1,4 @@
-//! Objections (异议申诉, DOMAIN.md §3.3): anyone listed may object to an entry's content, its
+//! Objections (异议申诉): anyone listed may object to an entry's content, its
 //! period or a repair result. Acceptance marks the entry "under objection" publicly at once (in
 //! the same transaction, with its outbox rows); upholding withdraws the entry with the answer as
 //! the public reason; rejecting unmarks it. Deadlines are counted in working days.

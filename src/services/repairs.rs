@@ -1,4 +1,4 @@
-//! Credit repair (信用修复, DOMAIN.md §3.2): applications by listed subjects once the minimum
+//! Credit repair (信用修复): applications by listed subjects once the minimum
 //! publicity period has passed, the office's flow (accept or return within 1 working day, decide
 //! within 3 working days of acceptance, answer within 10 working days of the application), the
 //! end of publicity on approval, and the repair notice (信用修复告知书) sent with a listing.
@@ -421,7 +421,7 @@ pub async fn end_publicity(
     active.status = Set(EntryStatus::Repaired);
     active.removal_date = Set(Some(ctx.today));
     active.removal_reason = Set(Some(REMOVAL_REASON.into()));
-    // The deciding authority decides the repair (DOMAIN.md §3.2), so it is the removing one.
+    // The deciding authority decides the repair, so it is the removing one.
     active.removal_authority = Set(Some(before.authority_name.clone()));
     active.repair_status = Set(Some(REPAIRED.into()));
     super::entries::save(db, ctx, "entry.repair", before, active).await

@@ -1,4 +1,4 @@
-//! Batch screening (信用核查, DOMAIN.md §5): a partner sends up to 1,000 subjects and learns, per
+//! Batch screening (信用核查): a partner sends up to 1,000 subjects and learns, per
 //! subject, which public list entries it is on, how sure the match is and why.
 //!
 //! Matching runs against an in-memory [`Index`] of every subject with a public entry, built from
@@ -533,7 +533,7 @@ pub struct LogEntry<'a> {
     pub at: DateTime<Utc>,
 }
 
-/// Logs a screening (DOMAIN.md §4: lookup logs are kept for partner queries); never an ID number.
+/// Logs a screening (lookup logs are kept for partner queries); never an ID number.
 pub async fn log(
     db: &impl ConnectionTrait,
     entry: LogEntry<'_>,

@@ -1,4 +1,4 @@
-//! The expiry worker: ends publicity at the maximum period (DOMAIN.md §3.1) — no application
+//! The expiry worker: ends publicity at the maximum period — no application
 //! needed. An expired entry leaves every public surface (its outbox rows remove it from the
 //! index) and stays in the database for the office and the audit trail.
 

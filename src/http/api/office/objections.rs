@@ -1,4 +1,4 @@
-//! `/api/v1/office/objections`: the office's side of objections (异议申诉, DOMAIN.md §3.3) —
+//! `/api/v1/office/objections`: the office's side of objections (异议申诉) —
 //! accept (the entry is marked publicly at once), return for materials, uphold (the entry is
 //! withdrawn) or reject, each with its reasons.
 

@@ -1,4 +1,4 @@
-//! `/api/v1/office/repairs`: the office's side of credit repair (信用修复, DOMAIN.md §3.2) —
+//! `/api/v1/office/repairs`: the office's side of credit repair (信用修复) —
 //! the work queue with overdue cases, accept or return, approve (which ends the entry's publicity
 //! in the same transaction) or reject — and `/api/v1/office/entries/{id}/repair-notice`, the
 //! repair notice (信用修复告知书) delivered with a listing decision. Reviewers and administrators

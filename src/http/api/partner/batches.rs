@@ -1,4 +1,4 @@
-//! `POST /api/v1/partner/batches`: an agency submits subjects and entries in bulk (DOMAIN.md §5).
+//! `POST /api/v1/partner/batches`: an agency submits subjects and entries in bulk.
 //! Every record is checked on its own and answered on its own: accepted, updated, unchanged, or
 //! rejected with the reason. The natural key (deciding authority, document number) makes a
 //! repeated batch change nothing; an agency can only touch records whose data source it is.

@@ -1,4 +1,4 @@
-//! `/api/v1/objections`: objections (异议申诉, DOMAIN.md §3.3) filed by the public, and followed
+//! `/api/v1/objections`: objections (异议申诉) filed by the public, and followed
 //! by their id.
 
 use crate::error::{ApiResult, ErrorBody};

@@ -1,4 +1,4 @@
-//! `/api/v1/repairs`: the public side of credit repair (信用修复, DOMAIN.md §3.2). A listed
+//! `/api/v1/repairs`: the public side of credit repair (信用修复). A listed
 //! subject applies once the minimum publicity period has passed and follows the case by the
 //! application's id. Free of charge; rate-limited like every public route.
 
