@@ -122,6 +122,13 @@ async fn serve(config: Config, args: ServeArgs) -> Result<(), StartError> {
         seed_demo(app.state()).await?;
     }
     tracing::info!(addr = %app.local_addr()?, search.engine = app.state().search.kind(), "listening");
+    match app.metrics_addr() {
+        Some(addr) => tracing::info!(addr = %addr?, "serving /metrics"),
+        None if app.state().config.metrics_token.is_none() => tracing::warn!(
+            "/metrics is refused: set XINYONG_METRICS_TOKEN or XINYONG_METRICS_ADDR to serve it"
+        ),
+        None => {}
+    }
     app.run_until_stopped(shutdown_signal()).await?;
     Ok(())
 }

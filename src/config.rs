@@ -324,6 +324,122 @@ pub struct Config {
     /// Log format.
     #[arg(long, env = "XINYONG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
     pub log_format: LogFormat,
+
+    /// Seconds a client has to send a request's whole header block (a connection that trickles
+    /// its headers is closed), counted from the connection's start or its previous request.
+    #[arg(
+        long,
+        env = "XINYONG_HEADER_TIMEOUT_SECS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub header_timeout_secs: u64,
+
+    /// Seconds a request body may pause between two pieces before it is refused with 408
+    /// `request_timeout`.
+    #[arg(
+        long,
+        env = "XINYONG_BODY_TIMEOUT_SECS",
+        default_value_t = 15,
+        global = true
+    )]
+    pub body_timeout_secs: u64,
+
+    /// Seconds a request may take from its headers to its answer, body included; past them it is
+    /// stopped and answered 503 `server_timeout` (an unfinished write is rolled back).
+    #[arg(
+        long,
+        env = "XINYONG_REQUEST_TIMEOUT_SECS",
+        default_value_t = 60,
+        global = true
+    )]
+    pub request_timeout_secs: u64,
+
+    /// Requests handled at once; more are answered 503 `overloaded` with `Retry-After` at once
+    /// rather than queued (`/healthz` and `/metrics` are not counted).
+    #[arg(
+        long,
+        env = "XINYONG_MAX_CONCURRENT_REQUESTS",
+        default_value_t = 256,
+        global = true
+    )]
+    pub max_concurrent_requests: usize,
+
+    /// Largest partner batch body (`POST /api/v1/partner/batches`), in bytes; counted while it
+    /// is received.
+    #[arg(long, env = "XINYONG_MAX_BATCH_BYTES", default_value_t = 32 * 1024 * 1024, global = true)]
+    pub max_batch_bytes: usize,
+
+    /// Bearer token that `/metrics` asks for on the main address. Without it (and without
+    /// XINYONG_METRICS_ADDR) `/metrics` is refused.
+    #[arg(
+        long,
+        env = "XINYONG_METRICS_TOKEN",
+        hide_env_values = true,
+        global = true
+    )]
+    pub metrics_token: Option<Secret>,
+
+    /// A separate address serving only `/metrics` (e.g. on an internal interface), without a
+    /// token unless XINYONG_METRICS_TOKEN is also set. The main address then refuses `/metrics`
+    /// unless XINYONG_METRICS_TOKEN is set.
+    #[arg(long, env = "XINYONG_METRICS_ADDR", global = true)]
+    pub metrics_addr: Option<SocketAddr>,
+
+    /// Reverse proxies whose `X-Forwarded-For` (or `Forwarded`) header is believed: IP addresses
+    /// or CIDR blocks separated by commas (e.g. `10.0.0.0/8,::1`). From any other peer the
+    /// header is ignored and the socket's address is the client.
+    #[arg(
+        long,
+        env = "XINYONG_TRUSTED_PROXIES",
+        default_value = "",
+        global = true
+    )]
+    pub trusted_proxies: crate::ratelimit::TrustedProxies,
+
+    /// Which header the trusted proxies write the client's address in: `x-forwarded-for` or
+    /// `forwarded` (RFC 7239). The other one is ignored, so a client cannot slip in its own.
+    #[arg(long, env = "XINYONG_FORWARDED_HEADER", value_enum, default_value_t = crate::ratelimit::ForwardedHeader::XForwardedFor, global = true)]
+    pub forwarded_header: crate::ratelimit::ForwardedHeader,
+
+    /// Most clients the per-client rate limiters keep track of; past it, idle clients are
+    /// forgotten first, then the least recently seen.
+    #[arg(
+        long,
+        env = "XINYONG_RATE_LIMIT_MAX_CLIENTS",
+        default_value_t = 100_000,
+        global = true
+    )]
+    pub rate_limit_max_clients: usize,
+
+    /// Open objections (and open repair applications) one client may have against one entry.
+    #[arg(
+        long,
+        env = "XINYONG_FILINGS_OPEN_PER_CLIENT",
+        default_value_t = 3,
+        global = true
+    )]
+    pub filings_open_per_client: u32,
+
+    /// Objections (and, separately, repair applications) accepted per entry per day from all
+    /// clients together, counted in the database.
+    #[arg(
+        long,
+        env = "XINYONG_FILINGS_PER_ENTRY_DAY",
+        default_value_t = 20,
+        global = true
+    )]
+    pub filings_per_entry_day: u32,
+
+    /// Repair applications for one entry whose subject does not match that one client may send
+    /// per hour, so that the masked ID number on a list cannot be completed by guessing.
+    #[arg(
+        long,
+        env = "XINYONG_STANDING_FAILURES_PER_HOUR",
+        default_value_t = 5,
+        global = true
+    )]
+    pub standing_failures_per_hour: u32,
 }
 
 impl Config {
@@ -339,6 +455,9 @@ impl Config {
         config.meili_url = None;
         config.meili_api_key = None;
         config.calendar = None;
+        config.metrics_token = None;
+        config.metrics_addr = None;
+        config.trusted_proxies = crate::ratelimit::TrustedProxies::default();
         config
     }
 
@@ -381,8 +500,41 @@ impl Config {
         if self.login_max_failures == 0 || self.login_rate_per_minute == 0 || self.token_days == 0 {
             return Err("XINYONG_LOGIN_MAX_FAILURES, XINYONG_LOGIN_RATE and XINYONG_TOKEN_DAYS must be at least 1".into());
         }
-        if self.max_body_bytes < 1024 {
-            return Err("XINYONG_MAX_BODY_BYTES must be at least 1024".into());
+        if self.max_body_bytes < 1024 || self.max_batch_bytes < 1024 {
+            return Err(
+                "XINYONG_MAX_BODY_BYTES and XINYONG_MAX_BATCH_BYTES must be at least 1024".into(),
+            );
+        }
+        if self.header_timeout_secs == 0
+            || self.body_timeout_secs == 0
+            || self.request_timeout_secs == 0
+        {
+            return Err("XINYONG_HEADER_TIMEOUT_SECS, XINYONG_BODY_TIMEOUT_SECS and XINYONG_REQUEST_TIMEOUT_SECS must be at least 1".into());
+        }
+        if self.max_concurrent_requests == 0 || self.rate_limit_max_clients == 0 {
+            return Err(
+                "XINYONG_MAX_CONCURRENT_REQUESTS and XINYONG_RATE_LIMIT_MAX_CLIENTS must be at least 1"
+                    .into(),
+            );
+        }
+        if self.filings_open_per_client == 0 || self.filings_per_entry_day == 0 {
+            return Err(
+                "XINYONG_FILINGS_OPEN_PER_CLIENT and XINYONG_FILINGS_PER_ENTRY_DAY must be at least 1"
+                    .into(),
+            );
+        }
+        if self
+            .metrics_token
+            .as_ref()
+            .is_some_and(|t| t.expose().len() < 16)
+        {
+            return Err("XINYONG_METRICS_TOKEN must be at least 16 characters".into());
+        }
+        if self
+            .metrics_addr
+            .is_some_and(|a| a == self.bind && a.port() != 0)
+        {
+            return Err("XINYONG_METRICS_ADDR must differ from XINYONG_BIND".into());
         }
         Ok(())
     }

@@ -211,6 +211,18 @@ error_codes! {
     /// Free text (reasons, facts, notices, objections, repairs) contains what looks like an ID
     /// number or a mobile number; personal data is never published, indexed or audited in text.
     PersonalDataInText = ("personal_data_in_text", BAD_REQUEST, InvalidRequest),
+    /// The request's body was not received in time: it paused longer than the server waits for its next part (`XINYONG_BODY_TIMEOUT_SECS`).
+    RequestTimeout = ("request_timeout", REQUEST_TIMEOUT, InvalidRequest),
+    /// The request took longer than the server allows (`XINYONG_REQUEST_TIMEOUT_SECS`) and was stopped; a change it was making was not kept.
+    ServerTimeout = ("server_timeout", SERVICE_UNAVAILABLE, System),
+    /// The server is handling as many requests as it takes at once; retry after the `Retry-After` seconds.
+    Overloaded = ("overloaded", SERVICE_UNAVAILABLE, System),
+    /// `/metrics` is not served on this address: it needs `XINYONG_METRICS_TOKEN` (then send it as a bearer token) or is served on `XINYONG_METRICS_ADDR` only.
+    MetricsDisabled = ("metrics_disabled", FORBIDDEN, Auth),
+    /// Too many objections or repair applications for this entry: from this client while its earlier ones are open, from everyone today, or (repairs) too many from this client whose subject did not match; retry after `Retry-After`.
+    TooManyFilings = ("too_many_filings", TOO_MANY_REQUESTS, InvalidRequest),
+    /// The subject a repair application names (code and name, or name and ID number for a person) is not the entry's subject: only the listed subject may apply.
+    NoStanding = ("no_standing", FORBIDDEN, Auth),
 }
 
 /// The JSON body of every error response.

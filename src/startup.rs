@@ -7,6 +7,7 @@ use crate::state::AppState;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 use tokio::net::TcpListener;
 
 /// Why the application could not start.
@@ -114,9 +115,12 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     };
     let calendar = crate::services::calendar::load(&db, &file).await?;
     crate::services::calendar::warn_if_running_out(&calendar, clock.today());
+    let max_clients = config.rate_limit_max_clients;
     let limiter =
-        crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst);
+        crate::ratelimit::RateLimiter::new(config.rate_limit_per_minute, config.rate_limit_burst)
+            .with_max_clients(max_clients);
     let config_login_rate = config.login_rate_per_minute;
+    let standing_rate = config.standing_failures_per_hour;
     Ok(AppState {
         db,
         keys: Arc::new(keys),
@@ -128,11 +132,14 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
             file, calendar,
         )),
         limiter: Arc::new(limiter),
-        login_limiter: Arc::new(crate::ratelimit::RateLimiter::new(
-            config_login_rate,
-            config_login_rate,
-        )),
+        login_limiter: Arc::new(
+            crate::ratelimit::RateLimiter::new(config_login_rate, config_login_rate)
+                .with_max_clients(max_clients),
+        ),
         key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
+        standing_limiter: Arc::new(
+            crate::ratelimit::RateLimiter::per_hour(standing_rate).with_max_clients(max_clients),
+        ),
         screening: Arc::default(),
         readiness: Arc::default(),
     })
@@ -152,10 +159,11 @@ pub async fn open_search(config: &Config) -> Result<search::Engine, StartError> 
     engine.map_err(|e| StartError::Config(format!("search engine: {e}")))
 }
 
-/// A built application: state ready, socket bound.
+/// A built application: state ready, sockets bound.
 pub struct Application {
     state: AppState,
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
 }
 
 impl Application {
@@ -177,12 +185,25 @@ impl Application {
                 ))
             })?;
         let listener = TcpListener::bind(bind).await?;
-        Ok(Self { state, listener })
+        let metrics_listener = match state.config.metrics_addr {
+            Some(addr) => Some(TcpListener::bind(addr).await?),
+            None => None,
+        };
+        Ok(Self {
+            state,
+            listener,
+            metrics_listener,
+        })
     }
 
     /// The bound address.
     pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
         self.listener.local_addr()
+    }
+
+    /// The bound address of the separate metrics listener (`XINYONG_METRICS_ADDR`), if any.
+    pub fn metrics_addr(&self) -> Option<std::io::Result<SocketAddr>> {
+        self.metrics_listener.as_ref().map(TcpListener::local_addr)
     }
 
     /// The shared state (tests read the database through it).
@@ -230,14 +251,95 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let header_timeout = Duration::from_secs(self.state.config.header_timeout_secs);
+        let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        let metrics = self.metrics_listener.map(|listener| {
+            let app = crate::http::metrics_router(self.state.clone());
+            tokio::spawn(serve(listener, app, header_timeout, stop_rx.clone()))
+        });
         let app = crate::http::router(self.state);
-        axum::serve(
-            self.listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(shutdown)
-        .await
+        let served = serve(self.listener, app, header_timeout, stop_rx).await;
+        if let Some(metrics) = metrics {
+            metrics.await.map_err(std::io::Error::other)??;
+        }
+        served
     }
+}
+
+/// Serves `app` on `listener` over HTTP/1.1 until `stop` turns true, then lets the requests in
+/// flight finish. Each connection must send a request's whole header block within
+/// `header_timeout` (hyper's header read timeout) or it is closed: a client that trickles its
+/// headers byte by byte cannot hold a connection open. `axum::serve` offers no such setting,
+/// hence this loop (the one it runs, with the timeout added).
+async fn serve(
+    listener: TcpListener,
+    app: axum::Router,
+    header_timeout: Duration,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(header_timeout);
+    loop {
+        let stopped = async {
+            // The guard `wait_for` answers with is not `Send`: drop it here.
+            let _ = stop.wait_for(|stopped| *stopped).await.is_ok();
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stopped => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(e) => {
+                accept_failed(e).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let service =
+            app.clone()
+                .map_request(move |mut req: axum::http::Request<hyper::body::Incoming>| {
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo(peer));
+                    req
+                });
+        let conn = builder.serve_connection(
+            TokioIo::new(stream),
+            hyper_util::service::TowerToHyperService::new(service),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// What `axum::serve` does when `accept` fails: a connection's own error is skipped; anything
+/// else (out of file descriptors) is logged and waited out for a second, not spun on.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accept failed");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Resolves on SIGTERM or Ctrl-C.

@@ -38,6 +38,8 @@ pub struct AppState {
     pub screening: Arc<crate::services::screening::Cache>,
     /// Whether lookups may be answered from the search index (not while it is rebuilt).
     pub readiness: Arc<crate::readiness::Readiness>,
+    /// Repair applications refused for lack of standing, per entry and client key.
+    pub standing_limiter: Arc<crate::ratelimit::RateLimiter<(entity::EntryId, std::net::IpAddr)>>,
 }
 
 impl AppState {

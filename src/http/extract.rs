@@ -26,12 +26,38 @@ pub struct Json<T>(pub T);
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
+    /// The body is read through the route's body limit (`DefaultBodyLimit`, counted by
+    /// `http_body_util::Limited` as the bytes arrive, so an oversize body is refused once the
+    /// limit is passed, not after it is all received) and a body that declares a larger
+    /// `Content-Length` is refused before a byte of it is read.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::RequestExt as _;
+        use axum::body::HttpBody as _;
+        let req = req.with_limited_body();
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        // The limited body's size hint is capped at the limit (exact when the declared length
+        // reaches it), so a declared length above the hint's upper bound is over the limit.
+        if let (Some(declared), Some(max)) = (declared, req.body().size_hint().upper())
+            && declared > max
+        {
+            return Err(too_large());
+        }
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+fn too_large() -> ApiError {
+    ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        "The body is larger than the server accepts.",
+    )
 }
 
 impl<T: Serialize> IntoResponse for Json<T> {
@@ -41,6 +67,12 @@ impl<T: Serialize> IntoResponse for Json<T> {
 }
 
 fn json_rejection(rejection: JsonRejection) -> ApiError {
+    if std::error::Error::source(&rejection).is_some_and(crate::http::limits::is_body_timeout) {
+        return ApiError::new(
+            ErrorCode::RequestTimeout,
+            "The body was not received in time: it paused longer than the server waits for its next part.",
+        );
+    }
     let text = rejection.body_text();
     match rejection {
         JsonRejection::JsonDataError(_) => ApiError::new(
@@ -63,10 +95,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
             ErrorCode::InvalidContentType,
             "Send the body as JSON with `Content-Type: application/json`.",
         ),
-        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
-            ErrorCode::PayloadTooLarge,
-            "The body is larger than the server accepts.",
-        ),
+        other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         other => ApiError::new(
             ErrorCode::MalformedPayload,
             format!("The body could not be read: {}", other.body_text()),

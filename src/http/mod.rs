@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod limits;
 pub mod openapi;
 pub mod pages;
 pub mod ratelimit;
@@ -27,7 +28,7 @@ pub fn routes(state: &AppState) -> (Router<AppState>, utoipa::openapi::OpenApi) 
     let (routes, mut doc) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .merge(api::public::router(state))
         .merge(api::office::router())
-        .merge(api::partner::router())
+        .merge(api::partner::router(state))
         .merge(system::router())
         .split_for_parts();
     openapi::add_common_errors(&mut doc);
@@ -54,7 +55,11 @@ pub fn router(state: AppState) -> Router {
         )
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(max_body));
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(
+            limits::Limits::of(&state.config),
+            limits::guard,
+        ));
     pages::security_headers(app)
         .layer(middleware::from_fn(log_errors))
         .layer(
@@ -66,6 +71,16 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+        .with_state(state)
+}
+
+/// The application of the separate metrics address (`XINYONG_METRICS_ADDR`): `/metrics` and
+/// nothing else.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", axum::routing::get(system::metrics))
+        .layer(axum::Extension(system::MetricsListener))
+        .fallback(not_found)
         .with_state(state)
 }
 

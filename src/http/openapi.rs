@@ -49,6 +49,17 @@ impl utoipa::Modify for BearerAuth {
                     .build(),
             ),
         );
+        components.add_security_scheme(
+            "metrics_token",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The metrics token, `XINYONG_METRICS_TOKEN` (`/metrics`)",
+                    ))
+                    .build(),
+            ),
+        );
     }
 }
 
@@ -88,6 +99,10 @@ fn add_to(path: &str, op: &mut Operation) {
     };
     if op.request_body.is_some() {
         add(
+            ErrorCode::RequestTimeout,
+            "The body paused longer than the server waits for its next part",
+        );
+        add(
             ErrorCode::InvalidRequestBody,
             "The body is malformed, of the wrong shape, or breaks a rule of its fields",
         );
@@ -124,7 +139,7 @@ fn add_to(path: &str, op: &mut Operation) {
     }
     add(
         ErrorCode::DatabaseUnavailable,
-        "The database or the search engine is unavailable; retry after the `Retry-After` seconds",
+        "The database or the search engine is unavailable, the server is handling as many requests as it takes at once, or the request took longer than it allows; retry after the `Retry-After` seconds",
     );
     add(
         ErrorCode::Internal,

@@ -1,6 +1,6 @@
 //! Health, readiness, the error-code table and the API viewer.
 
-use crate::error::{ErrorCode, ErrorType};
+use crate::error::{ApiError, ErrorBody, ErrorCode, ErrorType};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -49,9 +49,61 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response()
 }
 
+/// Marks the requests of the separate metrics listener (`XINYONG_METRICS_ADDR`).
+#[derive(Clone, Copy, Debug)]
+pub struct MetricsListener;
+
+/// Whether a request may read the metrics. With `XINYONG_METRICS_TOKEN` set, only with that
+/// bearer token, wherever it arrives; without it, only on the separate metrics address — so with
+/// neither set, nowhere.
+fn metrics_allowed(
+    state: &AppState,
+    separate: bool,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ApiError> {
+    match &state.config.metrics_token {
+        Some(token) => {
+            let sent = headers
+                .get(axum::http::header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .unwrap_or_default();
+            if crate::crypto::constant_time_eq(sent, token.expose()) {
+                Ok(())
+            } else {
+                Err(ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "Send the metrics token as `Authorization: Bearer <token>`.",
+                ))
+            }
+        }
+        None if separate => Ok(()),
+        None => Err(ApiError::new(
+            ErrorCode::MetricsDisabled,
+            "`/metrics` is not served on this address: set XINYONG_METRICS_TOKEN to read it here with that bearer token, or XINYONG_METRICS_ADDR to serve it on an address of its own.",
+        )),
+    }
+}
+
 /// Prometheus metrics: outbox backlog, indexing lag, rate limiting, the calendar's end.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "application/openmetrics-text", body = String)))]
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+///
+/// Not public: with `XINYONG_METRICS_TOKEN` set, it needs that bearer token (401
+/// `unauthenticated` without it); otherwise it is served only on the separate address
+/// `XINYONG_METRICS_ADDR`, and here answers 403 `metrics_disabled`.
+#[utoipa::path(get, path = "/metrics", tag = "system",
+    responses((status = 200, content_type = "application/openmetrics-text", body = String),
+        (status = 401, body = ErrorBody, description = "The metrics token was not sent"),
+        (status = 403, body = ErrorBody, description = "`/metrics` is not served on this address")),
+    security(("metrics_token" = [])))]
+pub async fn metrics(
+    State(state): State<AppState>,
+    listener: Option<axum::Extension<MetricsListener>>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if let Err(err) = metrics_allowed(&state, listener.is_some(), &headers) {
+        return err.into_response();
+    }
     // A backlog that cannot be counted shows as the largest value, so an alert on it fires.
     let pending = crate::services::outbox::pending(&state.db)
         .await
@@ -69,6 +121,7 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics.render(pending),
     )
+        .into_response()
 }
 
 /// One row of the error-code table.

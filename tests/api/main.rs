@@ -13,6 +13,7 @@ mod contract;
 mod credentials;
 mod entries;
 mod integrity;
+mod limits;
 mod notices;
 mod objections;
 mod pages;

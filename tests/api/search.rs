@@ -7,6 +7,9 @@ use reqwest::StatusCode;
 use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 
+/// The token `/metrics` asks for in these tests.
+const METRICS_TOKEN: &str = "test-metrics-token-0123456789";
+
 async fn lookup(app: &TestApp, query: &str) -> Value {
     let (status, body) = app.get(&format!("/api/v1/lookup?{query}"), None).await;
     assert_eq!(status, StatusCode::OK, "{query}: {body}");
@@ -204,6 +207,7 @@ async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| {
         c.rate_limit_per_minute = 60;
         c.rate_limit_burst = 3;
+        c.metrics_token = Some(xinyong::crypto::Secret::new(METRICS_TOKEN));
     })
     .await;
     for _ in 0..3 {
@@ -237,6 +241,7 @@ async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .expect("sent")
@@ -250,7 +255,10 @@ async fn public_endpoints_are_rate_limited_per_client(backend: Backend) {
 }
 
 async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
-    let app = TestApp::spawn(backend).await;
+    let app = TestApp::spawn_with(backend, |c| {
+        c.metrics_token = Some(xinyong::crypto::Secret::new(METRICS_TOKEN));
+    })
+    .await;
     let subject_id = app.a_subject().await;
     app.publish_entry(black_entry(&subject_id)).await;
     // Skip the outbox entirely: the index knows nothing until the rebuild.
@@ -273,6 +281,7 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
     let metrics = app
         .http
         .get(format!("{}/metrics", app.base))
+        .bearer_auth(METRICS_TOKEN)
         .send()
         .await
         .expect("sent")

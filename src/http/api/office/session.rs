@@ -5,15 +5,15 @@
 use super::staff::StaffOut;
 use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::{Credential, Json, Office, SESSION_COOKIE};
+use crate::http::ratelimit::ClientAddr;
 use crate::input::staff::LoginIn;
 use crate::services::sessions::{self, Outcome, Policy};
 use crate::state::AppState;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -56,12 +56,11 @@ fn secure(state: &AppState, headers: &HeaderMap) -> bool {
         (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    client: ClientAddr,
     headers: HeaderMap,
     Json(input): Json<LoginIn>,
 ) -> ApiResult<Response> {
-    let client = peer.ip();
-    if let Err(wait) = state.login_limiter.check(client) {
+    if let Err(wait) = state.login_limiter.check(client.key()) {
         let mut err = ApiError::new(
             ErrorCode::LoginThrottled,
             format!("Too many logins from this address; retry after {wait} seconds."),
@@ -70,7 +69,7 @@ async fn login(
         return Err(err);
     }
     let policy = Policy::of(&state.config);
-    let attempt = input.parse(client.to_string());
+    let attempt = input.parse(client.ip.to_string());
     let outcome = state
         .write("anonymous".into(), async |txn, ctx| {
             sessions::login(txn, ctx, attempt, policy).await

@@ -30,8 +30,53 @@ pub const MAX_RECORDS: usize = 5000;
 pub struct BatchIn {
     /// Records, each a `RecordIn` (`{subject, entry}`). Each is checked on its own, so one bad
     /// record — of any shape — is answered as rejected in its result and does not fail the rest.
-    #[schema(value_type = Vec<serde_json::Value>)]
-    pub records: Vec<serde_json::Value>,
+    #[schema(value_type = Vec<serde_json::Value>, max_items = 5000)]
+    pub records: Records,
+}
+
+/// The records of a batch as read: at most [`MAX_RECORDS`] kept, the others only counted while
+/// the body is parsed (skipped without being built), so an oversize batch costs no more memory
+/// than its bytes.
+#[derive(Debug)]
+pub enum Records {
+    /// Within the limit.
+    Kept(Vec<serde_json::Value>),
+    /// Over it: how many were sent.
+    TooMany(usize),
+}
+
+impl<'de> Deserialize<'de> for Records {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Counting;
+        impl<'de> serde::de::Visitor<'de> for Counting {
+            type Value = Records;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of records")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Records, A::Error> {
+                let mut kept = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(MAX_RECORDS));
+                while kept.len() < MAX_RECORDS {
+                    match seq.next_element::<serde_json::Value>()? {
+                        Some(record) => kept.push(record),
+                        None => return Ok(Records::Kept(kept)),
+                    }
+                }
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_none() {
+                    return Ok(Records::Kept(kept));
+                }
+                drop(kept);
+                let mut count = MAX_RECORDS + 1;
+                while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    count += 1;
+                }
+                Ok(Records::TooMany(count))
+            }
+        }
+        deserializer.deserialize_seq(Counting)
+    }
 }
 
 /// The answer for one record.
@@ -82,6 +127,10 @@ pub struct BatchOut {
 }
 
 /// Submit up to 5,000 records (subjects and entries together). Needs the `entries:submit` scope.
+///
+/// The body may have up to `XINYONG_MAX_BATCH_BYTES` (32 MiB by default); its bytes are counted
+/// as they arrive and a larger one is refused with 413 once the limit is passed (or at once if
+/// its `Content-Length` says so). Records past 5,000 are counted, not read.
 #[utoipa::path(post, path = "/api/v1/partner/batches", tag = "partner", request_body = BatchIn,
     responses((status = 200, body = BatchOut)),
     security(("agency_key" = [])))]
@@ -90,18 +139,17 @@ async fn submit_batch(
     partner: Partner<SubmitEntries>,
     Json(batch): Json<BatchIn>,
 ) -> ApiResult<Json<BatchOut>> {
-    if batch.records.len() > MAX_RECORDS {
-        return Err(ApiError::new(
-            ErrorCode::BatchTooLarge,
-            format!(
-                "`records`: {} records; at most {MAX_RECORDS} per call.",
-                batch.records.len()
-            ),
-        ));
-    }
+    let records = match batch.records {
+        Records::Kept(records) => records,
+        Records::TooMany(count) => {
+            return Err(ApiError::new(
+                ErrorCode::BatchTooLarge,
+                format!("`records`: {count} records; at most {MAX_RECORDS} per call."),
+            ));
+        }
+    };
     let today = state.clock.today();
-    let records = batch
-        .records
+    let records = records
         .into_iter()
         .map(|raw| intake::parse_record(raw, &partner.agency, today))
         .collect();
@@ -140,10 +188,11 @@ async fn submit_batch(
     Ok(Json(out))
 }
 
-/// The routes of this module.
-pub fn router() -> OpenApiRouter<AppState> {
+/// The routes of this module; a batch body may have up to `max_bytes` (counted while it is
+/// received).
+pub fn router(max_bytes: usize) -> OpenApiRouter<AppState> {
     // Batches are large: 5,000 records need more than the default body limit.
     OpenApiRouter::new()
         .routes(routes!(submit_batch))
-        .layer(DefaultBodyLimit::max(32 * 1024 * 1024))
+        .layer(DefaultBodyLimit::max(max_bytes))
 }

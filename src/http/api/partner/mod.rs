@@ -190,10 +190,10 @@ async fn whoami(p: Partner) -> ApiResult<Json<WhoAmI>> {
 }
 
 /// Every partner route.
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(whoami))
-        .merge(batches::router())
+        .merge(batches::router(state.config.max_batch_bytes))
         .merge(changes::router())
         .merge(screening::router())
 }
