@@ -517,11 +517,11 @@ impl Config {
                     .into(),
             );
         }
-        if self.filings_open_per_client == 0 || self.filings_per_entry_day == 0 {
-            return Err(
-                "XINYONG_FILINGS_OPEN_PER_CLIENT and XINYONG_FILINGS_PER_ENTRY_DAY must be at least 1"
-                    .into(),
-            );
+        if self.filings_open_per_client == 0
+            || self.filings_per_entry_day == 0
+            || self.standing_failures_per_hour == 0
+        {
+            return Err("XINYONG_FILINGS_OPEN_PER_CLIENT, XINYONG_FILINGS_PER_ENTRY_DAY and XINYONG_STANDING_FAILURES_PER_HOUR must be at least 1".into());
         }
         if self
             .metrics_token

@@ -78,6 +78,28 @@ impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
         self.check_rate(client, self.per_minute, self.burst)
     }
 
+    /// Whether [`RateLimiter::check`] would let `client` through now, without taking a token:
+    /// for limits that count only failures (check first, take a token when one happens).
+    pub fn peek(&self, client: &K) -> Result<(), u64> {
+        if self.per_minute == 0 {
+            return Ok(());
+        }
+        let rate = f64::from(self.per_minute) / self.window;
+        let inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match inner.map.get(client) {
+            Some((tokens, at)) => {
+                let tokens =
+                    (tokens + at.elapsed().as_secs_f64() * rate).min(f64::from(self.burst));
+                if tokens >= 1.0 {
+                    Ok(())
+                } else {
+                    Err(((1.0 - tokens) / rate).ceil().max(1.0) as u64)
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
     /// Like [`RateLimiter::check`] with a rate of the client's own (a partner key's limit).
     pub fn check_rate(&self, client: K, per_minute: u32, burst: u32) -> Result<(), u64> {
         if per_minute == 0 {

@@ -36,6 +36,10 @@ pub struct Model {
     /// A due date runs past the working-day calendar: counted without that year's holidays, and
     /// counted again when the year is loaded.
     pub deadlines_provisional: bool,
+    /// Keyed hash of the filing client's network (its IPv4 address or IPv6 /64), for the limits
+    /// on anonymous filings; never the address, never public. `None` for filings made before it
+    /// was kept, and for the office's own.
+    pub client_key: Option<String>,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created at.

@@ -12,6 +12,7 @@ mod m20261129_000005_create_public_changes;
 mod m20261129_000006_create_screenings;
 mod m20261202_000007_add_calendar_years_and_deadline_bases;
 mod m20261202_000008_create_audit_checkpoints;
+mod m20261202_000011_add_filing_limits;
 mod m20261202_000012_add_staff_accounts;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000007_add_calendar_years_and_deadline_bases::Migration),
             Box::new(m20261202_000008_create_audit_checkpoints::Migration),
             Box::new(m20261202_000012_add_staff_accounts::Migration),
+            Box::new(m20261202_000011_add_filing_limits::Migration),
         ]
     }
 }

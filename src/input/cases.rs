@@ -80,11 +80,26 @@ impl CaseAnswerIn {
 }
 
 /// A credit-repair application.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RepairApplicationIn {
     /// The published black-list or key-attention entry to repair.
     pub entry_id: Uuid,
+    /// The listed subject's name, as registered (a person's full name): with the code or ID
+    /// number below it shows that the applicant is the subject (standing).
+    #[schema(example = "汉中市天汉建设工程有限公司", value_type = String, required = true, min_length = 1, max_length = 200, pattern = r"\S")]
+    pub subject_name: Option<String>,
+    /// The listed organisation's unified social credit code (for an organisation or individual
+    /// business).
+    #[schema(
+        example = "91610702MA6YL3K09Y",
+        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+    )]
+    pub subject_uscc: Option<String>,
+    /// The listed person's resident ID number (for a natural person). Checked against the
+    /// stored keyed hash only; never stored with the application, returned or logged.
+    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})\s*$")]
+    pub subject_id_number: Option<String>,
     /// The credit commitment letter (信用承诺书) is given; must be `true`.
     #[schema(value_type = bool, required = true)]
     pub commitment_letter: Option<bool>,
@@ -104,9 +119,106 @@ impl RepairApplicationIn {
     pub fn application(self) -> Application {
         Application {
             entry_id: EntryId(self.entry_id),
+            standing: Standing {
+                name: self.subject_name,
+                uscc: self.subject_uscc,
+                id_number: self.subject_id_number,
+            },
             commitment_letter: self.commitment_letter,
             materials: self.materials,
             contact: self.contact,
+        }
+    }
+}
+
+// By hand: the ID number is never printed.
+impl std::fmt::Debug for RepairApplicationIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RepairApplicationIn")
+            .field("entry_id", &self.entry_id)
+            .field("subject_name", &self.subject_name)
+            .field("subject_uscc", &self.subject_uscc)
+            .field(
+                "subject_id_number",
+                &self.subject_id_number.as_ref().map(|_| "***"),
+            )
+            .field("commitment_letter", &self.commitment_letter)
+            .field("materials", &self.materials)
+            .field("contact", &self.contact)
+            .finish()
+    }
+}
+
+/// Who the applicant says the listed subject is, as sent: the name with the code (an
+/// organisation) or the ID number (a person). Checked against the entry's subject by
+/// [`Standing::claim`] and [`crate::services::repairs::apply`].
+#[derive(Default)]
+pub struct Standing {
+    /// The subject's name.
+    pub name: Option<String>,
+    /// An organisation's code.
+    pub uscc: Option<String>,
+    /// A person's ID number.
+    pub id_number: Option<String>,
+}
+
+// By hand: the ID number is never printed.
+impl std::fmt::Debug for Standing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Standing")
+            .field("name", &self.name)
+            .field("uscc", &self.uscc)
+            .field("id_number", &self.id_number.as_ref().map(|_| "***"))
+            .finish()
+    }
+}
+
+/// A subject as an applicant names it, parsed: what [`crate::services::repairs::apply`]
+/// compares with the entry's subject.
+pub enum Claim {
+    /// An organisation or individual business: its name and code.
+    Organisation {
+        /// The name.
+        name: String,
+        /// The code.
+        uscc: crate::domain::Uscc,
+    },
+    /// A natural person: the name and the ID number.
+    Person {
+        /// The name.
+        name: String,
+        /// The ID number.
+        id_number: crate::domain::IdNumber,
+    },
+}
+
+impl Standing {
+    /// The claim, for an entry whose subject is a natural person (`person`) or not: the name is
+    /// required, with the code for an organisation or the ID number for a person. Errors name
+    /// the field, never a stored value (nor the ID number sent).
+    pub fn claim(self, person: bool, today: chrono::NaiveDate) -> ApiResult<Claim> {
+        let name = super::bounded(ErrorCode::InvalidCaseField, "subject_name", self.name, 200)?
+            .ok_or_else(|| {
+                case_field("`subject_name`: required: the listed subject's name, as registered.")
+            })?;
+        if person {
+            let raw = trimmed(self.id_number).ok_or_else(|| {
+                case_field(
+                    "`subject_id_number`: required: the listed person's resident ID number shows that you are that person.",
+                )
+            })?;
+            let id_number = crate::domain::IdNumber::parse(&raw, today).map_err(|e| {
+                super::id_number_error(ErrorCode::InvalidCaseField, "subject_id_number", &e)
+            })?;
+            Ok(Claim::Person { name, id_number })
+        } else {
+            let raw = trimmed(self.uscc).ok_or_else(|| {
+                case_field(
+                    "`subject_uscc`: required: the listed organisation's unified social credit code.",
+                )
+            })?;
+            let uscc = super::uscc(ErrorCode::InvalidCaseField, "subject_uscc", &raw)?;
+            Ok(Claim::Organisation { name, uscc })
         }
     }
 }
@@ -151,6 +263,8 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 pub struct Application {
     /// The entry to repair.
     pub entry_id: EntryId,
+    /// Who the applicant says the listed subject is (its Debug hides the ID number).
+    pub standing: Standing,
     /// Whether the credit commitment letter (信用承诺书) is given (`None`: not said).
     pub commitment_letter: Option<bool>,
     /// References to uploaded files or document numbers.

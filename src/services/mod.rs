@@ -7,6 +7,7 @@ pub mod audit;
 pub mod calendar;
 pub mod changes;
 pub mod entries;
+pub mod filings;
 pub mod intake;
 pub mod notices;
 pub mod objections;

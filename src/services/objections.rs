@@ -3,6 +3,7 @@
 //! the same transaction, with its outbox rows); upholding withdraws the entry with the answer as
 //! the public reason; rejecting unmarks it. Deadlines are counted in working days.
 
+use super::filings::Filer;
 use super::subjects::stale;
 use super::{WriteCtx, audit};
 use crate::domain::workdays::Calendar;
@@ -14,7 +15,7 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::{Value, json};
 
@@ -117,14 +118,21 @@ async fn trail(
     Ok(())
 }
 
-/// Files an objection against a public entry.
+/// Files an objection against a public entry, within the limits on anonymous filings: at most
+/// so many open objections per entry from one client, and so many per entry per day.
 pub async fn file(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     calendar: &Calendar,
     cmd: NewObjection,
+    filer: &Filer,
 ) -> ApiResult<objection::Model> {
-    let entry = list_entry::Entity::find_by_id(cmd.entry_id).one(db).await?;
+    // Locked (FOR UPDATE on PostgreSQL; SQLite write transactions are serial already) so that
+    // filings made at once are counted one after the other.
+    let entry = list_entry::Entity::find_by_id(cmd.entry_id)
+        .lock_exclusive()
+        .one(db)
+        .await?;
     // Only what the public can see can be objected to from outside.
     let Some(entry) = entry.filter(|e| e.is_public_on(ctx.today)) else {
         return Err(ApiError::new(
@@ -132,6 +140,18 @@ pub async fn file(
             format!("Entry `{}` not found.", cmd.entry_id),
         ));
     };
+    let open = objection::Entity::find()
+        .filter(objection::Column::EntryId.eq(entry.id))
+        .filter(objection::Column::ClientKey.eq(filer.client_key.as_str()))
+        .filter(objection::Column::Status.is_in(OPEN))
+        .count(db)
+        .await?;
+    let today = objection::Entity::find()
+        .filter(objection::Column::EntryId.eq(entry.id))
+        .filter(objection::Column::FiledOn.eq(ctx.today))
+        .count(db)
+        .await?;
+    filer.check(ctx, "objections", entry.id, open, today)?;
     let due = schedule(calendar, ctx.today, None, None);
     let model = objection::ActiveModel {
         id: Set(ObjectionId::new()),
@@ -146,6 +166,7 @@ pub async fn file(
         answer_due: Set(due.answer_due),
         accepted_on: Set(None),
         deadlines_provisional: Set(due.provisional),
+        client_key: Set(Some(filer.client_key.clone())),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),

@@ -6,12 +6,13 @@
 //! The applicant's contact is personal data: it is stored on the application for the office and
 //! never reaches the audit trail, the logs or a public answer.
 
+use super::filings::Filer;
 use super::subjects::stale;
 use super::{Page, WriteCtx, audit};
 use crate::crypto::sha256_hex;
 use crate::domain::workdays::Calendar;
 use crate::error::{ApiError, ApiResult, ErrorCode};
-use crate::input::cases::Application;
+use crate::input::cases::{Application, Claim, Standing};
 use crate::services::projection::{PublicSubject, enum_str};
 use chrono::{Datelike, NaiveDate};
 use entity::{
@@ -176,14 +177,18 @@ fn repairable(entry: &list_entry::Model) -> ApiResult<NaiveDate> {
 }
 
 /// Files an application (the applicant is the public): checks, in order, that the entry is
-/// public, can be repaired, and is past its minimum period; that the commitment letter is given
-/// and materials listed; and that no other application for the entry is open. Deadlines are set
-/// in working days on `calendar`.
+/// public; that the applicant has standing (names the entry's subject: its name with its code,
+/// or a person's name with the ID number); that the entry can be repaired and is past its
+/// minimum period; that the commitment letter is given and materials listed; the limits on
+/// anonymous filings; and that no other application for the entry is open. An application
+/// without standing is refused before anything is stored, so a stranger's attempt never stands
+/// in the way of the subject's own. Deadlines are set in working days on `calendar`.
 pub async fn apply(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     calendar: &Calendar,
-    application: Application,
+    mut application: Application,
+    filer: &Filer,
 ) -> ApiResult<repair::Model> {
     let entry_id = application.entry_id;
     // Locked (FOR UPDATE on PostgreSQL; SQLite write transactions are serial already) so that
@@ -194,6 +199,8 @@ pub async fn apply(
         .await?
         .filter(|e| e.is_public_on(ctx.today))
         .ok_or_else(|| entry_not_found(entry_id))?;
+    let standing = std::mem::take(&mut application.standing);
+    has_standing(db, ctx, &entry, standing).await?;
     let min_until = repairable(&entry)?;
     if ctx.today < min_until {
         return Err(ApiError::new(
@@ -204,6 +211,18 @@ pub async fn apply(
         ));
     }
     let checked = application.check()?;
+    let mine = repair::Entity::find()
+        .filter(repair::Column::EntryId.eq(entry_id))
+        .filter(repair::Column::ClientKey.eq(filer.client_key.as_str()))
+        .filter(repair::Column::Status.is_in(OPEN))
+        .count(db)
+        .await?;
+    let today = repair::Entity::find()
+        .filter(repair::Column::EntryId.eq(entry_id))
+        .filter(repair::Column::AppliedOn.eq(ctx.today))
+        .count(db)
+        .await?;
+    filer.check(ctx, "repair applications", entry_id, mine, today)?;
     if let Some(open) = repair::Entity::find()
         .filter(repair::Column::EntryId.eq(entry_id))
         .filter(repair::Column::Status.is_in([RepairStatus::Submitted, RepairStatus::Accepted]))
@@ -234,6 +253,7 @@ pub async fn apply(
         notify_due: Set(due.notify_due),
         accepted_on: Set(None),
         deadlines_provisional: Set(due.provisional),
+        client_key: Set(Some(filer.client_key.clone())),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
@@ -242,6 +262,53 @@ pub async fn apply(
     .await?;
     write_trail(db, ctx, "repair.apply", None, &model).await?;
     Ok(model)
+}
+
+/// Whether the applicant names the entry's subject: the name (folded, so width and brackets do
+/// not matter) with the code of an organisation, or with the ID number of a person (compared by
+/// its keyed hash). The refusal says neither which part failed nor what is stored.
+async fn has_standing(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    entry: &list_entry::Model,
+    standing: Standing,
+) -> ApiResult<()> {
+    let subject = entity::subject::Entity::find_by_id(entry.subject_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| ApiError::internal(format!("entry {} has no subject", entry.id)))?;
+    let person = subject.kind == entity::SubjectKind::NaturalPerson;
+    let same_name =
+        |name: &str| crate::domain::names::fold(name) == crate::domain::names::fold(&subject.name);
+    let matches = match standing.claim(person, ctx.today)? {
+        Claim::Organisation { name, uscc } => {
+            same_name(&name)
+                && subject
+                    .uscc
+                    .as_deref()
+                    .is_some_and(|stored| stored.eq_ignore_ascii_case(uscc.as_str()))
+        }
+        Claim::Person { name, id_number } => {
+            let hash = ctx.keys.keyed_hash(id_number.as_str());
+            // Both compared, whichever fails, so the time taken says nothing of which did.
+            let same_id = subject
+                .id_number_hash
+                .as_deref()
+                .is_some_and(|stored| crate::crypto::constant_time_eq(stored, &hash));
+            same_name(&name) & same_id
+        }
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            ErrorCode::NoStanding,
+            format!(
+                "The subject named does not match the subject of entry `{}`: only the listed subject may apply for its credit repair. Give its name exactly as registered, with its unified social credit code (or, for a person, the resident ID number).",
+                entry.id
+            ),
+        ))
+    }
 }
 
 /// Reads one application.

@@ -82,6 +82,8 @@ async fn apply_for_repair(app: &Running, entry_id: &str) -> Value {
             None,
             Some(json!({
                 "entry_id": entry_id,
+                "subject_name": "汉中市天汉建设工程有限公司",
+                "subject_uscc": "91610702MA6YL3K09Y",
                 "commitment_letter": true,
                 "materials": ["罚款缴纳凭证 汉税罚缴〔2026〕15号"],
                 "contact": "李四 13800138000",

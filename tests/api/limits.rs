@@ -2,12 +2,15 @@
 //! trickled byte by byte, a body that pauses or never ends, a request that runs too long, more
 //! requests at once than the server takes, an oversize batch streamed without a length, metrics
 //! read without their token; forwarding headers from peers that are not trusted proxies, and
-//! IPv6 clients rotating the low half of their address.
+//! IPv6 clients rotating the low half of their address; anonymous filings in bulk, and repair
+//! applications by strangers to the listed subject.
 
 use crate::db_tests;
-use crate::fixtures::error;
+use crate::fixtures::{TIANHAN, TIANHAN_USCC, black_entry, error, id_of, with_changes};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
+use crate::integrity::Site;
 use reqwest::StatusCode;
+use sea_orm::EntityTrait;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -500,6 +503,363 @@ async fn an_ipv6_client_on_loopback_is_limited(backend: Backend) {
     assert_eq!(app.state.limiter.tracked(), 1);
 }
 
+/// A published black entry that may be repaired on the test day (general, decided 2025-12-01)
+/// for `subject_id`; its id.
+async fn repairable_entry_of(app: &TestApp, subject_id: &str, document_number: &str) -> String {
+    let mut entry = black_entry(subject_id);
+    entry["severity"] = json!("general");
+    entry["decision_date"] = json!("2025-12-01");
+    entry["listing_date"] = json!("2025-12-02");
+    entry["document_number"] = json!(document_number);
+    app.publish_entry(entry).await
+}
+
+/// A repair application for `entry_id` naming the subject by `standing`.
+fn application(entry_id: &str, standing: Value) -> Value {
+    with_changes(
+        json!({
+            "entry_id": entry_id,
+            "commitment_letter": true,
+            "materials": ["罚款缴纳凭证 汉税罚缴〔2026〕15号"],
+            "contact": "李四 13800138000",
+        }),
+        &standing,
+    )
+}
+
+/// POSTs `body` to `path` as a client at `client` (behind the trusted proxy on loopback).
+async fn post_as(
+    app: &TestApp,
+    client: &str,
+    path: &str,
+    body: &Value,
+) -> (StatusCode, Value, Option<String>) {
+    let resp = app
+        .http
+        .post(format!("{}{path}", app.base))
+        .header("x-forwarded-for", client)
+        .json(body)
+        .send()
+        .await
+        .expect("sent");
+    let status = resp.status();
+    let retry = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    (status, resp.json().await.unwrap_or(Value::Null), retry)
+}
+
+fn no_standing(entry_id: &str) -> Value {
+    error(
+        "no_standing",
+        "auth",
+        format!(
+            "The subject named does not match the subject of entry `{entry_id}`: only the listed subject may apply for its credit repair. Give its name exactly as registered, with its unified social credit code (or, for a person, the resident ID number)."
+        ),
+    )
+}
+
+async fn a_stranger_without_standing_is_refused_before_anything_is_stored_and_the_subject_still_applies(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = app.a_subject().await;
+    let entry_id = repairable_entry_of(&app, &subject_id, "汉市监罚〔2025〕88号").await;
+    // Someone else's company, or the right name with another code: refused, and what is stored
+    // is not revealed.
+    for standing in [
+        json!({"subject_name": "汉中市某某商贸有限公司", "subject_uscc": TIANHAN_USCC}),
+        json!({"subject_name": TIANHAN, "subject_uscc": "11610700MB2961796E"}),
+    ] {
+        let (status, body) = app
+            .post(
+                "/api/v1/repairs",
+                None,
+                application(&entry_id, standing.clone()),
+            )
+            .await;
+        assert_eq!(
+            (status, body),
+            (StatusCode::FORBIDDEN, no_standing(&entry_id)),
+            "{standing}"
+        );
+    }
+    // The subject must be named at all.
+    let (status, body) = app
+        .post(
+            "/api/v1/repairs",
+            None,
+            application(&entry_id, json!({"subject_name": TIANHAN})),
+        )
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::BAD_REQUEST,
+            error(
+                "invalid_case_field",
+                "invalid_request",
+                "`subject_uscc`: required: the listed organisation's unified social credit code."
+            )
+        )
+    );
+    // Nothing was stored, so nothing stands in the way of the subject's own application —
+    // named with full-width brackets and a lower-case code, as people type them.
+    assert_eq!(app.count(entity::repair::Entity).await, 0);
+    let (status, receipt) = app
+        .post(
+            "/api/v1/repairs",
+            None,
+            application(
+                &entry_id,
+                json!({"subject_name": format!(" {TIANHAN} "), "subject_uscc": TIANHAN_USCC.to_lowercase()}),
+            ),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    assert_eq!(app.audit_actions(&id_of(&receipt)).await, ["repair.apply"]);
+}
+
+async fn a_person_shows_standing_by_name_and_id_number_and_guessing_the_hidden_digits_is_stopped(
+    backend: Backend,
+) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.standing_failures_per_hour = 3;
+        c.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    })
+    .await;
+    let clear = "610702200001010018";
+    let person = app.create_person("张三丰", clear).await;
+    let entry_id = repairable_entry_of(&app, &person, "(2026)陕0702执88号").await;
+    let region = xinyong::domain::RegionCode::parse("610702").expect("region");
+    let birth = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("date");
+    // A stranger who knows the name and the masked number tries the hidden digits.
+    for sequence in 2..5u16 {
+        let guess = xinyong::domain::IdNumber::from_parts(&region, birth, sequence);
+        assert_ne!(guess.as_str(), clear);
+        let body = application(
+            &entry_id,
+            json!({"subject_name": "张三丰", "subject_id_number": guess.as_str()}),
+        );
+        let (status, answer, _) = post_as(&app, "198.51.100.66", "/api/v1/repairs", &body).await;
+        assert_eq!(
+            (status, answer),
+            (StatusCode::FORBIDDEN, no_standing(&entry_id))
+        );
+    }
+    // Past the limit even the right number is not confirmed to that client.
+    let right = application(
+        &entry_id,
+        json!({"subject_name": "张三丰", "subject_id_number": clear}),
+    );
+    let (status, answer, retry) = post_as(&app, "198.51.100.66", "/api/v1/repairs", &right).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{answer}");
+    let wait = retry.expect("retry-after");
+    assert_eq!(
+        answer,
+        error(
+            "too_many_filings",
+            "invalid_request",
+            format!(
+                "Too many applications from this client for entry `{entry_id}` named another subject; retry after {wait} seconds."
+            )
+        )
+    );
+    // The person, elsewhere, is not held up by the stranger: the application goes through.
+    let (status, receipt, _) = post_as(&app, "203.0.113.20", "/api/v1/repairs", &right).await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    // A wrong name with the right number is no better than the reverse.
+    let other_entry = repairable_entry_of(&app, &person, "(2026)陕0702执89号").await;
+    let body = application(
+        &other_entry,
+        json!({"subject_name": "张三", "subject_id_number": clear}),
+    );
+    let (status, answer, _) = post_as(&app, "203.0.113.20", "/api/v1/repairs", &body).await;
+    assert_eq!(
+        (status, answer),
+        (StatusCode::FORBIDDEN, no_standing(&other_entry))
+    );
+    // The ID number sent is kept nowhere.
+    for table in ["repairs", "audit_events"] {
+        assert!(!app.table_text(table).await.contains(clear), "{table}");
+    }
+    assert!(!crate::helpers::captured_logs().contains(clear));
+}
+
+fn objection(entry_id: &str) -> Value {
+    json!({"entry_id": entry_id, "kind": "content", "reason": "款项已于2026年3月1日付清", "contact": "0916-1234567"})
+}
+
+async fn objections_are_limited_per_client_and_per_entry_each_day_and_the_count_survives_a_restart(
+    backend: Backend,
+) {
+    let mut site = Site::new(backend).await;
+    site.config.filings_open_per_client = 2;
+    site.config.filings_per_entry_day = 3;
+    site.config.trusted_proxies = "127.0.0.1".parse().expect("proxies");
+    let app = site.start(false).await;
+    let (_, subject) = app
+        .post(
+            "/api/v1/office/subjects",
+            json!({"kind": "legal_person", "name": TIANHAN, "uscc": TIANHAN_USCC}),
+        )
+        .await;
+    let (_, draft) = app
+        .post("/api/v1/office/entries", black_entry(&id_of(&subject)))
+        .await;
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/office/entries/{}/publish", id_of(&draft)),
+            json!({"version": draft["version"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let entry_id = id_of(&draft);
+    let file = async |client: &str| {
+        let resp = app
+            .http
+            .post(format!("{}/api/v1/objections", app.base))
+            .header("x-forwarded-for", client)
+            .json(&objection(&entry_id))
+            .send()
+            .await
+            .expect("sent");
+        let status = resp.status();
+        let retry = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        (
+            status,
+            resp.json::<Value>().await.unwrap_or(Value::Null),
+            retry,
+        )
+    };
+    // One client: two open objections against the entry, not a third.
+    for _ in 0..2 {
+        assert_eq!(file("198.51.100.1").await.0, StatusCode::CREATED);
+    }
+    let (status, body, retry) = file("198.51.100.1").await;
+    assert_eq!(
+        (status, body, retry),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            error(
+                "too_many_filings",
+                "invalid_request",
+                format!(
+                    "You already have 2 open objections for entry `{entry_id}`; another can be filed once one of them is closed."
+                )
+            ),
+            None
+        )
+    );
+    // Another client files the entry's third of the day; a fourth client is told to come back
+    // tomorrow (midnight in Beijing is 12 hours after the tests' noon).
+    assert_eq!(file("198.51.100.2").await.0, StatusCode::CREATED);
+    let full = error(
+        "too_many_filings",
+        "invalid_request",
+        format!(
+            "Entry `{entry_id}` has had as many objections today as it takes in a day (3); file again tomorrow."
+        ),
+    );
+    let (status, body, retry) = file("203.0.113.3").await;
+    assert_eq!(
+        (status, body, retry.as_deref()),
+        (StatusCode::TOO_MANY_REQUESTS, full.clone(), Some("43200"))
+    );
+    // Counted in the database: a restart forgets nothing.
+    app.stop().await;
+    let app = site.start(false).await;
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/objections", app.base))
+        .header("x-forwarded-for", "203.0.113.3")
+        .json(&objection(&entry_id))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(resp.json::<Value>().await.expect("json"), full);
+    assert_eq!(
+        entity::objection::Entity::find()
+            .all(&app.state.db)
+            .await
+            .expect("rows")
+            .len(),
+        3
+    );
+    // The next day the entry takes objections again.
+    app.state.clock.advance(chrono::Duration::days(1));
+    let resp = app
+        .http
+        .post(format!("{}/api/v1/objections", app.base))
+        .header("x-forwarded-for", "203.0.113.3")
+        .json(&objection(&entry_id))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    // No address is kept with a filing, only a keyed hash of it.
+    let rows = entity::objection::Entity::find()
+        .all(&app.state.db)
+        .await
+        .expect("rows");
+    assert!(
+        rows.iter()
+            .all(|o| o.client_key.as_ref().is_some_and(|k| k.len() == 64))
+    );
+    let text = format!("{rows:?}");
+    assert!(
+        !text.contains("198.51.100") && !text.contains("203.0.113"),
+        "{text}"
+    );
+    app.stop().await;
+}
+
+async fn repair_applications_per_entry_per_day_are_capped_too(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| c.filings_per_entry_day = 1).await;
+    let subject_id = app.a_subject().await;
+    let entry_id = repairable_entry_of(&app, &subject_id, "汉市监罚〔2025〕88号").await;
+    let standing = json!({"subject_name": TIANHAN, "subject_uscc": TIANHAN_USCC});
+    let (status, first) = app
+        .post(
+            "/api/v1/repairs",
+            None,
+            application(&entry_id, standing.clone()),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{first}");
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/office/repairs/{}/return", id_of(&first)),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1, "reason": "缺少罚款缴纳凭证"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .post("/api/v1/repairs", None, application(&entry_id, standing))
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::TOO_MANY_REQUESTS,
+            error(
+                "too_many_filings",
+                "invalid_request",
+                format!(
+                    "Entry `{entry_id}` has had as many repair applications today as it takes in a day (1); file again tomorrow."
+                )
+            )
+        )
+    );
+}
+
 db_tests!(
     a_client_that_trickles_its_headers_byte_by_byte_is_cut_off,
     a_body_that_pauses_too_long_is_refused_with_request_timeout,
@@ -511,4 +871,8 @@ db_tests!(
     behind_a_trusted_proxy_the_right_most_untrusted_address_is_the_client,
     a_flood_of_distinct_forwarded_addresses_does_not_grow_the_limiter_past_its_cap,
     an_ipv6_client_on_loopback_is_limited,
+    a_stranger_without_standing_is_refused_before_anything_is_stored_and_the_subject_still_applies,
+    a_person_shows_standing_by_name_and_id_number_and_guessing_the_hidden_digits_is_stopped,
+    objections_are_limited_per_client_and_per_entry_each_day_and_the_count_survives_a_restart,
+    repair_applications_per_entry_per_day_are_capped_too,
 );

@@ -2,7 +2,7 @@
 //! working-day deadlines, the end of publicity on approval, and the repair notice.
 
 use crate::db_tests;
-use crate::fixtures::{black_entry, error, id_of, red_entry, with_changes};
+use crate::fixtures::{TIANHAN, TIANHAN_USCC, black_entry, error, id_of, red_entry, with_changes};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, captured_logs};
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -38,6 +38,8 @@ async fn repairable_entry(app: &TestApp) -> String {
 fn application(entry_id: &str) -> Value {
     json!({
         "entry_id": entry_id,
+        "subject_name": TIANHAN,
+        "subject_uscc": TIANHAN_USCC,
         "commitment_letter": true,
         "materials": ["罚款缴纳凭证 汉税罚缴〔2026〕15号", "upload:7f3c2a"],
         "contact": CONTACT,

@@ -3,6 +3,7 @@
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Json, Path};
+use crate::http::ratelimit::ClientAddr;
 use crate::input::cases::ObjectionIn;
 use crate::services::objections;
 use crate::state::AppState;
@@ -55,16 +56,24 @@ impl From<objection::Model> for ObjectionReceipt {
 }
 
 /// File an objection (异议申诉) against a public entry. Free of charge.
+///
+/// Anonymous filings are limited: one client may have only so many open objections against one
+/// entry (`XINYONG_FILINGS_OPEN_PER_CLIENT`, 3 by default), and an entry takes only so many
+/// objections a day from everyone (`XINYONG_FILINGS_PER_ENTRY_DAY`, 20); past them, 429
+/// `too_many_filings`.
 #[utoipa::path(post, path = "/api/v1/objections", tag = "public", request_body = ObjectionIn,
-    responses((status = 201, body = ObjectionReceipt), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = ObjectionReceipt), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many requests (`rate_limited`) or filings (`too_many_filings`) from this client")))]
 async fn file_objection(
     State(state): State<AppState>,
+    client: ClientAddr,
     Json(input): Json<ObjectionIn>,
 ) -> ApiResult<(StatusCode, Json<ObjectionReceipt>)> {
     let cmd = input.parse()?;
+    let filer = super::filer(&state, client);
     let model = state
         .write("public".into(), async |txn, ctx| {
-            objections::file(txn, ctx, &state.calendar.current(), cmd).await
+            objections::file(txn, ctx, &state.calendar.current(), cmd, &filer).await
         })
         .await?;
     Ok((StatusCode::CREATED, Json(model.into())))

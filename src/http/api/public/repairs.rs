@@ -2,8 +2,9 @@
 //! subject applies once the minimum publicity period has passed and follows the case by the
 //! application's id. Free of charge; rate-limited like every public route.
 
-use crate::error::{ApiResult, ErrorBody};
+use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
 use crate::http::extract::{Json, Path};
+use crate::http::ratelimit::ClientAddr;
 use crate::input::cases::RepairApplicationIn;
 use crate::services::repairs;
 use crate::state::AppState;
@@ -86,19 +87,53 @@ impl From<repair::Model> for RepairCaseOut {
 /// decides within 3 working days of acceptance, and the applicant is told within 10 working days
 /// of the application. On approval the entry leaves every public surface at once. The contact is
 /// used only by the office and is never published.
+///
+/// Only the listed subject may apply: the application names it — `subject_name` with
+/// `subject_uscc` for an organisation, or with `subject_id_number` for a person — and one that
+/// does not match the entry's subject is refused with 403 `no_standing` (saying neither which
+/// part failed nor what is stored) before anything is kept, so it cannot stand in the way of the
+/// subject's own. A client whose applications for one entry keep naming another subject is
+/// stopped for a while (`XINYONG_STANDING_FAILURES_PER_HOUR`); filings are limited per client and
+/// per entry per day as objections are; past any of them, 429 `too_many_filings`.
 #[utoipa::path(post, path = "/api/v1/repairs", tag = "public", request_body = RepairApplicationIn,
-    responses((status = 201, body = RepairReceipt), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody)))]
+    responses((status = 201, body = RepairReceipt), (status = 400, body = ErrorBody),
+        (status = 403, body = ErrorBody, description = "`no_standing`: the subject named is not the entry's subject"),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 429, body = ErrorBody, description = "Too many requests (`rate_limited`) or filings (`too_many_filings`) from this client")))]
 async fn apply_for_repair(
     State(state): State<AppState>,
+    client: ClientAddr,
     Json(input): Json<RepairApplicationIn>,
 ) -> ApiResult<(StatusCode, Json<RepairReceipt>)> {
     let application = input.application();
-    let model = state
+    // Failed standing checks are counted per entry and client, so the masked ID number on a
+    // list cannot be completed by trying the hidden digits; the subject's own attempts from
+    // elsewhere are not affected.
+    let guesses = (application.entry_id, client.key());
+    if let Err(wait) = state.standing_limiter.peek(&guesses) {
+        let mut err = ApiError::new(
+            ErrorCode::TooManyFilings,
+            format!(
+                "Too many applications from this client for entry `{}` named another subject; retry after {wait} seconds.",
+                application.entry_id
+            ),
+        );
+        err.retry_after = Some(wait);
+        return Err(err);
+    }
+    let filer = super::filer(&state, client);
+    let applied = state
         .write("public".into(), async |txn, ctx| {
-            repairs::apply(txn, ctx, &state.calendar.current(), application).await
+            repairs::apply(txn, ctx, &state.calendar.current(), application, &filer).await
         })
-        .await?;
+        .await;
+    if applied
+        .as_ref()
+        .is_err_and(|e| e.code == ErrorCode::NoStanding)
+    {
+        let _ = state.standing_limiter.check(guesses);
+    }
+    let model = applied?;
     tracing::info!(repair.id = %model.id, entry.id = %model.entry_id, "credit repair applied for");
     Ok((
         StatusCode::CREATED,
