@@ -734,7 +734,7 @@ pub fn repair_notice(
     let _ = writeln!(t, "## 五、申请方式\n");
     let _ = writeln!(
         t,
-        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`。提交后可凭回执中的申请编号查询办理进度（`GET /api/v1/repairs/{{申请编号}}`）。\n",
+        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`，并填写主体名称及统一社会信用代码（自然人填写姓名及公民身份号码），与本记录所列主体一致方可提交。提交后可凭回执中的申请编号查询办理进度（`GET /api/v1/repairs/{{申请编号}}`）。\n",
         entry.id
     );
     let _ = writeln!(t, "{}", md(&entry.authority_name));
