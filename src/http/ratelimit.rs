@@ -22,12 +22,12 @@ pub struct ClientAddr {
 impl ClientAddr {
     /// The address of a request's client.
     pub fn of(
-        parts_or_req: &axum::http::Extensions,
+        extensions: &axum::http::Extensions,
         headers: &axum::http::HeaderMap,
         state: &AppState,
     ) -> Self {
         // Without the socket's address (a request made in-process) the client is local.
-        let peer = parts_or_req
+        let peer = extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip())
             .unwrap_or(IpAddr::from([127, 0, 0, 1]));
