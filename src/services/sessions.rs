@@ -2,7 +2,6 @@
 //! per-account lock-out after repeated failures, and sessions with idle and absolute timeouts.
 //! Every login, logout and failure is in the audit trail.
 
-use super::staff::audit_view;
 use super::{WriteCtx, audit};
 use crate::crypto::{generate_token, token_hash};
 use crate::error::{ApiError, ApiResult, ErrorCode};
@@ -109,12 +108,17 @@ async fn password_matches(hash: Option<String>, password: String) -> bool {
     .unwrap_or(false)
 }
 
-/// The 30-second time step `code` is valid for at `now` (one step of clock skew either way).
-pub fn totp_step(secret_base32: &str, code: &str, now: DateTime<Utc>) -> Option<i64> {
+/// The RFC 6238 generator of a base32 secret: SHA-1, 6 digits, 30-second steps.
+fn totp(secret_base32: &str) -> Option<totp_rs::TOTP> {
     let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
         .to_bytes()
         .ok()?;
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes).ok()?;
+    totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes).ok()
+}
+
+/// The 30-second time step `code` is valid for at `now` (one step of clock skew either way).
+pub fn totp_step(secret_base32: &str, code: &str, now: DateTime<Utc>) -> Option<i64> {
+    let totp = totp(secret_base32)?;
     let step = now.timestamp().div_euclid(30);
     [step, step - 1, step + 1].into_iter().find(|s| {
         u64::try_from(s * 30)
@@ -124,11 +128,7 @@ pub fn totp_step(secret_base32: &str, code: &str, now: DateTime<Utc>) -> Option<
 
 /// The current code of a secret at `now` (for tests and tools).
 pub fn totp_code(secret_base32: &str, now: DateTime<Utc>) -> Option<String> {
-    let bytes = totp_rs::Secret::Encoded(secret_base32.to_owned())
-        .to_bytes()
-        .ok()?;
-    let totp = totp_rs::TOTP::new(totp_rs::Algorithm::SHA1, 6, 0, 30, bytes).ok()?;
-    Some(totp.generate(u64::try_from(now.timestamp()).ok()?))
+    Some(totp(secret_base32)?.generate(u64::try_from(now.timestamp()).ok()?))
 }
 
 async fn failed(
@@ -371,7 +371,7 @@ pub async fn logout(
             target_type: "staff",
             target_id: member.id.to_string(),
             before: None,
-            after: Some(json!({"session": session, "member": audit_view(member)["id"]})),
+            after: Some(json!({"session": session})),
             at: ctx.now,
         },
     )

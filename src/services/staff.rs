@@ -92,23 +92,11 @@ pub async fn create(
         }
         None => (None, None),
     };
-    let model = staff::ActiveModel {
-        id: Set(StaffId::new()),
-        name: Set(new.name),
-        role: Set(new.role),
-        login: Set(login),
-        password_hash: Set(password_hash),
-        totp_secret: Set(None),
-        totp_required: Set(new.totp_required),
-        totp_last_step: Set(None),
-        failed_logins: Set(0),
-        locked_until: Set(None),
-        created_at: Set(ctx.now),
-        disabled_at: Set(None),
-        version: Set(1),
-    }
-    .insert(db)
-    .await?;
+    let mut active = new_member(new.name, new.role, ctx.now);
+    active.login = Set(login);
+    active.password_hash = Set(password_hash);
+    active.totp_required = Set(new.totp_required);
+    let model = active.insert(db).await?;
     let token = generate_token();
     let initial = store_token(
         db,
@@ -136,6 +124,25 @@ pub async fn create(
     )
     .await?;
     Ok((model, token))
+}
+
+/// A new enabled member with no login, no second factor and no failures.
+fn new_member(name: String, role: StaffRole, now: DateTime<Utc>) -> staff::ActiveModel {
+    staff::ActiveModel {
+        id: Set(StaffId::new()),
+        name: Set(name),
+        role: Set(role),
+        login: Set(None),
+        password_hash: Set(None),
+        totp_secret: Set(None),
+        totp_required: Set(false),
+        totp_last_step: Set(None),
+        failed_logins: Set(0),
+        locked_until: Set(None),
+        created_at: Set(now),
+        disabled_at: Set(None),
+        version: Set(1),
+    }
 }
 
 async fn ensure_login_free(
@@ -468,23 +475,9 @@ pub async fn ensure_bootstrap_admin(
     let member = match previous.first() {
         Some(t) => t.staff_id,
         None => {
-            let model = staff::ActiveModel {
-                id: Set(StaffId::new()),
-                name: Set("bootstrap admin".into()),
-                role: Set(StaffRole::Admin),
-                login: Set(None),
-                password_hash: Set(None),
-                totp_secret: Set(None),
-                totp_required: Set(false),
-                totp_last_step: Set(None),
-                failed_logins: Set(0),
-                locked_until: Set(None),
-                created_at: Set(now),
-                disabled_at: Set(None),
-                version: Set(1),
-            }
-            .insert(&txn)
-            .await?;
+            let model = new_member("bootstrap admin".into(), StaffRole::Admin, now)
+                .insert(&txn)
+                .await?;
             model.id
         }
     };

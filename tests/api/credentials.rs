@@ -37,6 +37,12 @@ async fn call(
     (status, headers, json)
 }
 
+/// A GET with a session cookie; status and body.
+async fn get_as(app: &TestApp, path: &str, cookie: &str) -> (StatusCode, Value) {
+    let (status, _, body) = call(app, reqwest::Method::GET, path, Some(cookie), &[], None).await;
+    (status, body)
+}
+
 /// Creates a member with a console login; its id.
 async fn member(app: &TestApp, login: &str, role: &str) -> String {
     let (status, body) = app
@@ -123,15 +129,7 @@ async fn a_session_cookie_is_httponly_strict_and_its_posts_need_the_csrf_token(b
     );
 
     // Reading needs only the cookie.
-    let (status, _, _) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/subjects",
-        Some(&cookie),
-        &[],
-        None,
-    )
-    .await;
+    let (status, _) = get_as(&app, "/api/v1/office/subjects", &cookie).await;
     assert_eq!(status, StatusCode::OK);
     // A forged cross-site post carries the cookie but not the CSRF token: refused, nothing written.
     let new = subject("legal_person", "某公司", "91610702MA6YL3K09Y");
@@ -185,15 +183,7 @@ async fn a_session_cookie_is_httponly_strict_and_its_posts_need_the_csrf_token(b
             .expect("ascii")
             .contains("Max-Age=0")
     );
-    let (status, _, body) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/subjects",
-        Some(&cookie),
-        &[],
-        None,
-    )
-    .await;
+    let (status, body) = get_as(&app, "/api/v1/office/subjects", &cookie).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(
         body,
@@ -349,42 +339,18 @@ async fn sessions_end_after_the_idle_and_the_absolute_timeout(backend: Backend) 
     let (_, idle, _) = login(&app, json!({"login": "chen.editor", "password": PASSWORD})).await;
     let idle = idle.expect("cookie");
     app.clock.advance(Duration::minutes(31));
-    let (status, _, body) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/session",
-        Some(&idle),
-        &[],
-        None,
-    )
-    .await;
+    let (status, body) = get_as(&app, "/api/v1/office/session", &idle).await;
     assert_eq!((status, body), (StatusCode::UNAUTHORIZED, expired.clone()));
     // Active every 20 minutes, a session still ends 12 hours after login.
     let (_, busy, _) = login(&app, json!({"login": "chen.editor", "password": PASSWORD})).await;
     let busy = busy.expect("cookie");
     for _ in 0..35 {
         app.clock.advance(Duration::minutes(20));
-        let (status, _, _) = call(
-            &app,
-            reqwest::Method::GET,
-            "/api/v1/office/session",
-            Some(&busy),
-            &[],
-            None,
-        )
-        .await;
+        let (status, _) = get_as(&app, "/api/v1/office/session", &busy).await;
         assert_eq!(status, StatusCode::OK);
     }
     app.clock.advance(Duration::minutes(20));
-    let (status, _, body) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/session",
-        Some(&busy),
-        &[],
-        None,
-    )
-    .await;
+    let (status, body) = get_as(&app, "/api/v1/office/session", &busy).await;
     assert_eq!((status, body), (StatusCode::UNAUTHORIZED, expired));
 }
 
@@ -431,15 +397,7 @@ async fn disabling_a_member_ends_their_sessions_and_tokens_at_once(backend: Back
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body["disabled_at"].is_string());
-    let (status, _, _) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/session",
-        Some(&cookie),
-        &[],
-        None,
-    )
-    .await;
+    let (status, _) = get_as(&app, "/api/v1/office/session", &cookie).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     let (_, tokens) = app
         .get(
@@ -460,15 +418,7 @@ async fn disabling_a_member_ends_their_sessions_and_tokens_at_once(backend: Back
         json!({"version": 2, "disabled": false}),
     )
     .await;
-    let (status, _, _) = call(
-        &app,
-        reqwest::Method::GET,
-        "/api/v1/office/session",
-        Some(&cookie),
-        &[],
-        None,
-    )
-    .await;
+    let (status, _) = get_as(&app, "/api/v1/office/session", &cookie).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert_eq!(audit_count(&app, "staff.disable").await, 1);
 }
