@@ -19,11 +19,28 @@ use crate::domain::{IdNumberError, RegionCode, RegionError, Uscc, UsccError};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use validator::ValidationErrors;
 
+/// Whitespace as the OpenAPI document's patterns mean it (`\s` of ECMAScript regular
+/// expressions), so a value the document calls non-blank (`\S`) is never trimmed to nothing.
+/// Unlike [`char::is_whitespace`] it keeps U+0085 (NEL) and counts U+FEFF.
+fn is_blank(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
 /// Trimmed text; blank (or absent) is `None`.
 pub fn trimmed(value: Option<String>) -> Option<String> {
     value
         .map(|v| {
-            let t = v.trim();
+            let t = v.trim_matches(is_blank);
             if t.len() == v.len() { v } else { t.to_owned() }
         })
         .filter(|v| !v.is_empty())
@@ -306,6 +323,22 @@ pub mod whole {
             assert_eq!(v(r#"{"version": 4294967296}"#), None);
             assert_eq!(v(r#"{"version": "3"}"#), None);
         }
+    }
+}
+
+#[cfg(test)]
+mod trimmed_tests {
+    use super::trimmed;
+
+    #[test]
+    fn blank_is_what_the_documents_patterns_call_blank() {
+        assert_eq!(
+            trimmed(Some(" \u{3000}名称\t".into())).as_deref(),
+            Some("名称")
+        );
+        assert_eq!(trimmed(Some("\u{feff} \u{a0}".into())), None);
+        // `\S` matches NEL in the document's patterns, so it is text, not blank.
+        assert_eq!(trimmed(Some("\u{85}".into())).as_deref(), Some("\u{85}"));
     }
 }
 
