@@ -223,11 +223,12 @@ async fn import(config: Config, args: ImportArgs) -> Result<(), StartError> {
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     eprintln!(
-        "{} rows in {seconds:.1}s ({:.0} rows/s): {} accepted, {} updated, {} unchanged, {} rejected",
+        "{} rows in {seconds:.1}s ({:.0} rows/s): {} accepted, {} updated, {} held for review, {} unchanged, {} rejected",
         report.rows,
         report.rows as f64 / seconds.max(1e-9),
         report.accepted,
         report.updated,
+        report.held_for_review,
         report.unchanged,
         report.rejected
     );

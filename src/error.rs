@@ -122,6 +122,22 @@ error_codes! {
     EntryNotPendingReview = ("entry_not_pending_review", CONFLICT, Conflict),
     /// The person who submitted an entry cannot also review it (maker-checker).
     ReviewerIsSubmitter = ("reviewer_is_submitter", FORBIDDEN, Auth),
+    /// Maker-checker: the member who created or last edited an entry cannot review or publish it.
+    ReviewerIsMaker = ("reviewer_is_maker", FORBIDDEN, Auth),
+    /// Maker-checker: the member who accepted a repair application cannot decide it.
+    ReviewerIsAcceptor = ("reviewer_is_acceptor", FORBIDDEN, Auth),
+    /// No revision with this id.
+    RevisionNotFound = ("revision_not_found", NOT_FOUND, InvalidRequest),
+    /// The revision changed since the caller read it.
+    RevisionVersionConflict = ("revision_version_conflict", CONFLICT, Conflict),
+    /// Only a pending revision can be approved or rejected.
+    RevisionNotPending = ("revision_not_pending", CONFLICT, Conflict),
+    /// The agency changed since the caller read it.
+    AgencyVersionConflict = ("agency_version_conflict", CONFLICT, Conflict),
+    /// The record's deciding authority is not registered for the submitting agency.
+    AuthorityNotRegistered = ("authority_not_registered", FORBIDDEN, Auth),
+    /// A code or ID number names an existing subject, but the record's name is another.
+    SubjectNameMismatch = ("subject_name_mismatch", CONFLICT, Conflict),
     /// A rejection needs its reason, which goes back to the editor.
     MissingReviewReason = ("missing_review_reason", BAD_REQUEST, InvalidRequest),
     /// Only a published entry can be withdrawn.

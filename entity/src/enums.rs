@@ -236,3 +236,25 @@ pub enum RepairStatus {
     #[sea_orm(string_value = "rejected")]
     Rejected,
 }
+
+/// Lifecycle of a revision: pending → approved | rejected | superseded.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Serialize, Deserialize,
+)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum RevisionStatus {
+    /// Waiting for a reviewer; the published version stays public.
+    #[sea_orm(string_value = "pending")]
+    Pending,
+    /// Approved: the entry now has this content.
+    #[sea_orm(string_value = "approved")]
+    Approved,
+    /// Rejected, with the reason.
+    #[sea_orm(string_value = "rejected")]
+    Rejected,
+    /// A later correction from the same agency replaced it before review.
+    #[sea_orm(string_value = "superseded")]
+    Superseded,
+}

@@ -87,3 +87,7 @@ typed_id!(
     /// Id of a staff member's console session.
     SessionId
 );
+typed_id!(
+    /// Id of a revision: an agency's correction waiting for review.
+    RevisionId
+);

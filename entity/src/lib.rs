@@ -4,10 +4,12 @@
 #![forbid(unsafe_code)]
 
 pub mod agency;
+pub mod agency_authority;
 pub mod api_key;
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod calendar_year;
+pub mod entry_revision;
 pub mod enums;
 pub mod ids;
 pub mod list_entry;

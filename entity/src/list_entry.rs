@@ -60,6 +60,8 @@ pub struct Model {
     pub status: EntryStatus,
     /// Staff member who created the draft.
     pub created_by: Option<StaffId>,
+    /// Staff member who last changed its content.
+    pub edited_by: Option<StaffId>,
     /// Staff member who submitted it for review.
     pub submitted_by: Option<StaffId>,
     /// Staff member who approved or rejected it.

@@ -31,6 +31,8 @@ pub struct Model {
     pub decide_due: Option<Date>,
     /// Tell the applicant by this day (10 working days after the application).
     pub notify_due: Date,
+    /// Staff member who accepted it: another one decides it.
+    pub accepted_by: Option<crate::StaffId>,
     /// Day it was accepted (what `decide_due` counts from).
     pub accepted_on: Option<Date>,
     /// A due date runs past the working-day calendar: counted without that year's holidays, and

@@ -33,6 +33,8 @@ pub struct ImportReport {
     pub accepted: usize,
     /// Corrected entries.
     pub updated: usize,
+    /// Corrections of published entries waiting for review (the agency is not trusted).
+    pub held_for_review: usize,
     /// Rows already imported, identical.
     pub unchanged: usize,
     /// Rows refused (written to `rejected_file`).
@@ -131,6 +133,7 @@ pub async fn run(
             match v.outcome {
                 Outcome::Accepted => report.accepted += 1,
                 Outcome::Updated => report.updated += 1,
+                Outcome::HeldForReview => report.held_for_review += 1,
                 Outcome::Unchanged => report.unchanged += 1,
                 Outcome::Rejected => {
                     report.rejected += 1;
@@ -154,7 +157,7 @@ pub async fn run(
         report.rejected_file = Some(rejected.to_owned());
     }
     tracing::info!(agency.id = %agency.id, rows = report.rows, accepted = report.accepted,
-        updated = report.updated, unchanged = report.unchanged, rejected = report.rejected, "file import");
+        updated = report.updated, held_for_review = report.held_for_review, unchanged = report.unchanged, rejected = report.rejected, "file import");
     Ok(report)
 }
 

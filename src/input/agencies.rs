@@ -28,6 +28,84 @@ pub struct AgencyIn {
     /// Whether its submissions publish directly instead of entering review (default false).
     #[serde(default)]
     pub trusted: bool,
+    /// The deciding authorities (认定部门) it may submit records of; default: the agency itself.
+    #[schema(max_items = 100)]
+    pub authorities: Option<Vec<AuthorityIn>>,
+}
+
+/// A deciding authority an agency may submit under.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthorityIn {
+    /// Its name, exactly as records name it in `authority_name`.
+    #[schema(example = "汉中市中级人民法院", min_length = 1, max_length = 200, pattern = r"\S")]
+    pub name: String,
+    /// Its code; when given, a record naming this authority with another code is refused.
+    #[schema(
+        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+    )]
+    pub uscc: Option<String>,
+}
+
+/// The deciding authorities of an agency, replacing the registered ones.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuthoritiesIn {
+    /// The agency's version the change is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
+    pub version: i32,
+    /// Every authority the agency may submit under (empty: it submits nothing).
+    #[schema(max_items = 100)]
+    pub authorities: Vec<AuthorityIn>,
+}
+
+/// A checked authority.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authority {
+    /// Name.
+    pub name: String,
+    /// Code, if registered with one.
+    pub uscc: Option<Uscc>,
+}
+
+/// The most authorities one agency may have.
+pub const MAX_AUTHORITIES: usize = 100;
+
+/// Checks a list of authorities: names required and distinct, codes valid.
+pub fn parse_authorities(list: Vec<AuthorityIn>) -> ApiResult<Vec<Authority>> {
+    if list.len() > MAX_AUTHORITIES {
+        return Err(ApiError::new(
+            ErrorCode::InvalidAgencyField,
+            format!(
+                "`authorities`: {} authorities; at most {MAX_AUTHORITIES}.",
+                list.len()
+            ),
+        ));
+    }
+    let mut out: Vec<Authority> = Vec::with_capacity(list.len());
+    for (i, a) in list.into_iter().enumerate() {
+        let name = required(
+            ErrorCode::InvalidAgencyField,
+            &format!("authorities[{i}].name"),
+            Some(a.name),
+            200,
+        )?;
+        let uscc = super::optional_uscc(
+            ErrorCode::InvalidAgencyField,
+            &format!("authorities[{i}].uscc"),
+            a.uscc,
+        )?;
+        if out.iter().any(|o| o.name == name) {
+            return Err(ApiError::field(
+                ErrorCode::InvalidAgencyField,
+                &format!("authorities[{i}].name"),
+                &name,
+                "is listed twice",
+            ));
+        }
+        out.push(Authority { name, uscc });
+    }
+    Ok(out)
 }
 
 /// A checked new agency.
@@ -39,17 +117,27 @@ pub struct NewAgency {
     pub uscc: Uscc,
     /// Publishes directly.
     pub trusted: bool,
+    /// The authorities it may submit under.
+    pub authorities: Vec<Authority>,
 }
 
 impl AgencyIn {
-    /// Checks the name and the code.
+    /// Checks the name, the code and the authorities.
     pub fn parse(self) -> ApiResult<NewAgency> {
         let name = required(ErrorCode::InvalidAgencyField, "name", Some(self.name), 200)?;
         let uscc = uscc(ErrorCode::InvalidAgencyField, "uscc", &self.uscc)?;
+        let authorities = match self.authorities {
+            Some(list) => parse_authorities(list)?,
+            None => vec![Authority {
+                name: name.clone(),
+                uscc: Some(uscc.clone()),
+            }],
+        };
         Ok(NewAgency {
             name,
             uscc,
             trusted: self.trusted,
+            authorities,
         })
     }
 }

@@ -9,19 +9,24 @@ use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::services::entries::EntryContent;
 use chrono::NaiveDate;
 use entity::{SubjectId, list_entry};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
 /// An entry as sent: to create a draft (`subject_id` required) or to change one
 /// (`version` required; the fields sent replace the stored ones).
-#[derive(Clone, Debug, Default, Deserialize, ToSchema)]
+#[derive(Clone, Debug, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EntryFields {
     /// The listed subject; required to create, cannot change.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<Uuid>,
     /// The version a change is based on; required to change a draft.
-    #[serde(default, deserialize_with = "super::whole::option_i32")]
+    #[serde(
+        default,
+        deserialize_with = "super::whole::option_i32",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub version: Option<i32>,
     /// `red`, `black` or `key_attention`.
     #[schema(value_type = Option<entity::ListKind>, example = "black")]
@@ -122,6 +127,30 @@ impl EntryFields {
             valid_until: e.valid_until,
             source_name: Some(e.source_name.clone()),
             source_uscc: e.source_uscc.clone(),
+        }
+    }
+
+    /// Checked content as fields (no subject, no version): how a revision keeps what an agency
+    /// sent, to be checked again when it is approved.
+    pub fn from_content(c: &EntryContent) -> Self {
+        Self {
+            subject_id: None,
+            version: None,
+            list: Some(c.list.as_str().to_owned()),
+            list_name: Some(c.list_name.clone()),
+            severity: c.severity.map(|s| s.as_str().to_owned()),
+            reason: Some(c.reason.clone()),
+            facts: c.facts.clone(),
+            legal_basis: c.legal_basis.clone(),
+            authority_name: Some(c.authority_name.clone()),
+            authority_uscc: c.authority_uscc.clone(),
+            document_number: Some(c.document_number.clone()),
+            decision_date: Some(c.decision_date),
+            listing_date: Some(c.listing_date),
+            valid_from: Some(c.valid_from),
+            valid_until: c.valid_until,
+            source_name: Some(c.source_name.clone()),
+            source_uscc: c.source_uscc.clone(),
         }
     }
 
@@ -339,4 +368,47 @@ impl EntryFilterParams {
             list: self.list,
         }
     }
+}
+
+/// Filters of the revision listing.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionFilterParams {
+    /// Only this state (`pending` is the review queue).
+    pub status: Option<entity::RevisionStatus>,
+    /// Only revisions of this entry.
+    pub entry_id: Option<Uuid>,
+}
+
+impl RevisionFilterParams {
+    /// The service's filter.
+    pub fn filter(self) -> crate::services::revisions::RevisionFilter {
+        crate::services::revisions::RevisionFilter {
+            status: self.status,
+            entry_id: self.entry_id.map(entity::EntryId),
+        }
+    }
+}
+
+/// The approval of a revision.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionApproveIn {
+    /// The revision's version the step is based on.
+    #[serde(deserialize_with = "super::whole::i32")]
+    pub version: i32,
+    /// A note for the record.
+    #[schema(max_length = 2000)]
+    pub note: Option<String>,
+}
+
+/// The most characters of a reviewer's note.
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// A reviewer's optional note.
+pub fn review_note(value: Option<String>) -> ApiResult<Option<String>> {
+    let note = super::bounded(ErrorCode::InvalidEntryField, "note", value, MAX_NOTE_CHARS)?;
+    super::free_text_opt("note", note.as_deref())?;
+    Ok(note)
 }

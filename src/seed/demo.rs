@@ -429,7 +429,7 @@ pub async fn demo(state: &AppState) -> Result<Option<SeedReport>, SeedError> {
         let subject_id = seeded[plan.subject].model.id;
         let mut model = entries::create_draft(&txn, &ctx, subject_id, None, plan.content).await?;
         if plan.fate != Fate::Draft {
-            model = entries::publish(&txn, &ctx, model.id, model.version).await?;
+            model = entries::publish(&txn, &ctx, model.id, model.version, None).await?;
         }
         if plan.fate == Fate::Withdrawn {
             let reason = withdrawal_reason(&model);

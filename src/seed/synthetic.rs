@@ -154,6 +154,7 @@ pub(super) fn published_entry(
         source_uscc: Set(c.source_uscc),
         status: Set(EntryStatus::Published),
         created_by: Set(None),
+        edited_by: Set(None),
         submitted_by: Set(None),
         reviewed_by: Set(None),
         review_note: Set(None),

@@ -8,30 +8,30 @@ use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use entity::{AgencyId, ApiKeyId, agency, api_key};
+use crate::input::agencies::{Authority, NewAgency};
+use entity::{AgencyId, ApiKeyId, agency, agency_authority, api_key};
+use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// What a key may do.
 pub const SCOPES: &[&str] = &["entries:submit", "screen", "changes:read"];
 
-/// Registers an agency.
+/// Registers an agency with the deciding authorities it may submit under.
 pub async fn create(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
-    name: String,
-    uscc: Uscc,
-    trusted: bool,
+    new: NewAgency,
 ) -> ApiResult<agency::Model> {
     let model = agency::ActiveModel {
         id: Set(AgencyId::new()),
-        name: Set(name),
-        uscc: Set(uscc.into()),
-        trusted: Set(trusted),
+        name: Set(new.name),
+        uscc: Set(new.uscc.into()),
+        trusted: Set(new.trusted),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
@@ -56,13 +56,128 @@ pub async fn create(
             target_type: "agency",
             target_id: model.id.to_string(),
             before: None,
-            after: Some(json!({"id": model.id, "name": model.name, "uscc": model.uscc, "trusted": model.trusted})),
+            after: Some(json!({"id": model.id, "name": model.name, "uscc": model.uscc, "trusted": model.trusted,
+                "authorities": authorities_view(&new.authorities)})),
             at: ctx.now,
         },
     )
     .await?;
+    insert_authorities(db, model.id, new.authorities).await?;
     Ok(model)
 }
+
+fn authorities_view(list: &[Authority]) -> Value {
+    list.iter()
+        .map(|a| json!({"name": a.name, "uscc": a.uscc.as_ref().map(Uscc::as_str)}))
+        .collect()
+}
+
+async fn insert_authorities(
+    db: &impl ConnectionTrait,
+    agency: AgencyId,
+    list: Vec<Authority>,
+) -> ApiResult<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    agency_authority::Entity::insert_many(list.into_iter().map(|a| agency_authority::ActiveModel {
+        agency_id: Set(agency),
+        name: Set(a.name),
+        uscc: Set(a.uscc.map(String::from)),
+    }))
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// The deciding authorities `agency` may submit under, by name.
+pub async fn authorities(
+    db: &impl ConnectionTrait,
+    agency: AgencyId,
+) -> ApiResult<Vec<agency_authority::Model>> {
+    Ok(agency_authority::Entity::find()
+        .filter(agency_authority::Column::AgencyId.eq(agency))
+        .order_by_asc(agency_authority::Column::Name)
+        .all(db)
+        .await?)
+}
+
+/// The authorities of several agencies, by agency.
+pub async fn authorities_of(
+    db: &impl ConnectionTrait,
+    agencies: &[AgencyId],
+) -> ApiResult<HashMap<AgencyId, Vec<agency_authority::Model>>> {
+    let mut found: HashMap<AgencyId, Vec<agency_authority::Model>> = HashMap::new();
+    for a in agency_authority::Entity::find()
+        .filter(agency_authority::Column::AgencyId.is_in(agencies.iter().copied()))
+        .order_by_asc(agency_authority::Column::Name)
+        .all(db)
+        .await?
+    {
+        found.entry(a.agency_id).or_default().push(a);
+    }
+    Ok(found)
+}
+
+/// Replaces the deciding authorities of an agency (the next version of the agency, audited).
+/// Records already submitted stay as they are; from now on only these names are accepted.
+pub async fn set_authorities(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: AgencyId,
+    version: i32,
+    list: Vec<Authority>,
+) -> ApiResult<agency::Model> {
+    let before = get(db, id).await?;
+    if before.version != version {
+        return Err(super::subjects::stale(
+            ErrorCode::AgencyVersionConflict,
+            "Agency",
+            id,
+            version,
+            before.version,
+        ));
+    }
+    let old = authorities(db, id).await?;
+    super::write_next_version(
+        db,
+        &VERSIONED,
+        <agency::ActiveModel as Default>::default(),
+        (id, version),
+        ctx.now,
+        ApiError::from,
+    )
+    .await?;
+    agency_authority::Entity::delete_many()
+        .filter(agency_authority::Column::AgencyId.eq(id))
+        .exec(db)
+        .await?;
+    let after = authorities_view(&list);
+    insert_authorities(db, id, list).await?;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "agency.authorities",
+            target_type: "agency",
+            target_id: id.to_string(),
+            before: Some(json!({"authorities": old.iter()
+                .map(|a| json!({"name": a.name, "uscc": a.uscc})).collect::<Vec<_>>()})),
+            after: Some(json!({ "authorities": after })),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    get(db, id).await
+}
+
+const VERSIONED: super::Versioned<agency::Column> = super::Versioned {
+    id: agency::Column::Id,
+    version: agency::Column::Version,
+    updated_at: agency::Column::UpdatedAt,
+    conflict: ErrorCode::AgencyVersionConflict,
+    what: "Agency",
+};
 
 /// Reads an agency.
 pub async fn get(db: &impl ConnectionTrait, id: AgencyId) -> ApiResult<agency::Model> {

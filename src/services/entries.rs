@@ -1,5 +1,6 @@
-//! List entries: drafts, publication, withdrawal. The full maker-checker review builds on the
-//! status model here (draft → pending_review → published → withdrawn | expired | repaired).
+//! List entries: drafts, review, publication, withdrawal (draft → pending_review → published →
+//! withdrawn | expired | repaired). Maker-checker: nobody publishes an entry they created, last
+//! edited or submitted.
 
 use super::subjects::stale;
 use super::{Page, WriteCtx, audit, outbox};
@@ -138,6 +139,7 @@ pub async fn create_draft(
         under_objection: Set(false),
         status: Set(EntryStatus::Draft),
         created_by: Set(created_by),
+        edited_by: Set(created_by),
         submitted_by: Set(None),
         reviewed_by: Set(None),
         review_note: Set(None),
@@ -193,12 +195,13 @@ async fn current(
     Ok(entry)
 }
 
-/// Replaces the content of a draft.
+/// Replaces the content of a draft; `editor` becomes its last editor.
 pub async fn update_draft(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     id: EntryId,
     version: i32,
+    editor: StaffId,
     content: EntryContent,
 ) -> ApiResult<list_entry::Model> {
     let before = current(db, id, version).await?;
@@ -212,17 +215,24 @@ pub async fn update_draft(
     }
     let mut active: list_entry::ActiveModel = before.clone().into();
     apply_content(&mut active, content)?;
+    active.edited_by = Set(Some(editor));
     save(db, ctx, "entry.update", before, active).await
 }
 
-/// Publishes a draft (or an entry waiting for review).
+/// Publishes a draft (or an entry waiting for review) without the submit step: an
+/// administrator's shortcut, under the same maker-checker rule as an approval. `publisher` is
+/// `None` only for the demo seed.
 pub async fn publish(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     id: EntryId,
     version: i32,
+    publisher: Option<StaffId>,
 ) -> ApiResult<list_entry::Model> {
     let before = current(db, id, version).await?;
+    if let Some(publisher) = publisher {
+        not_the_maker(&before, publisher)?;
+    }
     if !matches!(
         before.status,
         EntryStatus::Draft | EntryStatus::PendingReview
@@ -236,6 +246,7 @@ pub async fn publish(
     }
     let mut active: list_entry::ActiveModel = before.clone().into();
     active.status = Set(EntryStatus::Published);
+    active.reviewed_by = Set(publisher);
     active.published_at = Set(Some(ctx.now));
     save(db, ctx, "entry.publish", before, active).await
 }
@@ -281,13 +292,29 @@ async fn reviewable(
             verb,
         ));
     }
-    if before.submitted_by == Some(reviewer) {
+    not_the_maker(&before, reviewer)?;
+    Ok(before)
+}
+
+/// Maker-checker: the member who created, last edited or submitted an entry does not review or
+/// publish it.
+fn not_the_maker(entry: &list_entry::Model, checker: StaffId) -> ApiResult<()> {
+    let id = entry.id;
+    if entry.submitted_by == Some(checker) {
         return Err(ApiError::new(
             ErrorCode::ReviewerIsSubmitter,
             format!("Entry `{id}` was submitted by you; another reviewer must review it."),
         ));
     }
-    Ok(before)
+    if entry.created_by == Some(checker) || entry.edited_by == Some(checker) {
+        return Err(ApiError::new(
+            ErrorCode::ReviewerIsMaker,
+            format!(
+                "Entry `{id}` was created or last edited by you; another member must review and publish it."
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Approves an entry waiting for review (checker); approval publishes it.

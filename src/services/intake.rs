@@ -18,13 +18,13 @@ use super::entries::{EntryContent, audit_view as entry_audit_view, correct};
 use super::subjects::{NewSubject, audit_view as subject_audit_view};
 use super::{WriteCtx, audit};
 use crate::crypto::sha256_hex;
-use crate::domain::IdMaskStyle;
+use crate::domain::{IdMaskStyle, names};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::entries::{EntryFields, parse_fields};
 use crate::input::subjects::{SubjectIn, parse_subject_from};
 use entity::{
-    EntryId, EntryStatus, OutboxTarget, SubjectId, agency, list_entry, outbox, public_change,
-    subject,
+    EntryId, EntryStatus, OutboxTarget, RevisionId, SubjectId, agency, list_entry, outbox,
+    public_change, subject,
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
@@ -61,6 +61,9 @@ pub enum Outcome {
     Accepted,
     /// An existing entry of this agency, corrected (new version, audit event).
     Updated,
+    /// A correction of a published entry from an agency that is not trusted: it waits for a
+    /// reviewer as a revision, and the public keeps seeing the approved version.
+    HeldForReview,
     /// Already there, identical.
     Unchanged,
     /// Refused; see the error.
@@ -76,6 +79,8 @@ pub struct Verdict {
     pub entry: Option<EntryId>,
     /// The subject (not for rejections).
     pub subject: Option<SubjectId>,
+    /// The revision waiting for review (held corrections only).
+    pub revision: Option<RevisionId>,
     /// A checksum warning stored with an early pilot-area code.
     pub warning: Option<String>,
     /// Why it was refused.
@@ -88,6 +93,7 @@ impl Verdict {
             outcome: Outcome::Rejected,
             entry: None,
             subject: None,
+            revision: None,
             warning: None,
             error: Some(error),
         }
@@ -200,14 +206,33 @@ pub async fn submit(
     // Intakes read, then insert: on PostgreSQL two of them must not interleave (SQLite's write
     // transactions are serial already). The audit chain's lock is the one every writer takes.
     audit::lock(txn).await?;
+    let registered = super::agencies::authorities(txn, agency.id).await?;
+    let passed: Vec<(usize, Submission, SubjectKey)> = passed
+        .into_iter()
+        .filter_map(|(index, s, key)| match registered_authority(&registered, &s.content) {
+            Ok(()) => Some((index, s, key)),
+            Err(e) => {
+                verdicts[index] = Some(Verdict::rejected(e));
+                None
+            }
+        })
+        .collect();
     let mut subjects = existing_subjects(txn, passed.iter().map(|p| &p.2)).await?;
     let mut entries = existing_entries(txn, passed.iter().map(|p| &p.1.content)).await?;
+    let mut pending = super::revisions::pending_of(txn, entries.values().map(|e| e.id)).await?;
 
     let mut new_subjects: Vec<subject::Model> = Vec::new();
     let mut new_entries: Vec<list_entry::Model> = Vec::new();
     let mut corrections: Vec<(usize, list_entry::Model, EntryContent, Option<String>)> = Vec::new();
+    let mut superseded = Vec::new();
     for (index, s, key) in passed {
         let warning = s.subject.uscc_warning.clone();
+        if let Some(known) = subjects.get(&key)
+            && names::fold(&known.name) != names::fold(&s.subject.name)
+        {
+            verdicts[index] = Some(Verdict::rejected(name_mismatch(known, &s.subject)));
+            continue;
+        }
         let known = subjects.get(&key).map(|m| m.id);
         let natural_key = (
             s.content.authority_name.clone(),
@@ -217,6 +242,7 @@ pub async fn submit(
             outcome,
             entry: Some(entry),
             subject: Some(subject),
+            revision: None,
             warning: warning.clone(),
             error: None,
         };
@@ -257,6 +283,10 @@ pub async fn submit(
                 ))
             }
             Some(existing) if stored_content(&existing, ctx).as_ref() == Some(&s.content) => {
+                // The agency sends the approved content again: its earlier correction is void.
+                if let Some(revision) = pending.remove(&existing.id) {
+                    superseded.push(revision);
+                }
                 verdict(Outcome::Unchanged, existing.id, existing.subject_id)
             }
             Some(existing) => {
@@ -267,17 +297,37 @@ pub async fn submit(
     }
 
     write_new(txn, ctx, agency, channel, new_subjects, new_entries).await?;
+    for revision in superseded {
+        super::revisions::supersede(txn, ctx, revision).await?;
+    }
 
     for (index, existing, content, warning) in corrections {
         let subject = existing.subject_id;
+        let entry_id = existing.id;
         let savepoint = txn.begin().await?;
-        verdicts[index] = Some(match correct(&savepoint, ctx, existing, content).await {
-            Ok(entry) => {
+        let earlier = pending.remove(&existing.id);
+        let result = if !agency.trusted && existing.status == EntryStatus::Published {
+            super::revisions::propose(&savepoint, ctx, agency.id, &existing, &content, earlier)
+                .await
+                .map(|r| (Outcome::HeldForReview, Some(r.id)))
+        } else {
+            async {
+                if let Some(earlier) = earlier {
+                    super::revisions::supersede(&savepoint, ctx, earlier).await?;
+                }
+                correct(&savepoint, ctx, existing, content).await
+            }
+            .await
+            .map(|_| (Outcome::Updated, None))
+        };
+        verdicts[index] = Some(match result {
+            Ok((outcome, revision)) => {
                 savepoint.commit().await?;
                 Verdict {
-                    outcome: Outcome::Updated,
-                    entry: Some(entry.id),
+                    outcome,
+                    entry: Some(entry_id),
                     subject: Some(subject),
+                    revision,
                     warning,
                     error: None,
                 }
@@ -429,6 +479,7 @@ fn new_entry_model(
             EntryStatus::PendingReview
         },
         created_by: None,
+        edited_by: None,
         submitted_by: None,
         reviewed_by: None,
         review_note: None,
@@ -580,6 +631,51 @@ async fn feed_additions(
             })
         })
         .collect())
+}
+
+/// A record names one of the deciding authorities registered for the agency (and, when both
+/// have one, the same code).
+fn registered_authority(
+    registered: &[entity::agency_authority::Model],
+    c: &EntryContent,
+) -> ApiResult<()> {
+    let Some(found) = registered.iter().find(|a| a.name == c.authority_name) else {
+        return Err(ApiError::field(
+            ErrorCode::AuthorityNotRegistered,
+            "authority_name",
+            &c.authority_name,
+            "is not a deciding authority registered for this agency; the office registers the authorities an agency submits for",
+        ));
+    };
+    match (&found.uscc, &c.authority_uscc) {
+        (Some(theirs), Some(sent)) if !theirs.eq_ignore_ascii_case(sent) => Err(ApiError::field(
+            ErrorCode::AuthorityNotRegistered,
+            "authority_uscc",
+            sent,
+            format!("is not the code registered for `{}`", found.name),
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The refusal of a record whose code or ID number is a known subject's, under another name. A
+/// natural person's recorded name is not said: the agency learns nothing it did not send.
+fn name_mismatch(known: &subject::Model, sent: &NewSubject) -> ApiError {
+    match &known.uscc {
+        Some(code) => ApiError::field(
+            ErrorCode::SubjectNameMismatch,
+            "subject.name",
+            &sent.name,
+            format!(
+                "does not match the subject recorded with code `{code}` (`{}`); if it was renamed, the office updates the subject first",
+                known.name
+            ),
+        ),
+        None => ApiError::new(
+            ErrorCode::SubjectNameMismatch,
+            "`subject.name`: does not match the natural person recorded with this ID number; the record was not attached to them.",
+        ),
+    }
 }
 
 fn stored_content(e: &list_entry::Model, ctx: &WriteCtx<'_>) -> Option<EntryContent> {

@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod projection;
 pub mod public;
 pub mod repairs;
+pub mod revisions;
 pub mod screening;
 pub mod sessions;
 pub mod staff;

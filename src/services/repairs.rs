@@ -16,7 +16,7 @@ use crate::input::cases::{Application, Claim, Standing};
 use crate::services::projection::{PublicSubject, enum_str};
 use chrono::{Datelike, NaiveDate};
 use entity::{
-    EntryId, EntryStatus, ListKind, RepairId, RepairStatus, Severity, list_entry, repair,
+    EntryId, EntryStatus, ListKind, RepairId, RepairStatus, Severity, StaffId, list_entry, repair,
 };
 use sea_orm::sea_query::Condition;
 use sea_orm::{
@@ -252,6 +252,7 @@ pub async fn apply(
         decide_due: Set(due.decide_due),
         notify_due: Set(due.notify_due),
         accepted_on: Set(None),
+        accepted_by: Set(None),
         deadlines_provisional: Set(due.provisional),
         client_key: Set(Some(filer.client_key.clone())),
         version: Set(1),
@@ -360,17 +361,20 @@ async fn current(
     Ok(before)
 }
 
-/// Accepts a submitted application; the decision is due within 3 working days.
+/// Accepts a submitted application; the decision is due within 3 working days, and is taken by
+/// another member than `acceptor`.
 pub async fn accept(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     calendar: &Calendar,
     id: RepairId,
     version: i32,
+    acceptor: StaffId,
 ) -> ApiResult<repair::Model> {
     let before = current(db, id, version, RepairStatus::Submitted, "accepted").await?;
     let mut active: repair::ActiveModel = before.clone().into();
     active.status = Set(RepairStatus::Accepted);
+    active.accepted_by = Set(Some(acceptor));
     active.accepted_on = Set(Some(ctx.today));
     schedule(calendar, before.applied_on, Some(ctx.today), None).set(&mut active);
     save(db, ctx, "repair.accept", before, active).await
@@ -445,15 +449,25 @@ pub async fn reject(
 }
 
 /// Approves an accepted application and, on the same connection, ends the entry's publicity
-/// ([`end_publicity`]): stop publishing and sharing, tell partners, all at once.
+/// ([`end_publicity`]): stop publishing and sharing, tell partners, all at once. The member who
+/// accepted it cannot approve it.
 pub async fn approve(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     id: RepairId,
     version: i32,
+    approver: StaffId,
     note: Option<String>,
 ) -> ApiResult<(repair::Model, list_entry::Model)> {
     let before = current(db, id, version, RepairStatus::Accepted, "approved").await?;
+    if before.accepted_by == Some(approver) {
+        return Err(ApiError::new(
+            ErrorCode::ReviewerIsAcceptor,
+            format!(
+                "Repair application `{id}` was accepted by you; another reviewer must decide it."
+            ),
+        ));
+    }
     let entry = end_publicity(db, ctx, before.entry_id).await?;
     let mut active: repair::ActiveModel = before.clone().into();
     active.status = Set(RepairStatus::Approved);

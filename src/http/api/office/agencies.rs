@@ -3,14 +3,14 @@
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::api::Paginated;
 use crate::http::extract::{Admin, Json, Listing, NoFilters, Office, Path};
-use crate::input::agencies::{AgencyIn, KeyIn};
+use crate::input::agencies::{AgencyIn, AuthoritiesIn, KeyIn, parse_authorities};
 use crate::input::paging::PageParams;
 use crate::services::{Page, agencies};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
-use entity::{AgencyId, ApiKeyId, agency, api_key};
+use entity::{AgencyId, ApiKeyId, agency, agency_authority, api_key};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -28,17 +28,38 @@ pub struct AgencyOut {
     pub uscc: String,
     /// Publishes directly.
     pub trusted: bool,
+    /// The deciding authorities it may submit records of.
+    pub authorities: Vec<AuthorityOut>,
+    /// Current version.
+    pub version: i32,
     /// Registered at.
     pub created_at: DateTime<Utc>,
 }
 
-impl From<agency::Model> for AgencyOut {
-    fn from(a: agency::Model) -> Self {
+/// A deciding authority an agency may submit under.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuthorityOut {
+    /// Name, as records name it.
+    pub name: String,
+    /// Its code, if registered with one.
+    pub uscc: Option<String>,
+}
+
+impl AgencyOut {
+    fn new(a: agency::Model, authorities: Vec<agency_authority::Model>) -> Self {
         Self {
             id: a.id.0,
             name: a.name,
             uscc: a.uscc,
             trusted: a.trusted,
+            authorities: authorities
+                .into_iter()
+                .map(|x| AuthorityOut {
+                    name: x.name,
+                    uscc: x.uscc,
+                })
+                .collect(),
+            version: a.version,
             created_at: a.created_at,
         }
     }
@@ -114,12 +135,52 @@ async fn create_agency(
     Json(input): Json<AgencyIn>,
 ) -> ApiResult<(StatusCode, Json<AgencyOut>)> {
     let a = input.parse()?;
-    let model = state
+    let (model, authorities) = state
         .write(me.actor(), async |txn, ctx| {
-            agencies::create(txn, ctx, a.name, a.uscc, a.trusted).await
+            let model = agencies::create(txn, ctx, a).await?;
+            let authorities = agencies::authorities(txn, model.id).await?;
+            Ok((model, authorities))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(model.into())))
+    Ok((StatusCode::CREATED, Json(AgencyOut::new(model, authorities))))
+}
+
+/// Read an agency with its registered authorities (admins only).
+#[utoipa::path(get, path = "/api/v1/office/agencies/{id}", tag = "office", params(("id" = Uuid, Path, description = "Agency id")),
+    responses((status = 200, body = AgencyOut), (status = 404, body = ErrorBody)), security(("bearer" = [])))]
+async fn read_agency(
+    State(state): State<AppState>,
+    _me: Office<Admin>,
+    Path(id): Path<AgencyId>,
+) -> ApiResult<Json<AgencyOut>> {
+    let model = agencies::get(&state.db, id).await?;
+    let authorities = agencies::authorities(&state.db, id).await?;
+    Ok(Json(AgencyOut::new(model, authorities)))
+}
+
+/// Replace the deciding authorities an agency may submit records of (admins only; audited).
+/// From then on a record naming another authority is refused with `authority_not_registered`;
+/// records already submitted stay as they are.
+#[utoipa::path(put, path = "/api/v1/office/agencies/{id}/authorities", tag = "office",
+    params(("id" = Uuid, Path, description = "Agency id")), request_body = AuthoritiesIn,
+    responses((status = 200, body = AgencyOut), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn set_authorities(
+    State(state): State<AppState>,
+    me: Office<Admin>,
+    Path(id): Path<AgencyId>,
+    Json(input): Json<AuthoritiesIn>,
+) -> ApiResult<Json<AgencyOut>> {
+    let list = parse_authorities(input.authorities)?;
+    let (model, authorities) = state
+        .write(me.actor(), async |txn, ctx| {
+            let model = agencies::set_authorities(txn, ctx, id, input.version, list).await?;
+            let authorities = agencies::authorities(txn, id).await?;
+            Ok((model, authorities))
+        })
+        .await?;
+    Ok(Json(AgencyOut::new(model, authorities)))
 }
 
 /// List agencies (admins only).
@@ -131,7 +192,16 @@ async fn list_agencies(
     Listing(NoFilters {}, page): Listing<NoFilters, Page>,
 ) -> ApiResult<Json<Paginated<AgencyOut>>> {
     let (items, total) = agencies::list(&state.db, page).await?;
-    Ok(Json(Paginated::of(items, page, total)))
+    let ids: Vec<AgencyId> = items.iter().map(|a| a.id).collect();
+    let mut authorities = agencies::authorities_of(&state.db, &ids).await?;
+    let items = items
+        .into_iter()
+        .map(|a| {
+            let list = authorities.remove(&a.id).unwrap_or_default();
+            AgencyOut::new(a, list)
+        })
+        .collect();
+    Ok(Json(Paginated::new(items, page, total)))
 }
 
 /// Issue an API key to an agency (admins only); the key is shown once.
@@ -188,6 +258,8 @@ async fn revoke_key(
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_agency, list_agencies))
+        .routes(routes!(read_agency))
+        .routes(routes!(set_authorities))
         .routes(routes!(issue_key, list_keys))
         .routes(routes!(revoke_key))
 }

@@ -70,6 +70,10 @@ pub struct EntryOut {
     pub source_uscc: Option<String>,
     /// Lifecycle state.
     pub status: EntryStatus,
+    /// Who created it (none for an agency's record).
+    pub created_by: Option<Uuid>,
+    /// Who last changed its content (none for an agency's record).
+    pub edited_by: Option<Uuid>,
     /// Who submitted it for review.
     pub submitted_by: Option<Uuid>,
     /// Who approved or rejected it.
@@ -112,6 +116,8 @@ impl From<list_entry::Model> for EntryOut {
             source_name: e.source_name,
             source_uscc: e.source_uscc,
             status: e.status,
+            created_by: e.created_by.map(|s| s.0),
+            edited_by: e.edited_by.map(|s| s.0),
             submitted_by: e.submitted_by.map(|s| s.0),
             reviewed_by: e.reviewed_by.map(|s| s.0),
             review_note: e.review_note,
@@ -170,18 +176,20 @@ async fn update_entry(
 ) -> ApiResult<Json<EntryOut>> {
     let version = patch_version(&patch)?;
     let today = state.clock.today();
+    let by = staff.id();
     let model = state
         .write(staff.actor(), async |txn, ctx| {
             let current = entries::get(txn, id).await?;
             let content = parse_entry_patch(&current, patch, today)?;
-            entries::update_draft(txn, ctx, id, version, content).await
+            entries::update_draft(txn, ctx, id, version, by, content).await
         })
         .await?;
     Ok(Json(model.into()))
 }
 
-/// Publish a draft directly, bypassing review (administrators only; audited). The normal path is
-/// submit → approve.
+/// Publish a draft without the submit step (administrators only; audited). Maker-checker still
+/// holds: an administrator cannot publish an entry they created or last edited. The normal path
+/// is submit → approve.
 #[utoipa::path(post, path = "/api/v1/office/entries/{id}/publish", tag = "office",
     params(("id" = Uuid, Path, description = "Entry id")), request_body = VersionIn,
     responses((status = 200, body = EntryOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -192,9 +200,10 @@ async fn publish_entry(
     Path(id): Path<EntryId>,
     Json(v): Json<VersionIn>,
 ) -> ApiResult<Json<EntryOut>> {
+    let by = Some(staff.id());
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            entries::publish(txn, ctx, id, v.version).await
+            entries::publish(txn, ctx, id, v.version, by).await
         })
         .await?;
     tracing::info!(entry.id = %model.id, "entry published");

@@ -9,6 +9,7 @@ pub mod entries;
 pub mod notices;
 pub mod objections;
 pub mod repairs;
+pub mod revisions;
 pub mod screenings;
 pub mod session;
 pub mod staff;
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(notices::router())
         .merge(objections::router())
         .merge(repairs::router())
+        .merge(revisions::router())
         .merge(staff::router())
         .merge(session::router())
         .merge(tokens::router())

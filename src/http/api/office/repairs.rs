@@ -50,6 +50,8 @@ pub struct RepairOut {
     pub decide_due: Option<NaiveDate>,
     /// Tell the applicant by this day.
     pub notify_due: NaiveDate,
+    /// The member who accepted it; another one decides it.
+    pub accepted_by: Option<Uuid>,
     /// `true` when a due date above falls after the last day the working-day calendar covers:
     /// it was counted without that year's public holidays and may move. The office's loading of
     /// that year (`PUT /api/v1/office/calendar`) counts it again and turns this `false`.
@@ -79,6 +81,7 @@ impl RepairOut {
             accept_due: r.accept_due,
             decide_due: r.decide_due,
             notify_due: r.notify_due,
+            accepted_by: r.accepted_by.map(|s| s.0),
             deadlines_provisional: r.deadlines_provisional,
             version: r.version,
             created_at: r.created_at,
@@ -132,9 +135,10 @@ async fn accept_repair(
     Json(input): Json<VersionIn>,
 ) -> ApiResult<Json<RepairOut>> {
     let today = state.clock.today();
+    let by = staff.id();
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            repairs::accept(txn, ctx, &state.calendar.current(), id, input.version).await
+            repairs::accept(txn, ctx, &state.calendar.current(), id, input.version, by).await
         })
         .await?;
     Ok(Json(RepairOut::new(model, today)))
@@ -163,7 +167,8 @@ async fn return_repair(
 }
 
 /// Approve an accepted application: in the same transaction the entry is marked `repaired` and
-/// leaves every public surface (index, pages, partner change feed).
+/// leaves every public surface (index, pages, partner change feed). The member who accepted it
+/// cannot approve it (403 `reviewer_is_acceptor`).
 #[utoipa::path(post, path = "/api/v1/office/repairs/{id}/approve", tag = "office", operation_id = "approve_repair",
     params(("id" = Uuid, Path, description = "Application id")), request_body = RepairApproveIn,
     responses((status = 200, body = RepairOut), (status = 400, body = ErrorBody), (status = 403, body = ErrorBody),
@@ -177,9 +182,10 @@ async fn approve_repair(
 ) -> ApiResult<Json<RepairOut>> {
     let note = parse_note(input.note)?;
     let today = state.clock.today();
+    let by = staff.id();
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            let (model, entry) = repairs::approve(txn, ctx, id, input.version, note).await?;
+            let (model, entry) = repairs::approve(txn, ctx, id, input.version, by, note).await?;
             tracing::info!(repair.id = %model.id, entry.id = %entry.id, "credit repair approved; publicity ended");
             Ok(model)
         })

@@ -92,6 +92,9 @@ pub struct RecordResult {
     /// The subject.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_id: Option<Uuid>,
+    /// The revision waiting for review (`held_for_review` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision_id: Option<Uuid>,
     /// A checksum warning stored with an early pilot-area code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub warning: Option<String>,
@@ -102,7 +105,7 @@ pub struct RecordResult {
 
 /// The answer for a batch.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"received": 2, "accepted": 1, "updated": 0, "unchanged": 0, "rejected": 1,
+#[schema(example = json!({"received": 2, "accepted": 1, "updated": 0, "held_for_review": 0, "unchanged": 0, "rejected": 1,
     "published_directly": false, "results": [
         {"index": 0, "outcome": "accepted", "entry_id": "0b6f7c8e-3f0e-4a51-9d2a-1c4b8e2f6a10",
          "subject_id": "5d0c2a9b-7e41-4f3a-8b6d-2a9e1f7c3b24"},
@@ -116,6 +119,9 @@ pub struct BatchOut {
     pub accepted: usize,
     /// Corrected entries.
     pub updated: usize,
+    /// Corrections of published entries waiting for review (an agency that is not trusted): the
+    /// public keeps seeing the approved version until a reviewer approves them.
+    pub held_for_review: usize,
     /// Identical resubmissions.
     pub unchanged: usize,
     /// Refused records.
@@ -163,6 +169,7 @@ async fn submit_batch(
         received: verdicts.len(),
         accepted: 0,
         updated: 0,
+        held_for_review: 0,
         unchanged: 0,
         rejected: 0,
         published_directly: partner.agency.trusted,
@@ -172,6 +179,7 @@ async fn submit_batch(
         *match v.outcome {
             Outcome::Accepted => &mut out.accepted,
             Outcome::Updated => &mut out.updated,
+            Outcome::HeldForReview => &mut out.held_for_review,
             Outcome::Unchanged => &mut out.unchanged,
             Outcome::Rejected => &mut out.rejected,
         } += 1;
@@ -180,11 +188,12 @@ async fn submit_batch(
             outcome: v.outcome,
             entry_id: v.entry.map(|id| id.0),
             subject_id: v.subject.map(|id| id.0),
+            revision_id: v.revision.map(|id| id.0),
             warning: v.warning,
             error: v.error.map(|e| e.body()),
         });
     }
-    tracing::info!(agency.id = %partner.agency.id, accepted = out.accepted, updated = out.updated, unchanged = out.unchanged, rejected = out.rejected, "partner batch");
+    tracing::info!(agency.id = %partner.agency.id, accepted = out.accepted, updated = out.updated, held_for_review = out.held_for_review, unchanged = out.unchanged, rejected = out.rejected, "partner batch");
     Ok(Json(out))
 }
 
