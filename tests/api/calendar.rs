@@ -61,17 +61,8 @@ async fn repairable_entry(app: &Running) -> String {
     entry["severity"] = json!("general");
     entry["decision_date"] = json!("2026-01-05");
     entry["listing_date"] = json!("2026-01-06");
-    let (status, draft) = app.post("/api/v1/office/entries", entry).await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
-    let id = draft["id"].as_str().expect("id").to_owned();
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/office/entries/{id}/publish"),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    id
+    let published = app.publish_entry(entry).await;
+    published["id"].as_str().expect("id").to_owned()
 }
 
 async fn apply_for_repair(app: &Running, entry_id: &str) -> Value {

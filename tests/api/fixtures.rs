@@ -102,16 +102,18 @@ impl TestApp {
         id_of(&body)
     }
 
-    /// Drafts an entry as the admin; the draft.
+    /// Drafts an entry as the fixtures' editor; the draft.
     pub async fn draft_entry(&self, entry: Value) -> Value {
+        let editor = self.editor_token().await.to_owned();
         let (status, body) = self
-            .post("/api/v1/office/entries", Some(ADMIN_TOKEN), entry)
+            .post("/api/v1/office/entries", Some(&editor), entry)
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
     }
 
-    /// Publishes a drafted entry as the admin, at the draft's version; the published entry.
+    /// Publishes a drafted entry as the admin (not its maker), at the draft's version; the
+    /// published entry.
     pub async fn publish_entry_draft(&self, draft: &Value) -> Value {
         let (status, body) = self
             .post(
@@ -124,7 +126,7 @@ impl TestApp {
         body
     }
 
-    /// Drafts and publishes an entry as the admin; its id.
+    /// Drafts (as the editor) and publishes (as the admin) an entry; its id.
     pub async fn publish_entry(&self, entry: Value) -> String {
         let draft = self.draft_entry(entry).await;
         self.publish_entry_draft(&draft).await;
@@ -179,6 +181,42 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{key}");
         key["key"].as_str().expect("key").to_owned()
+    }
+
+    /// The id of the agency with code `uscc`.
+    pub async fn agency_id(&self, uscc: &str) -> String {
+        let (status, page) = self
+            .get("/api/v1/office/agencies?per_page=50", Some(ADMIN_TOKEN))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        page["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|a| a["uscc"] == uscc)
+            .map(id_of)
+            .expect("the agency is registered")
+    }
+
+    /// Registers `authorities` (by name, no code) for the agency with code `uscc`, beside the
+    /// agency itself.
+    pub async fn register_authorities(&self, uscc: &str, authorities: &[&str]) {
+        let id = self.agency_id(uscc).await;
+        let (status, agency) = self
+            .get(&format!("/api/v1/office/agencies/{id}"), Some(ADMIN_TOKEN))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{agency}");
+        let mut list = agency["authorities"].as_array().expect("authorities").clone();
+        list.extend(authorities.iter().map(|name| json!({"name": name})));
+        let (status, agency) = self
+            .send(
+                reqwest::Method::PUT,
+                &format!("/api/v1/office/agencies/{id}/authorities"),
+                Some(ADMIN_TOKEN),
+                Some(json!({"version": agency["version"], "authorities": list})),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{agency}");
     }
 
     /// The actions of the audit trail of one target, oldest first.

@@ -69,6 +69,9 @@ pub struct TestApp {
     pub http: reqwest::Client,
     pub state: AppState,
     pub clock: Clock,
+    /// The editor who drafts the fixtures' entries (created on first use), so the admin can
+    /// publish them: nobody publishes what they drafted.
+    editor: tokio::sync::OnceCell<String>,
     _dir: tempfile::TempDir,
     _pg: Option<PgDatabase>,
 }
@@ -165,6 +168,7 @@ impl TestApp {
             http: reqwest::Client::new(),
             state,
             clock,
+            editor: tokio::sync::OnceCell::new(),
             _dir: dir,
             _pg: pg,
         }
@@ -220,6 +224,20 @@ impl TestApp {
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body["token"].as_str().expect("token").to_owned()
+    }
+
+    /// The id of the staff member a token acts for.
+    pub async fn staff_id(&self, token: &str) -> serde_json::Value {
+        let (status, me) = self.get("/api/v1/office/session", Some(token)).await;
+        assert_eq!(status, StatusCode::OK, "{me}");
+        me["staff"]["id"].clone()
+    }
+
+    /// The token of the fixtures' editor (see [`TestApp::draft_entry`]).
+    pub async fn editor_token(&self) -> &str {
+        self.editor
+            .get_or_init(|| async { self.token("editor").await })
+            .await
     }
 
     /// Applies every due outbox row to the search engine, as the indexer worker would.

@@ -83,6 +83,7 @@ async fn a_file_imports_names_refused_rows_and_their_fixed_file_imports_again(ba
             rows: 5,
             accepted: 2,
             updated: 0,
+            held_for_review: 0,
             unchanged: 0,
             rejected: 3,
             rejected_file: Some(rejected_file.clone()),
@@ -118,10 +119,10 @@ async fn a_file_imports_names_refused_rows_and_their_fixed_file_imports_again(ba
     // The agency fixes the three rows in that file and imports it again.
     let fixed = std::fs::read_to_string(&rejected_file)
         .expect("read")
-        .replace("9161070MA6YL3K09Y", "91610702MA6YL3K25L")
+        .replace("9161070MA6YL3K09Y", "91610702MA6YL3K41A")
         .replace(
-            "汉中市坏代码有限公司,91610702MA6YL3K25L",
-            "汉中市好代码有限公司,91610702MA6YL3K25L",
+            "汉中市坏代码有限公司,91610702MA6YL3K41A",
+            "汉中市好代码有限公司,91610702MA6YL3K41A",
         )
         .replace("2027-01-01", "2026-01-01")
         .replace("外国法人", "法人");

@@ -147,6 +147,36 @@ impl Running {
             .await
     }
 
+    /// Drafts `entry` as a new editor and publishes it as the administrator (nobody publishes
+    /// what they drafted); the published entry.
+    pub async fn publish_entry(&self, entry: Value) -> Value {
+        let (status, editor) = self
+            .post(
+                "/api/v1/office/staff",
+                serde_json::json!({"name": "editor", "role": "editor"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{editor}");
+        let token = editor["token"].as_str().expect("token");
+        let (status, draft) = self
+            .send(
+                reqwest::Method::POST,
+                "/api/v1/office/entries",
+                Some(token),
+                Some(entry),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{draft}");
+        let (status, published) = self
+            .post(
+                &format!("/api/v1/office/entries/{}/publish", draft["id"].as_str().expect("id")),
+                serde_json::json!({"version": draft["version"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{published}");
+        published
+    }
+
     /// Any request, with a bearer token or none.
     pub async fn send(
         &self,
@@ -225,21 +255,12 @@ async fn seed(app: &Running) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{other}");
-    let (status, draft) = app
-        .post(
-            "/api/v1/office/entries",
-            crate::fixtures::black_entry(company["id"].as_str().expect("id")),
-        )
+    let draft = app
+        .publish_entry(crate::fixtures::black_entry(
+            company["id"].as_str().expect("id"),
+        ))
         .await;
-    assert_eq!(status, StatusCode::CREATED, "{draft}");
     let id = draft["id"].as_str().expect("id");
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/office/entries/{id}/publish"),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
     xinyong::workers::indexer::drain(&app.state)
         .await
         .expect("indexed");

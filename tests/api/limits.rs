@@ -706,16 +706,7 @@ async fn objections_are_limited_per_client_and_per_entry_each_day_and_the_count_
             json!({"kind": "legal_person", "name": TIANHAN, "uscc": TIANHAN_USCC}),
         )
         .await;
-    let (_, draft) = app
-        .post("/api/v1/office/entries", black_entry(&id_of(&subject)))
-        .await;
-    let (status, _) = app
-        .post(
-            &format!("/api/v1/office/entries/{}/publish", id_of(&draft)),
-            json!({"version": draft["version"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    let draft = app.publish_entry(black_entry(&id_of(&subject))).await;
     let entry_id = id_of(&draft);
     let file = async |client: &str| {
         let resp = app

@@ -322,6 +322,34 @@ async fn an_agency_cannot_change_another_agencys_records(backend: Backend) {
     assert_eq!(entry["source_uscc"], "11610700MB2961796E");
     let mut changed = record(7);
     changed["entry"]["reason"] = json!("改写他人记录");
+    // The court may not submit under the tax bureau's name at all: that authority is not
+    // registered for it.
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&court),
+            json!({"records": [changed.clone()]}),
+        )
+        .await;
+    assert_eq!(
+        out["results"][0]["error"],
+        json!({"code": "authority_not_registered", "type": "auth",
+               "message": "`authority_name`: `国家税务总局汉中市税务局` is not a deciding authority registered for this agency; the office registers the authorities an agency submits for",
+               "link": "/api/errors#authority_not_registered"})
+    );
+    // Registered for it, the record still belongs to the tax bureau.
+    let court_id = app.agency_id("11610700016176094D").await;
+    let (status, agency) = app
+        .send(
+            reqwest::Method::PUT,
+            &format!("/api/v1/office/agencies/{court_id}/authorities"),
+            Some(ADMIN_TOKEN),
+            Some(json!({"version": 1, "authorities": [
+                {"name": "汉中市中级人民法院", "uscc": "11610700016176094D"},
+                {"name": "国家税务总局汉中市税务局"}]})),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{agency}");
     let (_, out) = app
         .post(
             "/api/v1/partner/batches",

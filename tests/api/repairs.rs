@@ -152,10 +152,23 @@ async fn an_approved_repair_ends_publicity_everywhere_at_once(backend: Backend) 
     // Wednesday 2027-03-10 + 3 working days.
     assert_eq!(accepted["decide_due"], "2027-03-15");
     assert_eq!(accepted["version"], 2);
+    assert_eq!(accepted["accepted_by"], app.staff_id(&reviewer).await);
     let outbox_before = app.count(entity::outbox::Entity).await;
+    // Whoever accepted the application does not decide it: another reviewer approves.
+    let (status, body) = step(&app, &reviewer, &id, "approve", json!({"version": 2})).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        error(
+            "reviewer_is_acceptor",
+            "auth",
+            format!("Repair application `{id}` was accepted by you; another reviewer must decide it.")
+        )
+    );
+    let second = app.token("reviewer").await;
     let (status, approved) = step(
         &app,
-        &reviewer,
+        &second,
         &id,
         "approve",
         json!({"version": 2, "note": "已履行全部义务，准予修复"}),

@@ -42,6 +42,8 @@ async fn listed(app: &TestApp) -> String {
             &["entries:submit", "screen"],
         )
         .await;
+    app.register_authorities(&agency, &["国家税务总局汉中市税务局"])
+        .await;
     let records = json!({"records": [
         listing(json!({"kind": "legal_person", "name": "汉中市天汉建设工程有限公司", "uscc": "91610702MA6YL3K09Y"}), "black", "汉税稽罚〔2026〕1号"),
         listing(json!({"kind": "legal_person", "name": "陕西秦岭药业股份有限公司", "uscc": code("91", "MA6YL3K1")}), "red", "汉税信〔2026〕2号"),
