@@ -84,15 +84,17 @@ async fn import_bench(
     let app = app(dir.path(), database_url).await?;
     let state = app.state().clone();
     let txn = xinyong::db::begin_write(&state.db).await?;
-    xinyong::services::agencies::create(
-        &txn,
-        &state.write_ctx("bench".into()),
-        "国家税务总局汉中市税务局".into(),
-        Uscc::parse(AGENCY_USCC)?,
-        true,
-    )
-    .await
+    let agency = xinyong::input::agencies::AgencyIn {
+        name: "国家税务总局汉中市税务局".into(),
+        uscc: AGENCY_USCC.into(),
+        trusted: true,
+        authorities: None,
+    }
+    .parse()
     .map_err(|e| e.message)?;
+    xinyong::services::agencies::create(&txn, &state.write_ctx("bench".into()), agency)
+        .await
+        .map_err(|e| e.message)?;
     txn.commit().await?;
     // The share of reading and checking alone, without the database.
     let agency = entity::agency::Entity::find()

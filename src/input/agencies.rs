@@ -38,7 +38,12 @@ pub struct AgencyIn {
 #[serde(deny_unknown_fields)]
 pub struct AuthorityIn {
     /// Its name, exactly as records name it in `authority_name`.
-    #[schema(example = "汉中市中级人民法院", min_length = 1, max_length = 200, pattern = r"\S")]
+    #[schema(
+        example = "汉中市中级人民法院",
+        min_length = 1,
+        max_length = 200,
+        pattern = r"\S"
+    )]
     pub name: String,
     /// Its code; when given, a record naming this authority with another code is refused.
     #[schema(

@@ -6,17 +6,17 @@ use crate::crypto::token_hash;
 use crate::db::is_unique_violation;
 use crate::domain::Uscc;
 use crate::error::{ApiError, ApiResult, ErrorCode};
+use crate::input::agencies::{Authority, NewAgency};
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
-use crate::input::agencies::{Authority, NewAgency};
 use entity::{AgencyId, ApiKeyId, agency, agency_authority, api_key};
-use std::collections::HashMap;
 use sea_orm::sea_query::{Expr, ExprTrait as _};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait,
     QueryFilter, QueryOrder, Set,
 };
 use serde_json::{Value, json};
+use std::collections::HashMap;
 
 /// What a key may do.
 pub const SCOPES: &[&str] = &["entries:submit", "screen", "changes:read"];
@@ -80,10 +80,12 @@ async fn insert_authorities(
     if list.is_empty() {
         return Ok(());
     }
-    agency_authority::Entity::insert_many(list.into_iter().map(|a| agency_authority::ActiveModel {
-        agency_id: Set(agency),
-        name: Set(a.name),
-        uscc: Set(a.uscc.map(String::from)),
+    agency_authority::Entity::insert_many(list.into_iter().map(|a| {
+        agency_authority::ActiveModel {
+            agency_id: Set(agency),
+            name: Set(a.name),
+            uscc: Set(a.uscc.map(String::from)),
+        }
     }))
     .exec_without_returning(db)
     .await?;

@@ -209,13 +209,15 @@ pub async fn submit(
     let registered = super::agencies::authorities(txn, agency.id).await?;
     let passed: Vec<(usize, Submission, SubjectKey)> = passed
         .into_iter()
-        .filter_map(|(index, s, key)| match registered_authority(&registered, &s.content) {
-            Ok(()) => Some((index, s, key)),
-            Err(e) => {
-                verdicts[index] = Some(Verdict::rejected(e));
-                None
-            }
-        })
+        .filter_map(
+            |(index, s, key)| match registered_authority(&registered, &s.content) {
+                Ok(()) => Some((index, s, key)),
+                Err(e) => {
+                    verdicts[index] = Some(Verdict::rejected(e));
+                    None
+                }
+            },
+        )
         .collect();
     let mut subjects = existing_subjects(txn, passed.iter().map(|p| &p.2)).await?;
     let mut entries = existing_entries(txn, passed.iter().map(|p| &p.1.content)).await?;

@@ -9,9 +9,7 @@ use super::subjects::stale;
 use super::{Page, WriteCtx, audit};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::input::entries::{EntryFields, parse_fields};
-use entity::{
-    AgencyId, EntryId, RevisionId, RevisionStatus, StaffId, entry_revision, list_entry,
-};
+use entity::{AgencyId, EntryId, RevisionId, RevisionStatus, StaffId, entry_revision, list_entry};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set,

@@ -206,7 +206,10 @@ impl TestApp {
             .get(&format!("/api/v1/office/agencies/{id}"), Some(ADMIN_TOKEN))
             .await;
         assert_eq!(status, StatusCode::OK, "{agency}");
-        let mut list = agency["authorities"].as_array().expect("authorities").clone();
+        let mut list = agency["authorities"]
+            .as_array()
+            .expect("authorities")
+            .clone();
         list.extend(authorities.iter().map(|name| json!({"name": name})));
         let (status, agency) = self
             .send(

@@ -169,7 +169,10 @@ impl Running {
         assert_eq!(status, StatusCode::CREATED, "{draft}");
         let (status, published) = self
             .post(
-                &format!("/api/v1/office/entries/{}/publish", draft["id"].as_str().expect("id")),
+                &format!(
+                    "/api/v1/office/entries/{}/publish",
+                    draft["id"].as_str().expect("id")
+                ),
                 serde_json::json!({"version": draft["version"]}),
             )
             .await;
@@ -255,12 +258,10 @@ async fn seed(app: &Running) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{other}");
-    let draft = app
-        .publish_entry(crate::fixtures::black_entry(
-            company["id"].as_str().expect("id"),
-        ))
-        .await;
-    let id = draft["id"].as_str().expect("id");
+    app.publish_entry(crate::fixtures::black_entry(
+        company["id"].as_str().expect("id"),
+    ))
+    .await;
     xinyong::workers::indexer::drain(&app.state)
         .await
         .expect("indexed");

@@ -162,7 +162,9 @@ async fn an_approved_repair_ends_publicity_everywhere_at_once(backend: Backend) 
         error(
             "reviewer_is_acceptor",
             "auth",
-            format!("Repair application `{id}` was accepted by you; another reviewer must decide it.")
+            format!(
+                "Repair application `{id}` was accepted by you; another reviewer must decide it."
+            )
         )
     );
     let second = app.token("reviewer").await;

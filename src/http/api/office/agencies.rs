@@ -142,7 +142,10 @@ async fn create_agency(
             Ok((model, authorities))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(AgencyOut::new(model, authorities))))
+    Ok((
+        StatusCode::CREATED,
+        Json(AgencyOut::new(model, authorities)),
+    ))
 }
 
 /// Read an agency with its registered authorities (admins only).
