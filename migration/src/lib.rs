@@ -14,6 +14,7 @@ mod m20261202_000007_add_calendar_years_and_deadline_bases;
 mod m20261202_000008_create_audit_checkpoints;
 mod m20261202_000011_add_filing_limits;
 mod m20261202_000012_add_staff_accounts;
+mod m20261202_000014_add_person_checks_and_lookup_limits;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000008_create_audit_checkpoints::Migration),
             Box::new(m20261202_000012_add_staff_accounts::Migration),
             Box::new(m20261202_000011_add_filing_limits::Migration),
+            Box::new(m20261202_000014_add_person_checks_and_lookup_limits::Migration),
         ]
     }
 }
