@@ -273,7 +273,7 @@ pub(super) async fn page(
     } else {
         Some(public::lookup(&state, &criteria, paging).await?)
     };
-    Ok(render(&LookupPage::new(&form, false, results))?)
+    render(&LookupPage::new(&form, false, results))
 }
 
 /// `POST /`: the natural-person lookup of the person form, answered with the results page.
