@@ -139,7 +139,7 @@ impl PersonLookups {
         })
         .on_conflict(
             OnConflict::columns([Column::NameKey, Column::Day])
-                .value(Column::Lookups, Expr::col(Column::Lookups).add(1))
+                .value(Column::Lookups, Expr::col((Entity, Column::Lookups)).add(1))
                 .to_owned(),
         )
         .exec_without_returning(&txn)
