@@ -177,7 +177,12 @@ async fn screening_bench(subjects: u64) -> Result<(), Box<dyn std::error::Error>
     let t = Instant::now();
     let index = state
         .screening
-        .current(&state.db, state.clock.today(), state.clock.now())
+        .current(
+            &state.db,
+            state.clock.today(),
+            state.clock.now(),
+            state.config.id_mask,
+        )
         .await
         .map_err(|e| e.message)?;
     println!(
@@ -198,7 +203,8 @@ async fn screening_bench(subjects: u64) -> Result<(), Box<dyn std::error::Error>
             };
             let matches = index
                 .screen(probe, DEFAULT_THRESHOLD, false, &state.keys)
-                .map_err(|e| e.message)?;
+                .map_err(|e| e.message)?
+                .matches;
             found += usize::from(!matches.is_empty());
         }
     }

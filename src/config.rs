@@ -440,6 +440,17 @@ pub struct Config {
         global = true
     )]
     pub standing_failures_per_hour: u32,
+
+    /// Natural-person lookups of one name accepted per day (China time) from all clients
+    /// together, counted in the database, so that the hidden digits of a masked ID number
+    /// cannot be completed by guessing from many addresses.
+    #[arg(
+        long,
+        env = "XINYONG_PERSON_LOOKUPS_PER_NAME_DAY",
+        default_value_t = 10,
+        global = true
+    )]
+    pub person_lookups_per_name_day: u32,
 }
 
 impl Config {
@@ -520,8 +531,9 @@ impl Config {
         if self.filings_open_per_client == 0
             || self.filings_per_entry_day == 0
             || self.standing_failures_per_hour == 0
+            || self.person_lookups_per_name_day == 0
         {
-            return Err("XINYONG_FILINGS_OPEN_PER_CLIENT, XINYONG_FILINGS_PER_ENTRY_DAY and XINYONG_STANDING_FAILURES_PER_HOUR must be at least 1".into());
+            return Err("XINYONG_FILINGS_OPEN_PER_CLIENT, XINYONG_FILINGS_PER_ENTRY_DAY, XINYONG_STANDING_FAILURES_PER_HOUR and XINYONG_PERSON_LOOKUPS_PER_NAME_DAY must be at least 1".into());
         }
         if self
             .metrics_token

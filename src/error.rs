@@ -239,6 +239,10 @@ error_codes! {
     TooManyFilings = ("too_many_filings", TOO_MANY_REQUESTS, InvalidRequest),
     /// The subject a repair application names (code and name, or name and ID number for a person) is not the entry's subject: only the listed subject may apply.
     NoStanding = ("no_standing", FORBIDDEN, Auth),
+    /// A natural person's name or ID number was sent in the address (a query string): send the person lookup by `POST` with the name and ID number in the body, where they are never logged or cached.
+    IdNumberInUrl = ("id_number_in_url", BAD_REQUEST, InvalidRequest),
+    /// This name has been looked up as many times today as a name may be (`XINYONG_PERSON_LOOKUPS_PER_NAME_DAY`), from all clients together, so that the hidden digits of a masked ID number cannot be guessed; retry after `Retry-After`.
+    PersonLookupThrottled = ("person_lookup_throttled", TOO_MANY_REQUESTS, InvalidRequest),
 }
 
 /// The JSON body of every error response.

@@ -97,6 +97,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
     let keys = load_keys(&config)?;
     let db = crate::db::connect(&config.database_url(), config.db_pool).await?;
     crate::db::migrate(&db).await?;
+    crate::services::subjects::fill_widest_masks(&db, &keys, clock.today()).await?;
     if let Some(token) = &config.admin_token {
         crate::services::staff::ensure_bootstrap_admin(&db, &keys, token.expose(), clock.now())
             .await?;

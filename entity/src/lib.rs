@@ -16,6 +16,8 @@ pub mod list_entry;
 pub mod notice;
 pub mod objection;
 pub mod outbox;
+pub mod person_check;
+pub mod person_lookup;
 pub mod public_change;
 pub mod repair;
 pub mod screening;

@@ -28,8 +28,12 @@ pub struct Model {
     /// Keyed hash (HMAC-SHA256, hex) of the ID number, for exact lookup.
     #[sea_orm(unique)]
     pub id_number_hash: Option<String>,
-    /// Masked ID number for display.
+    /// Masked ID number in the default style, as the office sees it.
     pub id_number_masked: Option<String>,
+    /// The ID number masked in the widest form any masking style shows (the first ten and the
+    /// last four characters): public output masks it again with the configured style and never
+    /// shows it as it is.
+    pub id_number_masked_widest: Option<String>,
     /// Legal representative (法定代表人).
     pub legal_representative: Option<String>,
     /// GB/T 2260 division code.

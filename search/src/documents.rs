@@ -18,7 +18,8 @@ pub struct SubjectDoc {
     pub name: Option<String>,
     /// Unified social credit code: found by an exact query; filterable.
     pub uscc: Option<String>,
-    /// Masked ID number, for display only.
+    /// Masked ID number, in the widest masked form of the application (which masks it again
+    /// with its configured style before showing it); for display only.
     pub id_number_masked: Option<String>,
     /// Keyed hash of a natural person's ID number, for exact lookup by filter only.
     pub person_key: Option<String>,

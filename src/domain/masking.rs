@@ -44,6 +44,18 @@ impl IdMaskStyle {
         }
     }
 
+    /// The style whose visible characters include those of every other style: a number stored
+    /// masked with it can be masked with any style ([`IdMaskStyle::remask`]) without the clear
+    /// number, and shows nothing that no style shows.
+    pub const WIDEST: IdMaskStyle = IdMaskStyle::BirthDate;
+
+    /// A number masked with [`IdMaskStyle::WIDEST`], masked with this style: exactly what
+    /// masking the clear number with this style gives (every style shows a subset of the
+    /// characters the widest shows).
+    pub fn remask(self, widest: &str) -> String {
+        self.mask(widest)
+    }
+
     /// How many leading and trailing characters stay visible.
     const fn visible(self) -> (usize, usize) {
         match self {
@@ -167,6 +179,24 @@ mod tests {
         assert_eq!(IdMaskStyle::BirthDate.mask(clear), "6107022000****0018");
         assert_eq!(IdMaskStyle::First3Last4.mask(clear), "610***********0018");
         assert_eq!(IdMaskStyle::default(), IdMaskStyle::First6Last4);
+    }
+
+    #[test]
+    fn every_style_is_derived_from_the_widest_form() {
+        for clear in [
+            "610702200001010018",
+            "61070219900101123X",
+            "110101194912310021",
+        ] {
+            let widest = IdMaskStyle::WIDEST.mask(clear);
+            for &style in IdMaskStyle::ALL {
+                assert_eq!(style.remask(&widest), style.mask(clear), "{style}");
+            }
+        }
+        assert_eq!(
+            IdMaskStyle::First3Last4.remask("6107022000****0018"),
+            "610***********0018"
+        );
     }
 
     #[test]

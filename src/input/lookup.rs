@@ -4,10 +4,12 @@
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use crate::services::public::{BrowseCriteria, LookupCriteria};
 use serde::Deserialize;
-use utoipa::IntoParams;
+use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-/// Lookup parameters.
+/// Lookup parameters. A natural person is never looked up by these: their name and ID number
+/// go in the body of a `POST` ([`PersonLookupIn`]), and [`refuse_person_in_query`] refuses them
+/// in an address.
 #[derive(Debug, Default, Deserialize, Validate, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -16,12 +18,6 @@ pub struct LookupParams {
     #[validate(length(max = 100))]
     #[param(max_length = 100)]
     pub q: Option<String>,
-    /// A natural person's exact name (with `id_number`).
-    #[validate(length(max = 50))]
-    #[param(max_length = 50)]
-    pub name: Option<String>,
-    /// A natural person's exact ID number (with `name`). Matched on a keyed hash; never stored or logged.
-    pub id_number: Option<String>,
     /// Only subjects on this list: `red`, `black`, `key_attention`.
     #[param(value_type = Option<entity::ListKind>)]
     pub list: Option<String>,
@@ -60,8 +56,8 @@ impl LookupParams {
         )?;
         Ok(LookupCriteria {
             q: self.q.clone().unwrap_or_default(),
-            person_name: self.name.clone(),
-            id_number: self.id_number.clone(),
+            person_name: None,
+            id_number: None,
             list: self.list.clone(),
             list_name: self.list_name.clone(),
             region: self.region.clone(),
@@ -69,6 +65,75 @@ impl LookupParams {
             kind: self.kind.clone(),
             year: self.year,
         })
+    }
+}
+
+/// The natural-person lookup (信用查询·自然人): an exact name and ID number, sent in the body of
+/// a `POST` so that neither is ever in an address, a log line or a cache. Its `Debug` never
+/// shows the ID number.
+#[derive(Default, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+#[schema(example = json!({"name": "张三", "id_number": "610702200001010018"}))]
+pub struct PersonLookupIn {
+    /// The person's exact name.
+    #[validate(length(min = 1, max = 50))]
+    #[schema(min_length = 1, max_length = 50, pattern = r"\S")]
+    pub name: String,
+    /// The person's exact ID number (18 characters, or 15 digits for an old one). Matched on a
+    /// keyed hash; never stored, logged or echoed in an error.
+    #[schema(min_length = 15, max_length = 18)]
+    pub id_number: String,
+}
+
+impl std::fmt::Debug for PersonLookupIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonLookupIn")
+            .field("name", &self.name)
+            .field("id_number", &"<redacted>")
+            .finish()
+    }
+}
+
+impl PersonLookupIn {
+    /// The criteria of this lookup: both fields are required and exact.
+    pub fn criteria(&self) -> ApiResult<LookupCriteria> {
+        self.validate()
+            .map_err(|e| super::validation_error(ErrorCode::InvalidRequestBody, &e))?;
+        let (name, number) = (self.name.trim(), self.id_number.trim());
+        if name.is_empty() || number.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequestBody,
+                "`name` and `id_number`: a natural person is looked up with both, exactly.",
+            ));
+        }
+        Ok(LookupCriteria {
+            person_name: Some(name.to_owned()),
+            id_number: Some(number.to_owned()),
+            ..LookupCriteria::default()
+        })
+    }
+}
+
+/// The query-string keys of a natural-person lookup, which an address never carries.
+const PERSON_KEYS: &[&str] = &["name", "id_number"];
+
+/// Refuses a query string that carries a natural person's name or ID number (400
+/// `id_number_in_url`), naming the key only: the values are neither echoed nor logged.
+pub fn refuse_person_in_query(query: Option<&str>) -> ApiResult<()> {
+    let Some(query) = query else { return Ok(()) };
+    // A query string that cannot be read is refused by the parameters' own parsing.
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query).unwrap_or_default();
+    match pairs
+        .iter()
+        .find(|(key, _)| PERSON_KEYS.contains(&key.as_str()))
+    {
+        Some((key, _)) => Err(ApiError::new(
+            ErrorCode::IdNumberInUrl,
+            format!(
+                "`{key}`: a natural person's name and ID number are never sent in an address; send them as the body of `POST /api/v1/lookup/person` (on the site, the person form posts them)."
+            ),
+        )),
+        None => Ok(()),
     }
 }
 

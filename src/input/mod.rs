@@ -373,3 +373,51 @@ mod free_text_tests {
         }
     }
 }
+
+#[cfg(test)]
+mod redaction {
+    const CLEAR: &str = "610702200001010018";
+
+    fn json<T: serde::de::DeserializeOwned>(value: serde_json::Value) -> T {
+        serde_json::from_value(value).expect("deserialises")
+    }
+
+    #[test]
+    fn request_types_holding_an_id_number_never_print_it() {
+        let person: super::lookup::PersonLookupIn =
+            json(serde_json::json!({"name": "张三", "id_number": CLEAR}));
+        let subject: super::subjects::SubjectIn =
+            json(serde_json::json!({"kind": "natural_person", "name": "张三", "id_number": CLEAR}));
+        let screened: super::screening::ScreeningSubjectIn =
+            json(serde_json::json!({"name": "张三", "id_number": CLEAR}));
+        let repair: super::cases::RepairApplicationIn = json(serde_json::json!({
+            "entry_id": uuid::Uuid::nil(), "subject_name": "张三", "subject_id_number": CLEAR,
+            "commitment_letter": true, "materials": ["凭证"], "contact": "0916-2222222"}));
+        let record: crate::services::intake::RecordIn = json(serde_json::json!({
+            "subject": {"kind": "natural_person", "name": "张三", "id_number": CLEAR},
+            "entry": {"list": "black", "list_name": "失信被执行人", "reason": "拒不履行",
+                "authority_name": "汉中市中级人民法院", "document_number": "(2026)陕07执1号",
+                "decision_date": "2026-03-10"}}));
+        let criteria = person.criteria().expect("criteria");
+        let probe = crate::services::screening::Probe {
+            uscc: None,
+            name: Some("张三".into()),
+            id_number: Some(CLEAR.into()),
+        };
+        let printed = [
+            format!("{person:?}"),
+            format!("{subject:?}"),
+            format!("{screened:?}"),
+            format!("{repair:?}"),
+            format!("{:?}", repair.application()),
+            format!("{record:?}"),
+            format!("{criteria:?}"),
+            format!("{probe:?}"),
+        ];
+        for text in &printed {
+            assert!(!text.contains(CLEAR), "{text}");
+            assert!(!text.contains("20000101"), "{text}");
+            assert!(text.contains("张三"), "{text}");
+        }
+    }
+}

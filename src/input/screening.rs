@@ -151,3 +151,9 @@ pub struct ChangesParams {
     #[param(minimum = 1, maximum = 1000)]
     pub limit: Option<u64>,
 }
+
+/// Filters of a person's check log: none besides the page.
+#[derive(Debug, Default, Deserialize, validator::Validate, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCheckParams {}

@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 
-/// A new credit subject.
-#[derive(Debug, Deserialize, ToSchema)]
+/// A new credit subject. Its `Debug` never shows the ID number.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectIn {
     /// `legal_person`, `other_organisation`, `individual_business` or `natural_person`.
@@ -40,6 +40,21 @@ pub struct SubjectIn {
     pub region_code: Option<String>,
     /// Address; organisations only.
     pub address: Option<String>,
+}
+
+// By hand: the ID number is never printed.
+impl std::fmt::Debug for SubjectIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SubjectIn")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("uscc", &self.uscc)
+            .field("id_number", &self.id_number.as_ref().map(|_| "<redacted>"))
+            .field("legal_representative", &self.legal_representative)
+            .field("region_code", &self.region_code)
+            .field("address", &self.address)
+            .finish()
+    }
 }
 
 /// A partial update. The kind, code and ID number identify a subject and cannot change.

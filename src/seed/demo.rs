@@ -411,7 +411,7 @@ pub async fn demo(state: &AppState) -> Result<Option<SeedReport>, SeedError> {
                 .command
                 .id_number
                 .as_ref()
-                .map(|n| n.masked(IdMaskStyle::default()));
+                .map(|n| n.masked(state.config.id_mask));
             let model = subjects::create(&txn, &ctx, demo_subject.command).await?;
             seeded.push(Seeded {
                 profile: demo_subject.profile,

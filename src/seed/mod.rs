@@ -22,8 +22,8 @@ use serde_json::json;
 
 use crate::db::begin_write;
 use crate::domain::{
-    HANZHONG_DISTRICTS, IdMaskStyle, IdNumber, ListKind, NameMask, RegionCode, Severity,
-    SubjectKind, Uscc, mask_person_name,
+    HANZHONG_DISTRICTS, IdNumber, ListKind, NameMask, RegionCode, Severity, SubjectKind, Uscc,
+    mask_person_name,
 };
 use crate::error::ApiError;
 use crate::input::entries::{EntryFields, parse_fields};

@@ -111,6 +111,7 @@ pub(super) fn synthetic_subject(
         id_number_cipher: Set(None),
         id_number_hash: Set(None),
         id_number_masked: Set(None),
+        id_number_masked_widest: Set(None),
         legal_representative: Set(Some(person_name(rng))),
         region_code: Set(code.to_owned()),
         address: Set(Some(address(rng, district_i))),

@@ -5,6 +5,7 @@
 //! stores the last one it read never misses or repeats a change.
 
 use super::WriteCtx;
+use crate::domain::IdMaskStyle;
 use crate::services::projection::{Masking, Projector};
 use entity::{EntryId, EntryStatus, list_entry, public_change, subject};
 use sea_orm::{
@@ -12,7 +13,13 @@ use sea_orm::{
     QueryOrder, QuerySelect, Set,
 };
 
-/// How the feed documents are projected: the default masking, whatever the site's settings.
+/// The field of a feed document that holds a natural person's ID number: stored in the widest
+/// masked form, so that the stored document does not depend on the site's settings, and masked
+/// with the configured style whenever it is sent ([`present`]).
+pub const ID_NUMBER_FIELD: &str = "subject_id_number_masked";
+
+/// How the feed documents are projected: the default name masking, whatever the site's
+/// settings; the ID number is added in its widest masked form ([`ID_NUMBER_FIELD`]).
 pub(crate) fn projector<'a>(ctx: &WriteCtx<'a>) -> Projector<'a> {
     Projector {
         keys: ctx.keys,
@@ -48,7 +55,14 @@ pub async fn record_entry(
     let was_public = last.as_ref().is_some_and(|c| c.change != "removed");
     let doc = projector
         .entry_doc(&e, &s)
-        .and_then(|d| serde_json::to_value(d).ok());
+        .and_then(|d| serde_json::to_value(d).ok())
+        .map(|mut doc| {
+            if let (Some(widest), Some(fields)) = (&s.id_number_masked_widest, doc.as_object_mut())
+            {
+                fields.insert(ID_NUMBER_FIELD.to_owned(), widest.clone().into());
+            }
+            doc
+        });
     let (change, reason, document) = match (was_public, doc) {
         (false, Some(doc)) => ("added", "published", Some(doc)),
         (true, Some(doc)) => {
@@ -84,6 +98,20 @@ pub async fn record_entry(
     .insert(db)
     .await?;
     Ok(())
+}
+
+/// A stored feed document as it is sent: its ID number masked with the configured `style`.
+pub fn present(
+    document: Option<serde_json::Value>,
+    style: IdMaskStyle,
+) -> Option<serde_json::Value> {
+    let mut document = document?;
+    if let Some(field) = document.get_mut(ID_NUMBER_FIELD)
+        && let Some(widest) = field.as_str()
+    {
+        *field = style.remask(widest).into();
+    }
+    Some(document)
 }
 
 /// The public state as of the last change: for every entry whose last change is not a removal,

@@ -3,6 +3,9 @@
 //! open filings against one entry, and an entry takes only so many filings a day from everyone.
 //! The client is known by a keyed hash of its network (its IPv4 address or IPv6 /64), stored
 //! with the filing and never shown; the address itself is not kept.
+//!
+//! Public natural-person lookups are counted the same way, per name and day ([`PersonLookups`]):
+//! the name is known by a keyed hash of its folded form, never kept in clear.
 
 use super::WriteCtx;
 use crate::crypto::Keys;
@@ -62,7 +65,7 @@ impl Filer {
                     self.limits.per_entry_day
                 ),
             );
-            err.retry_after = Some(seconds_to_tomorrow(ctx));
+            err.retry_after = Some(seconds_to_tomorrow(ctx.today, ctx.now));
             return Err(err);
         }
         Ok(())
@@ -74,16 +77,89 @@ pub fn client_key(keys: &Keys, ip: IpAddr) -> String {
     keys.keyed_hash(&format!("filing-client\u{1f}{ip}"))
 }
 
-/// Seconds until midnight in China, when the daily count starts again.
-fn seconds_to_tomorrow(ctx: &WriteCtx<'_>) -> u64 {
-    let midnight = ctx
-        .today
+/// Seconds from `now` until the midnight in China that ends `today`, when daily counts start
+/// again.
+pub(crate) fn seconds_to_tomorrow(
+    today: chrono::NaiveDate,
+    now: chrono::DateTime<chrono::Utc>,
+) -> u64 {
+    let midnight = today
         .succ_opt()
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .and_then(|t| t.and_local_timezone(crate::clock::china_offset()).single());
     midnight
-        .map(|m| (m.with_timezone(&chrono::Utc) - ctx.now).num_seconds())
+        .map(|m| (m.with_timezone(&chrono::Utc) - now).num_seconds())
         .and_then(|s| u64::try_from(s).ok())
         .unwrap_or(1)
         .max(1)
+}
+
+/// The daily count of public natural-person lookups per name, kept in the database.
+#[derive(Clone, Copy, Debug)]
+pub struct PersonLookups {
+    /// Lookups of one name accepted per day, from all clients together.
+    pub per_name_day: u32,
+}
+
+/// The keyed hash a looked-up name is counted under: of its folded form, so that width, case,
+/// spacing and script variants of one name count together.
+pub fn name_key(keys: &Keys, name: &str) -> String {
+    keys.keyed_hash(&format!(
+        "person-lookup-name\u{1f}{}",
+        crate::domain::names::fold(name)
+    ))
+}
+
+impl PersonLookups {
+    /// Counts one lookup of `name` today and refuses it (429 `person_lookup_throttled`, with
+    /// `Retry-After` until midnight in China) once the name has had its lookups for the day.
+    /// Counted in its own transaction, before the lookup is answered, so that concurrent
+    /// lookups cannot pass the limit together; yesterday's counts are dropped on the way.
+    pub async fn count(
+        self,
+        db: &sea_orm::DatabaseConnection,
+        keys: &Keys,
+        name: &str,
+        today: chrono::NaiveDate,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), ApiError> {
+        use entity::person_lookup::{ActiveModel, Column, Entity};
+        use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, Set};
+        let key = name_key(keys, name);
+        let txn = crate::db::begin_write(db).await?;
+        Entity::delete_many()
+            .filter(Column::Day.lt(today))
+            .exec(&txn)
+            .await?;
+        Entity::insert(ActiveModel {
+            name_key: Set(key.clone()),
+            day: Set(today),
+            lookups: Set(1),
+        })
+        .on_conflict(
+            OnConflict::columns([Column::NameKey, Column::Day])
+                .value(Column::Lookups, Expr::col((Entity, Column::Lookups)).add(1))
+                .to_owned(),
+        )
+        .exec_without_returning(&txn)
+        .await?;
+        let lookups = Entity::find_by_id((key, today))
+            .one(&txn)
+            .await?
+            .map_or(1, |row| row.lookups);
+        txn.commit().await?;
+        if u32::try_from(lookups).unwrap_or(u32::MAX) > self.per_name_day {
+            let mut err = ApiError::new(
+                ErrorCode::PersonLookupThrottled,
+                format!(
+                    "This name has been looked up as often today as a name may be ({}); look it up again tomorrow.",
+                    self.per_name_day
+                ),
+            );
+            err.retry_after = Some(seconds_to_tomorrow(today, now));
+            return Err(err);
+        }
+        Ok(())
+    }
 }

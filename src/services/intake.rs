@@ -434,6 +434,10 @@ fn new_subject_model(ctx: &WriteCtx<'_>, cmd: NewSubject) -> subject::Model {
             .id_number
             .as_ref()
             .map(|n| n.masked(IdMaskStyle::default())),
+        id_number_masked_widest: cmd
+            .id_number
+            .as_ref()
+            .map(|n| n.masked(IdMaskStyle::WIDEST)),
         legal_representative: cmd.legal_representative,
         region_code: cmd.region.as_str().to_owned(),
         address: cmd.address,

@@ -53,7 +53,7 @@ impl std::str::FromStr for ListNameMasks {
 /// Everything a projection needs besides the rows.
 #[derive(Clone, Copy, Debug)]
 pub struct Projector<'a> {
-    /// Keys for the person lookup hash and for decrypting ID numbers to re-mask them.
+    /// Keys for the person lookup hash (which needs the clear number and name).
     pub keys: &'a Keys,
     /// Masking settings.
     pub masking: Masking<'a>,
@@ -114,10 +114,7 @@ impl Projector<'_> {
         PublicSubject {
             display_name: mask_person_name(&s.name, self.masking.name_mask),
             name: None,
-            id_number_masked: number
-                .as_ref()
-                .map(|n| n.masked(self.masking.id_mask))
-                .or_else(|| s.id_number_masked.clone()),
+            id_number_masked: masked_id_number(s, self.masking.id_mask),
             person_key: number
                 .as_ref()
                 .map(|n| self.keys.person_key(&s.name, n.as_str())),
@@ -155,7 +152,9 @@ impl Projector<'_> {
             display_name: p.display_name,
             name: p.name,
             uscc: s.uscc.clone(),
-            id_number_masked: p.id_number_masked,
+            // Masked with the configured style when shown ([`super::public::lookup`]), so that
+            // the index follows a change of the setting without being rebuilt.
+            id_number_masked: s.id_number_masked_widest.clone(),
             person_key: p.person_key,
             region_code: s.region_code.clone(),
             region_name: p.region_name,
@@ -236,6 +235,14 @@ impl Projector<'_> {
                 .unwrap_or_default(),
         })
     }
+}
+
+/// A natural person's ID number as public and partner surfaces show it: the stored widest form
+/// masked with `style` (never the clear number, which output does not decrypt for this).
+pub fn masked_id_number(s: &subject::Model, style: IdMaskStyle) -> Option<String> {
+    s.id_number_masked_widest
+        .as_deref()
+        .map(|widest| style.remask(widest))
 }
 
 /// The linked codes stored with a notice.

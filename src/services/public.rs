@@ -39,8 +39,8 @@ impl PublicPage {
 /// Counts of values of a facet field.
 pub type Facets = BTreeMap<String, BTreeMap<String, u64>>;
 
-/// Lookup criteria.
-#[derive(Clone, Debug, Default)]
+/// Lookup criteria. Its `Debug` never shows the ID number.
+#[derive(Clone, Default)]
 pub struct LookupCriteria {
     /// Name fragment or code.
     pub q: String,
@@ -60,6 +60,22 @@ pub struct LookupCriteria {
     pub kind: Option<String>,
     /// Decision year.
     pub year: Option<i64>,
+}
+
+impl std::fmt::Debug for LookupCriteria {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LookupCriteria")
+            .field("q", &self.q)
+            .field("person_name", &self.person_name)
+            .field("id_number", &self.id_number.as_ref().map(|_| "<redacted>"))
+            .field("list", &self.list)
+            .field("list_name", &self.list_name)
+            .field("region", &self.region)
+            .field("authority", &self.authority)
+            .field("kind", &self.kind)
+            .field("year", &self.year)
+            .finish()
+    }
 }
 
 /// One subject in the lookup results.
@@ -141,6 +157,19 @@ pub async fn lookup(
                     format!("`id_number`: not a valid resident ID number: {e}."),
                 )
             })?;
+            // Counted per name across all clients: the masked number on a list and guesses of
+            // the hidden digits from many addresses cannot complete it.
+            crate::services::filings::PersonLookups {
+                per_name_day: state.config.person_lookups_per_name_day,
+            }
+            .count(
+                &state.db,
+                &state.keys,
+                name,
+                state.clock.today(),
+                state.clock.now(),
+            )
+            .await?;
             filters.push(Filter::eq(
                 "person_key",
                 state.keys.person_key(name, number.as_str()),
@@ -221,7 +250,9 @@ pub async fn lookup(
                 display_name: d.display_name,
                 name_html,
                 uscc: d.uscc,
-                id_number_masked: d.id_number_masked,
+                id_number_masked: d
+                    .id_number_masked
+                    .map(|widest| state.config.id_mask.remask(&widest)),
                 region_code: d.region_code,
                 region_name: d.region_name,
                 red_count: d.red_count,

@@ -7,11 +7,13 @@
 //! signal to rebuild. Each answer names the sequence it reflects (its snapshot).
 //!
 //! Order of evidence: an exact code decides alone; a natural person is matched only by ID number
-//! (keyed hash) and name, never by name alone; organisation names are compared [`names::fold`]ed,
+//! (keyed hash) and name together, never by name alone and never by ID number alone (a number
+//! whose listed holder has another name matches nothing, so an answer never tells that a number
+//! is listed); every natural person checked is logged ([`PersonCheck`]); organisation names are compared [`names::fold`]ed,
 //! then by [`names::core`], then by the pinyin of the core, then by bigram similarity of cores.
 
 use crate::crypto::Keys;
-use crate::domain::masking::{NameMask, mask_person_name};
+use crate::domain::masking::{IdMaskStyle, NameMask, mask_person_name};
 use crate::domain::{IdNumber, Uscc, names};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -32,7 +34,6 @@ pub const DEFAULT_THRESHOLD: f64 = 0.85;
 // Scores of each kind of evidence.
 const SCORE_EXACT: f64 = 1.0;
 const SCORE_CORE: f64 = 0.95;
-const SCORE_PERSON_NAME_DIFFERS: f64 = 0.9;
 const SCORE_PINYIN: f64 = 0.85;
 // Bigram similarity is scaled below the exact kinds of evidence.
 const SIMILARITY_WEIGHT: f64 = 0.9;
@@ -92,6 +93,8 @@ pub struct Index {
     pub today: NaiveDate,
     /// When it was read from the database.
     pub built_at: DateTime<Utc>,
+    /// The masking style its ID numbers are shown in.
+    pub id_mask: IdMaskStyle,
     subjects: Vec<Listed>,
     by_uscc: HashMap<String, u32>,
     by_id_hash: HashMap<String, u32>,
@@ -106,34 +109,37 @@ pub struct Index {
 pub struct Cache(Mutex<Option<Arc<Index>>>);
 
 impl Cache {
-    /// The index for the current public state.
+    /// The index for the current public state, its ID numbers masked with `id_mask`.
     pub async fn current(
         &self,
         db: &impl ConnectionTrait,
         today: NaiveDate,
         now: DateTime<Utc>,
+        id_mask: IdMaskStyle,
     ) -> ApiResult<Arc<Index>> {
         let mut slot = self.0.lock().await;
         let seq = super::changes::last_seq(db).await?;
         if let Some(index) = slot.as_ref()
             && index.seq == seq
             && index.today == today
+            && index.id_mask == id_mask
         {
             return Ok(index.clone());
         }
-        let index = Arc::new(Index::build(db, seq, today, now).await?);
+        let index = Arc::new(Index::build(db, seq, today, now, id_mask).await?);
         *slot = Some(index.clone());
         Ok(index)
     }
 }
 
 impl Index {
-    /// Reads every public entry and its subject.
+    /// Reads every public entry and its subject; ID numbers are shown masked with `id_mask`.
     pub async fn build(
         db: &impl ConnectionTrait,
         seq: i64,
         today: NaiveDate,
         now: DateTime<Utc>,
+        id_mask: IdMaskStyle,
     ) -> ApiResult<Index> {
         let rows = list_entry::Entity::find()
             .filter(list_entry::Column::Status.eq(EntryStatus::Published))
@@ -144,6 +150,7 @@ impl Index {
             seq,
             today,
             built_at: now,
+            id_mask,
             subjects: Vec::new(),
             by_uscc: HashMap::new(),
             by_id_hash: HashMap::new(),
@@ -226,7 +233,7 @@ impl Index {
                 s.name.clone()
             },
             uscc: s.uscc.clone(),
-            id_number_masked: s.id_number_masked.clone(),
+            id_number_masked: super::projection::masked_id_number(s, self.id_mask),
             folded,
             core,
             grams: grams.len(),
@@ -240,8 +247,8 @@ impl Index {
     }
 }
 
-/// One subject to screen, as the caller sent it.
-#[derive(Debug, Default)]
+/// One subject to screen, as the caller sent it. Its `Debug` never shows the ID number.
+#[derive(Default)]
 pub struct Probe {
     /// Unified social credit code.
     pub uscc: Option<String>,
@@ -249,6 +256,34 @@ pub struct Probe {
     pub name: Option<String>,
     /// A natural person's ID number (needs a legal basis).
     pub id_number: Option<String>,
+}
+
+impl std::fmt::Debug for Probe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Probe")
+            .field("uscc", &self.uscc)
+            .field("name", &self.name)
+            .field("id_number", &self.id_number.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// A natural person checked by name and ID number, as the screening log keeps it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PersonCheck {
+    /// Keyed hash of the ID number checked (as `subjects.id_number_hash`).
+    pub id_number_hash: String,
+    /// The listed subject matched, if any.
+    pub subject_id: Option<Uuid>,
+}
+
+/// What screening one subject found.
+#[derive(Debug)]
+pub struct Screened {
+    /// The listed subjects matched, best first.
+    pub matches: Vec<Match>,
+    /// The natural person checked, if the subject was one.
+    pub person: Option<PersonCheck>,
 }
 
 /// How a match was found.
@@ -358,15 +393,17 @@ fn check(probe: Probe, legal_basis: bool, keys: &Keys, today: NaiveDate) -> ApiR
 }
 
 impl Index {
-    /// Screens one subject: the listed subjects it matches at `threshold` or above, best first.
+    /// Screens one subject: the listed subjects it matches at `threshold` or above, best first,
+    /// and the natural person checked, if it is one.
     pub fn screen(
         &self,
         probe: Probe,
         threshold: f64,
         legal_basis: bool,
         keys: &Keys,
-    ) -> ApiResult<Vec<Match>> {
+    ) -> ApiResult<Screened> {
         let mut found: Vec<(u32, f64, MatchedBy, String)> = Vec::new();
+        let mut person = None;
         match check(probe, legal_basis, keys, self.today)? {
             Checked::Code(code) => {
                 if let Some(&at) = self.by_uscc.get(&code) {
@@ -379,24 +416,24 @@ impl Index {
                 }
             }
             Checked::Person { folded, id_hash } => {
-                if let Some(&at) = self.by_id_hash.get(&id_hash) {
-                    let same_name = self.subjects[at as usize].folded == folded;
-                    found.push(if same_name {
-                        (
-                            at,
-                            SCORE_EXACT,
-                            MatchedBy::IdNumber,
-                            "身份证号码与姓名一致".into(),
-                        )
-                    } else {
-                        (
-                            at,
-                            SCORE_PERSON_NAME_DIFFERS,
-                            MatchedBy::IdNumber,
-                            "身份证号码一致，姓名不一致，请核对".into(),
-                        )
-                    });
+                // Both must agree: a listed number under another name is no match and no hint.
+                let at = self
+                    .by_id_hash
+                    .get(&id_hash)
+                    .copied()
+                    .filter(|&at| self.subjects[at as usize].folded == folded);
+                if let Some(at) = at {
+                    found.push((
+                        at,
+                        SCORE_EXACT,
+                        MatchedBy::IdNumber,
+                        "身份证号码与姓名一致".into(),
+                    ));
                 }
+                person = Some(PersonCheck {
+                    id_number_hash: id_hash,
+                    subject_id: at.map(|at| self.subjects[at as usize].id),
+                });
             }
             Checked::Name { raw } => self.by_name(&raw, threshold, &mut found),
         }
@@ -419,7 +456,7 @@ impl Index {
             })
             .collect();
         matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
-        Ok(matches)
+        Ok(Screened { matches, person })
     }
 
     fn by_name(&self, raw: &str, threshold: f64, found: &mut Vec<(u32, f64, MatchedBy, String)>) {
@@ -531,16 +568,20 @@ pub struct LogEntry<'a> {
     pub snapshot_seq: i64,
     /// When.
     pub at: DateTime<Utc>,
+    /// Every natural person checked, one row each.
+    pub persons_checked: &'a [PersonCheck],
 }
 
-/// Logs a screening (lookup logs are kept for partner queries); never an ID number.
+/// Logs a screening (lookup logs are kept for partner queries) and, one row each, the natural
+/// persons it checked; never an ID number, only its keyed hash. Call inside a transaction, so
+/// that the screening and its person rows are kept together or not at all.
 pub async fn log(
     db: &impl ConnectionTrait,
     entry: LogEntry<'_>,
 ) -> Result<entity::screening::Model, sea_orm::DbErr> {
     use sea_orm::{ActiveModelTrait, Set};
     let count = |n: usize| i32::try_from(n).unwrap_or(i32::MAX);
-    entity::screening::ActiveModel {
+    let screening = entity::screening::ActiveModel {
         id: Set(Uuid::new_v4()),
         agency_id: Set(entry.agency_id),
         key_id: Set(entry.key_id),
@@ -553,7 +594,46 @@ pub async fn log(
         at: Set(entry.at),
     }
     .insert(db)
-    .await
+    .await?;
+    let rows: Vec<entity::person_check::ActiveModel> = entry
+        .persons_checked
+        .iter()
+        .map(|p| entity::person_check::ActiveModel {
+            id: Set(Uuid::new_v4()),
+            id_number_hash: Set(p.id_number_hash.clone()),
+            subject_id: Set(p.subject_id),
+            screening_id: Set(screening.id),
+            agency_id: Set(entry.agency_id),
+            key_id: Set(entry.key_id),
+            purpose: Set(entry.purpose.to_owned()),
+            legal_basis: Set(entry.legal_basis.map(str::to_owned)),
+            at: Set(entry.at),
+        })
+        .collect();
+    for chunk in rows.chunks(100) {
+        entity::person_check::Entity::insert_many(chunk.to_vec())
+            .exec(db)
+            .await?;
+    }
+    Ok(screening)
+}
+
+/// One page of the checks of the natural person whose ID number has the keyed hash
+/// `id_number_hash`, newest first, and the total.
+pub async fn person_checks_page(
+    db: &impl ConnectionTrait,
+    id_number_hash: &str,
+    page: super::Page,
+) -> Result<(Vec<entity::person_check::Model>, u64), sea_orm::DbErr> {
+    use entity::person_check::{Column, Entity};
+    use sea_orm::{PaginatorTrait, QueryOrder};
+    let pages = Entity::find()
+        .filter(Column::IdNumberHash.eq(id_number_hash))
+        .order_by_desc(Column::At)
+        .order_by_desc(Column::Id)
+        .paginate(db, page.per_page);
+    let total = pages.num_items().await?;
+    Ok((pages.fetch_page(page.page - 1).await?, total))
 }
 
 /// One page of the screening log, newest first, and the total.

@@ -79,6 +79,10 @@ pub async fn create(
             .id_number
             .as_ref()
             .map(|n| n.masked(IdMaskStyle::default()))),
+        id_number_masked_widest: Set(cmd
+            .id_number
+            .as_ref()
+            .map(|n| n.masked(IdMaskStyle::WIDEST))),
         legal_representative: Set(cmd.legal_representative),
         region_code: Set(cmd.region.as_str().to_owned()),
         address: Set(cmd.address),
@@ -262,4 +266,40 @@ pub fn stale(
             "{what} `{id}` is at version {current}, the update was based on version {sent}; reload it and try again."
         ),
     )
+}
+
+/// Gives every natural person stored before the widest masked form was kept that form, from the
+/// encrypted number (run at start-up, before anything is served). Returns how many were filled.
+pub async fn fill_widest_masks(
+    db: &impl ConnectionTrait,
+    keys: &crate::crypto::Keys,
+    today: chrono::NaiveDate,
+) -> Result<u64, sea_orm::DbErr> {
+    let missing = subject::Entity::find()
+        .filter(subject::Column::IdNumberMaskedWidest.is_null())
+        .filter(subject::Column::IdNumberCipher.is_not_null())
+        .all(db)
+        .await?;
+    let mut filled = 0;
+    for s in missing {
+        let Some(number) = s
+            .id_number_cipher
+            .as_deref()
+            .and_then(|c| keys.decrypt(c))
+            .and_then(|clear| IdNumber::parse(&clear, today).ok())
+        else {
+            tracing::warn!(subject.id = %s.id, "stored ID number cannot be read; left unmasked for output");
+            continue;
+        };
+        subject::Entity::update_many()
+            .col_expr(
+                subject::Column::IdNumberMaskedWidest,
+                sea_orm::sea_query::Expr::value(number.masked(IdMaskStyle::WIDEST)),
+            )
+            .filter(subject::Column::Id.eq(s.id))
+            .exec(db)
+            .await?;
+        filled += 1;
+    }
+    Ok(filled)
 }

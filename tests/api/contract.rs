@@ -230,6 +230,7 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
         "/api/errors",
         "/api/v1/lists/{list}",
         "/api/v1/lookup",
+        "/api/v1/lookup/person",
         "/api/v1/notices",
         "/api/v1/notices/{id}",
         "/api/v1/objections",
@@ -276,6 +277,7 @@ async fn the_openapi_document_covers_every_endpoint(backend: Backend) {
         "/api/v1/office/staff/{id}/totp",
         "/api/v1/office/subjects",
         "/api/v1/office/subjects/{id}",
+        "/api/v1/office/subjects/{id}/person-checks",
         "/api/v1/office/tokens",
         "/api/v1/office/tokens/{id}/revoke",
         "/api/v1/partner/batches",
@@ -369,7 +371,7 @@ async fn every_operation_has_its_own_id_and_documents_the_errors_it_can_answer(b
             }
         }
     }
-    assert_eq!(ids.len(), 76);
+    assert_eq!(ids.len(), 78);
     // One Rust type, three bodies: to create, to change, and from a partner.
     let schemas = &doc["components"]["schemas"];
     let names = |schema: &str| -> Vec<String> {

@@ -70,6 +70,41 @@ pub fn red_entry(subject_id: &str) -> Value {
 }
 
 impl TestApp {
+    /// Looks a natural person up by `POST /api/v1/lookup/person`; the status and the answer.
+    pub async fn lookup_person(&self, name: &str, id_number: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/v1/lookup/person",
+            None,
+            json!({"name": name, "id_number": id_number}),
+        )
+        .await
+    }
+
+    /// The results of a natural-person lookup that must succeed.
+    pub async fn found_person(&self, name: &str, id_number: &str) -> Value {
+        let (status, body) = self.lookup_person(name, id_number).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    /// Posts the public page's natural-person form; the status, the headers and the HTML.
+    pub async fn person_page(
+        &self,
+        name: &str,
+        id_number: &str,
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let resp = self
+            .http
+            .post(format!("{}/", self.base))
+            .form(&[("name", name), ("id_number", id_number)])
+            .send()
+            .await
+            .expect("request sent");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        (status, headers, resp.text().await.expect("body read"))
+    }
+
     /// Creates a subject as the admin; its id.
     pub async fn create_subject(&self, kind: &str, name: &str, uscc: &str) -> String {
         let (status, body) = self

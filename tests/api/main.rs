@@ -19,6 +19,7 @@ mod objections;
 mod pages;
 mod partner;
 mod personal_data;
+mod privacy;
 mod publication;
 mod repairs;
 mod screening;

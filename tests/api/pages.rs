@@ -239,8 +239,7 @@ async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: B
     entry["document_number"] = json!("(2026)陕0702执88号");
     app.publish_entry(entry).await;
     app.drain().await;
-    let path = format!("/?name={}&id_number={clear}", enc("张三丰"));
-    let (status, headers, found) = page(&app, &path).await;
+    let (status, headers, found) = app.person_page("张三丰", clear).await;
     assert_eq!(status, StatusCode::OK, "{found}");
     assert_eq!(headers["cache-control"], "no-store");
     assert!(found.contains("张**"), "{found}");
@@ -261,9 +260,21 @@ async fn a_natural_person_is_shown_masked_and_only_by_name_and_number(backend: B
     );
     assert!(!by_name.contains("0018"), "{by_name}");
     assert!(by_name.contains("共 0 个主体"), "{by_name}");
-    let (status, _, body) = page(&app, &format!("/?name={}", enc("张三丰"))).await;
+    // Only one of the pair, posted: the form's fault, said on a page.
+    let (status, _, body) = app.person_page("张三丰", "").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("查询条件有误"), "{body}");
+    // In an address, never: refused whatever else is asked.
+    for path in [
+        format!("/?name={}", enc("张三丰")),
+        format!("/?name={}&id_number={clear}", enc("张三丰")),
+    ] {
+        let (status, _, body) = page(&app, &path).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(body.contains("请通过查询表单查询自然人"), "{body}");
+        assert!(body.contains("id_number_in_url"), "{body}");
+        assert!(!body.contains(clear), "{body}");
+    }
 }
 
 async fn typed_markup_comes_back_escaped(backend: Backend) {

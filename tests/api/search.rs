@@ -117,8 +117,7 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
     let draft = app.draft_entry(entry).await;
     app.drain().await;
     // Not public before publication, even with the exact key.
-    let exact = format!("name={}&id_number={clear}", enc("张三丰"));
-    assert_eq!(lookup(&app, &exact).await["total"], 0);
+    assert_eq!(app.found_person("张三丰", clear).await["total"], 0);
     let (status, _) = app
         .get(&format!("/api/v1/subjects/{person_id}"), None)
         .await;
@@ -126,7 +125,7 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
 
     app.publish_entry_draft(&draft).await;
     app.drain().await;
-    let found = lookup(&app, &exact).await;
+    let found = app.found_person("张三丰", clear).await;
     assert_eq!(found["total"], 1, "{found}");
     assert_eq!(found["hits"][0]["display_name"], "张**");
     assert_eq!(found["hits"][0]["id_number_masked"], "610702********0018");
@@ -149,22 +148,15 @@ async fn a_natural_person_is_found_only_by_exact_name_and_id_number(backend: Bac
         );
     }
     assert_eq!(
-        lookup(
-            &app,
-            &format!("name={}&id_number=610702200001010026", enc("张三丰"))
-        )
-        .await["total"],
+        app.found_person("张三丰", "610702200001010026").await["total"],
         0
     );
-    assert_eq!(
-        lookup(&app, &format!("name={}&id_number={clear}", enc("张三"))).await["total"],
-        0
-    );
+    assert_eq!(app.found_person("张三", clear).await["total"], 0);
     let (status, body) = app
         .get(&format!("/api/v1/lookup?name={}", enc("张三丰")), None)
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert_eq!(body["code"], "invalid_query_parameter");
+    assert_eq!(body["code"], "id_number_in_url");
     // The black list shows the entry with the masked name, and nothing anywhere shows the number.
     let (_, black) = app.get("/api/v1/lists/black", None).await;
     assert_eq!(black["entries"][0]["subject_name"], "张**");
@@ -467,8 +459,7 @@ async fn changing_the_masking_and_reindexing_changes_every_public_surface(backen
     entry["document_number"] = json!("(2026)陕0702执88号");
     app.publish_entry(entry).await;
     app.drain().await;
-    let exact = format!("name={}&id_number={clear}", enc("张三丰"));
-    let found = lookup(&app, &exact).await;
+    let found = app.found_person("张三丰", clear).await;
     assert_eq!(
         (
             found["hits"][0]["display_name"].clone(),
@@ -506,7 +497,16 @@ async fn changing_the_masking_and_reindexing_changes_every_public_surface(backen
                 .expect("json")
         }
     };
-    let found = get(format!("{base}/api/v1/lookup?{exact}")).await;
+    let found = app
+        .http
+        .post(format!("{base}/api/v1/lookup/person"))
+        .json(&json!({"name": "张三丰", "id_number": clear}))
+        .send()
+        .await
+        .expect("sent")
+        .json::<Value>()
+        .await
+        .expect("json");
     assert_eq!(
         found["hits"][0]["id_number_masked"], "6107022000****0018",
         "{found}"

@@ -5,8 +5,8 @@
 use super::view::{Layout, Section};
 use crate::error::{ApiError, ErrorCode, LoggedError};
 use askama::Template;
-use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::rejection::{FormRejection, PathRejection, QueryRejection};
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -54,6 +54,23 @@ fn wording(err: &ApiError) -> (&'static str, String) {
         ErrorCode::MethodNotAllowed => (
             "不支持该请求",
             "该页面不接受这种请求方式，请从页面上的链接或表单进入。".into(),
+        ),
+        ErrorCode::IdNumberInUrl => (
+            "请通过查询表单查询自然人",
+            "为保护个人信息，姓名和身份证号码不能写在网址中。请在“自然人查询”表单中填写后提交。"
+                .into(),
+        ),
+        ErrorCode::PersonLookupThrottled => (
+            "该姓名今日查询次数已达上限",
+            match err.retry_after {
+                Some(secs) => format!(
+                    "为防止通过反复尝试推测身份证号码，同一姓名每日可查询的次数有限，请在 {secs} 秒后（次日）再试。"
+                ),
+                None => {
+                    "为防止通过反复尝试推测身份证号码，同一姓名每日可查询的次数有限，请次日再试。"
+                        .into()
+                }
+            },
         ),
         ErrorCode::RateLimited => (
             "查询过于频繁",
@@ -124,6 +141,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for PageQuery<T> {
                 PageError(ApiError::new(
                     ErrorCode::InvalidQueryParameter,
                     format!("Bad query string: {detail}"),
+                ))
+            })
+    }
+}
+
+/// A posted form (`application/x-www-form-urlencoded`) whose rejection is an error page.
+/// Unknown fields are ignored (a button's name); values are checked by the page.
+#[derive(Debug)]
+pub(super) struct PageForm<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        Form::<T>::from_request(req, state)
+            .await
+            .map(|Form(v)| PageForm(v))
+            .map_err(|rejection: FormRejection| {
+                PageError(ApiError::new(
+                    ErrorCode::InvalidQueryParameter,
+                    format!("Bad form: {}", rejection.body_text()),
                 ))
             })
     }

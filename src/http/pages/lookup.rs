@@ -1,7 +1,9 @@
 //! `/` 信用查询: the search box, the natural-person form, and the results with their badges,
-//! facets and pagination.
+//! facets and pagination. The search box is a `GET` form; the natural-person form posts its
+//! name and ID number to `POST /`, so that neither is ever in an address (a `GET` carrying them
+//! is refused with `id_number_in_url`).
 
-use super::error::{PageError, PageQuery, number};
+use super::error::{PageError, PageForm, PageQuery, number};
 use super::view::{
     ActiveFilter, Badge, FacetField, FacetGroup, FacetKind, Layout, Pager, QueryString, Section,
     badges, facets, region_label, render,
@@ -20,8 +22,9 @@ use serde::Deserialize;
 use validator::Validate;
 
 /// The lookup form's parameters, all optional and taken as text so that a bad value becomes a
-/// friendly error page rather than a bare rejection.
-#[derive(Debug, Default, Deserialize)]
+/// friendly error page rather than a bare rejection. `name` and `id_number` are read only to
+/// refuse them: a person is looked up through [`PersonForm`].
+#[derive(Default, Deserialize)]
 pub(super) struct LookupForm {
     q: Option<String>,
     name: Option<String>,
@@ -44,8 +47,6 @@ impl LookupForm {
         let per_page = number("per_page", self.per_page.as_deref())?;
         let params = LookupParams {
             q: self.q.clone(),
-            name: self.name.clone(),
-            id_number: self.id_number.clone(),
             // A form's "any" choice sends a blank value: no filter.
             list: crate::input::trimmed(self.list.clone()),
             list_name: self.list_name.clone(),
@@ -65,8 +66,6 @@ impl LookupForm {
         let mut q = QueryString::default();
         for (key, value) in [
             ("q", &self.q),
-            ("name", &self.name),
-            ("id_number", &self.id_number),
             ("list", &self.list),
             ("list_name", &self.list_name),
             ("region", &self.region),
@@ -86,8 +85,6 @@ impl LookupForm {
         let q = self.query();
         [
             "q",
-            "name",
-            "id_number",
             "list",
             "list_name",
             "region",
@@ -99,8 +96,51 @@ impl LookupForm {
         .all(|k| q.get(k).is_none())
     }
 
-    fn is_person(&self) -> bool {
-        self.query().get("id_number").is_some()
+    /// Refuses an address that carries a natural person's name or ID number.
+    fn refuse_person(&self) -> Result<(), ApiError> {
+        match (&self.name, &self.id_number) {
+            (None, None) => Ok(()),
+            (name, _) => crate::input::lookup::refuse_person_in_query(Some(if name.is_some() {
+                "name="
+            } else {
+                "id_number="
+            })),
+        }
+    }
+}
+
+impl std::fmt::Debug for LookupForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LookupForm")
+            .field("q", &self.q)
+            .field("name", &self.name)
+            .field("id_number", &self.id_number.as_ref().map(|_| "<redacted>"))
+            .field("list", &self.list)
+            .field("list_name", &self.list_name)
+            .field("region", &self.region)
+            .field("authority", &self.authority)
+            .field("kind", &self.kind)
+            .field("year", &self.year)
+            .field("page", &self.page)
+            .field("per_page", &self.per_page)
+            .finish()
+    }
+}
+
+/// The natural-person form, posted as `application/x-www-form-urlencoded`. Its `Debug` never
+/// shows the ID number.
+#[derive(Default, Deserialize)]
+pub(super) struct PersonForm {
+    name: Option<String>,
+    id_number: Option<String>,
+}
+
+impl std::fmt::Debug for PersonForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PersonForm")
+            .field("name", &self.name)
+            .field("id_number", &self.id_number.as_ref().map(|_| "<redacted>"))
+            .finish()
     }
 }
 
@@ -173,13 +213,13 @@ struct LookupPage {
 }
 
 impl LookupPage {
-    fn new(form: &LookupForm, results: Option<LookupResults>) -> Self {
+    fn new(form: &LookupForm, person: bool, results: Option<LookupResults>) -> Self {
         let query = form.query();
         let mut page = Self {
             layout: Layout::new(Section::Lookup),
             q: query.get("q").unwrap_or_default().to_owned(),
             intro: results.is_none(),
-            person: form.is_person(),
+            person,
             total: 0,
             hits: Vec::new(),
             facets: Vec::new(),
@@ -225,6 +265,7 @@ pub(super) async fn page(
     State(state): State<AppState>,
     PageQuery(form): PageQuery<LookupForm>,
 ) -> Result<Response, PageError> {
+    form.refuse_person()?;
     let (params, paging) = form.params()?;
     let criteria = params.criteria()?;
     let results = if form.is_blank() {
@@ -232,12 +273,33 @@ pub(super) async fn page(
     } else {
         Some(public::lookup(&state, &criteria, paging).await?)
     };
-    let mut response = render(&LookupPage::new(&form, results))?;
-    if form.is_person() {
-        // The address holds an ID number: keep the page out of every cache.
-        response
-            .headers_mut()
-            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
+    render(&LookupPage::new(&form, false, results))
+}
+
+/// `POST /`: the natural-person lookup of the person form, answered with the results page.
+pub(super) async fn person(
+    State(state): State<AppState>,
+    PageForm(form): PageForm<PersonForm>,
+) -> Result<Response, PageError> {
+    let input = crate::input::lookup::PersonLookupIn {
+        name: form.name.unwrap_or_default(),
+        id_number: form.id_number.unwrap_or_default(),
+    };
+    let criteria = input.criteria().map_err(|mut e| {
+        // The page's form is what was wrong, not a JSON body.
+        e.code = ErrorCode::InvalidQueryParameter;
+        e
+    })?;
+    let paging = public_page(None, None)?;
+    let results = public::lookup(&state, &criteria, paging).await?;
+    let mut response = render(&LookupPage::new(
+        &LookupForm::default(),
+        true,
+        Some(results),
+    ))?;
+    // The answer is about one person: keep it out of every cache.
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     Ok(response)
 }

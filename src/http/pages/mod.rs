@@ -1,6 +1,7 @@
 //! The public pages: server-rendered Chinese HTML for citizens and businesses — the credit lookup
 //! (信用查询), subject profiles (信用档案), the red and black lists and the exposure notices
-//! (曝光台). They work without JavaScript (plain GET forms and links), load one cached stylesheet
+//! (曝光台). They work without JavaScript (plain GET forms and links; the natural-person form
+//! posts, so that a name and ID number are never in an address), load one cached stylesheet
 //! and nothing from other origins, and read everything through [`crate::services::public`], so
 //! they show exactly what the public API shows. Errors become HTML error pages ([`PageError`]).
 
@@ -23,7 +24,7 @@ use axum::routing::get;
 /// The page routes, and the stylesheet they share.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/", get(lookup::page))
+        .route("/", get(lookup::page).post(lookup::person))
         .route("/subjects/{id}", get(subjects::page))
         .route("/lists/red", get(lists::red))
         .route("/lists/black", get(lists::black))

@@ -28,7 +28,8 @@ pub struct ChangeOut {
     pub reason: String,
     /// When it was committed.
     pub at: chrono::DateTime<chrono::Utc>,
-    /// The public entry after the change (masked; absent for removals).
+    /// The public entry after the change (masked; absent for removals). A natural person's ID
+    /// number is in `subject_id_number_masked`, masked as on the public pages.
     #[schema(value_type = Option<Object>)]
     pub entry: Option<serde_json::Value>,
 }
@@ -72,7 +73,7 @@ async fn change_feed(
                 change: r.change,
                 reason: r.reason,
                 at: r.at,
-                entry: r.document,
+                entry: changes::present(r.document, state.config.id_mask),
             })
             .collect(),
         next_since,
@@ -98,17 +99,18 @@ async fn feed_snapshot(
     use axum::response::IntoResponse;
     let (as_of, rows) = changes::snapshot(&state.db).await?;
     #[derive(Serialize)]
-    struct Line<'a> {
+    struct Line {
         seq: i64,
         entry_id: Uuid,
-        entry: Option<&'a serde_json::Value>,
+        entry: Option<serde_json::Value>,
     }
     let mut body = Vec::with_capacity(rows.len() * 1024);
-    for r in &rows {
+    let count = rows.len();
+    for r in rows {
         let line = Line {
             seq: r.seq,
             entry_id: r.entry_id,
-            entry: r.document.as_ref(),
+            entry: changes::present(r.document, state.config.id_mask),
         };
         serde_json::to_writer(&mut body, &line).map_err(ApiError::internal)?;
         body.push(b'\n');
@@ -116,7 +118,7 @@ async fn feed_snapshot(
     let sha256 = crate::crypto::sha256_hex(&body);
     serde_json::to_writer(
         &mut body,
-        &serde_json::json!({"snapshot": {"as_of": as_of, "entries": rows.len(), "sha256": sha256}}),
+        &serde_json::json!({"snapshot": {"as_of": as_of, "entries": count, "sha256": sha256}}),
     )
     .map_err(ApiError::internal)?;
     body.push(b'\n');

@@ -82,7 +82,10 @@ pub struct ScreeningOut {
 /// Screen up to 1,000 subjects against the public lists (信用核查). Needs the `screen` scope.
 /// Each subject is matched by exact code; or by name, compared without region names and legal
 /// forms, with traditional characters folded, then by reading; or, for a natural person, by
-/// name and ID number with a stated legal basis. Every call is logged for the office.
+/// name and ID number together with a stated legal basis (an ID number whose listed holder has
+/// another name matches nothing). Every call is logged for the office, and every natural person
+/// checked is logged by a keyed hash of the ID number, so the office can tell a person who
+/// looked them up.
 #[utoipa::path(post, path = "/api/v1/partner/screenings", tag = "partner", request_body = ScreeningIn,
     responses((status = 200, body = ScreeningOut)),
     security(("agency_key" = [])))]
@@ -95,13 +98,14 @@ async fn screen(
     let now = state.clock.now();
     let index = state
         .screening
-        .current(&state.db, state.clock.today(), now)
+        .current(&state.db, state.clock.today(), now, state.config.id_mask)
         .await?;
     let mut summary = Summary {
         subjects: request.subjects.len(),
         ..Summary::default()
     };
     let mut persons = 0;
+    let mut persons_checked = Vec::new();
     let mut results = Vec::with_capacity(request.subjects.len());
     let has_basis = request.legal_basis.is_some();
     for (i, (reference, probe)) in request.subjects.into_iter().enumerate() {
@@ -109,7 +113,10 @@ async fn screen(
         let (status, matches, error) =
             match index.screen(probe, request.threshold, has_basis, &state.keys) {
                 Err(e) => (Status::Rejected, Vec::new(), Some(e.body())),
-                Ok(matches) => (status_of(&matches), matches, None),
+                Ok(screened) => {
+                    persons_checked.extend(screened.person);
+                    (status_of(&screened.matches), screened.matches, None)
+                }
             };
         *match status {
             Status::Flagged => &mut summary.flagged,
@@ -125,8 +132,10 @@ async fn screen(
             error,
         });
     }
+    // The screening and its person checks are kept together or not at all.
+    let txn = crate::db::begin_write(&state.db).await?;
     let log = screening::log(
-        &state.db,
+        &txn,
         LogEntry {
             agency_id: partner.agency.id.0,
             key_id: partner.key.id.0,
@@ -137,9 +146,11 @@ async fn screen(
             flagged: summary.flagged,
             snapshot_seq: index.seq,
             at: now,
+            persons_checked: &persons_checked,
         },
     )
     .await?;
+    txn.commit().await?;
     tracing::info!(agency.id = %partner.agency.id, screening.id = %log.id, subjects = summary.subjects,
         flagged = summary.flagged, "partner screening");
     Ok(Json(ScreeningOut {
