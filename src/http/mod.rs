@@ -2,6 +2,7 @@
 //! and the server build the same thing.
 
 pub mod api;
+pub mod console;
 pub mod extract;
 pub mod limits;
 pub mod openapi;
@@ -46,6 +47,7 @@ pub fn router(state: AppState) -> Router {
     let openapi = std::sync::Arc::new(openapi::finish(&openapi));
     let app: Router<AppState> = routes
         .merge(pages)
+        .merge(console::router())
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {

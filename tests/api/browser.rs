@@ -176,7 +176,10 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
             for element in self.find_all(css).await {
-                if self.text(&element).await.contains(text) {
+                // The page may be replaced while it is read (after a form post): read again.
+                if let Ok(Ok(found)) = tokio::time::timeout(COMMAND_TIMEOUT, element.text()).await
+                    && found.contains(text)
+                {
                     return element;
                 }
             }
@@ -208,6 +211,34 @@ impl Browser {
         let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
         std::fs::create_dir_all(&dir).expect("screenshot dir");
         std::fs::write(dir.join(format!("{name}.png")), png).expect("screenshot written");
+    }
+
+    /// Chooses the option with `value` of a `<select>`.
+    pub async fn select(&self, element: &Element, value: &str) {
+        within("select", element.clone().select_by_value(value)).await;
+    }
+
+    /// Deletes every cookie (to sign in as someone else in the same browser).
+    pub async fn forget_cookies(&self) {
+        within("delete cookies", self.client.delete_all_cookies()).await;
+    }
+
+    /// Empties an input.
+    pub async fn clear(&self, element: &Element) {
+        within("clear", element.clear()).await;
+    }
+
+    /// Runs a script in the page.
+    pub async fn run(&self, script: &str) -> serde_json::Value {
+        within("script", self.client.execute(script, Vec::new())).await
+    }
+
+    /// The value of the browser's cookie `name` for the current site.
+    pub async fn cookie(&self, name: &str) -> String {
+        within("cookie", self.client.get_named_cookie(name))
+            .await
+            .value()
+            .to_owned()
     }
 
     /// Whether the page is wider than the viewport (it scrolls sideways).

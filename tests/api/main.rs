@@ -9,6 +9,7 @@ mod import;
 mod auth;
 mod calendar;
 mod checkpoints;
+mod console;
 mod contract;
 mod credentials;
 mod entries;

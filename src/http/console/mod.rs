@@ -37,7 +37,10 @@ pub fn router() -> Router<AppState> {
         .route("/office/logout", post(logout))
         .route("/office/entries", get(entries::list).post(entries::create))
         .route("/office/entries/new", get(entries::new_form))
-        .route("/office/entries/{id}", get(entries::page).post(entries::update))
+        .route(
+            "/office/entries/{id}",
+            get(entries::page).post(entries::update),
+        )
         .route("/office/entries/{id}/edit", get(entries::edit_form))
         .route("/office/entries/{id}/{action}", post(entries::act))
         .route(
@@ -227,7 +230,11 @@ pub struct Layout {
 impl Layout {
     /// `aria-current` for a navigation link.
     pub fn current(&self, link: &str) -> &'static str {
-        if self.section == link { "page" } else { "false" }
+        if self.section == link {
+            "page"
+        } else {
+            "false"
+        }
     }
 }
 
@@ -377,7 +384,9 @@ async fn login(
         Outcome::Refused(err) => {
             let message = match err.code {
                 ErrorCode::TotpRequired => "请输入身份验证器上的动态验证码。".to_owned(),
-                ErrorCode::LoginThrottled => "失败次数过多，账号已暂时锁定，请稍后再试。".to_owned(),
+                ErrorCode::LoginThrottled => {
+                    "失败次数过多，账号已暂时锁定，请稍后再试。".to_owned()
+                }
                 _ => "登录名、密码或验证码不正确，或账号已停用。".to_owned(),
             };
             return again(StatusCode::UNAUTHORIZED, message);
@@ -404,9 +413,10 @@ async fn logout(
 ) -> ConsoleResult {
     let staff = posted.staff;
     let session = staff.session.id;
+    let member = staff.member.clone();
     state
         .write(staff.actor(), async |txn, ctx| {
-            sessions::logout(txn, ctx, session).await
+            sessions::logout(txn, ctx, &member, session).await
         })
         .await?;
     let mut response = Redirect::to("/office/login").into_response();
@@ -489,7 +499,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         },
     )
     .await?;
-    let soon = crate::domain::workdays::Calendar::add_days(today, 4);
+    let soon = state.calendar.current().add_working_days(today, 3);
     let repairs: Vec<QueueItem> = open
         .iter()
         .filter(|r| {
@@ -517,10 +527,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
     let ending: Vec<QueueItem> = entity::list_entry::Entity::find()
         .filter(entity::list_entry::Column::Status.eq(EntryStatus::Published))
         .filter(entity::list_entry::Column::PublicityUntil.gte(today))
-        .filter(
-            entity::list_entry::Column::PublicityUntil
-                .lt(today + chrono::Duration::days(30)),
-        )
+        .filter(entity::list_entry::Column::PublicityUntil.lt(today + chrono::Duration::days(30)))
         .order_by_asc(entity::list_entry::Column::PublicityUntil)
         .limit(10)
         .all(&state.db)
@@ -570,7 +577,10 @@ mod tests {
             Some("decision_date")
         );
         assert_eq!(field_of("`subject_id`: required."), Some("subject_id"));
-        assert_eq!(field_of("Entry `x` is `draft` and cannot be approved."), None);
+        assert_eq!(
+            field_of("Entry `x` is `draft` and cannot be approved."),
+            None
+        );
         assert_eq!(field_of("`x` alone"), None);
     }
 }

@@ -33,6 +33,11 @@ pub fn router() -> Router<AppState> {
         .route("/static/site.css", get(stylesheet))
 }
 
+/// The stylesheet's fingerprinted address, for the console's pages too.
+pub fn stylesheet_href() -> &'static str {
+    view::STYLESHEET_HREF.as_str()
+}
+
 /// The stylesheet. Pages link it with a content fingerprint, so it may be cached for good.
 async fn stylesheet() -> Response {
     let mut response = view::STYLESHEET.into_response();

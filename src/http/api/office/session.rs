@@ -32,7 +32,8 @@ pub struct SessionOut {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
+/// The session cookie's `Set-Cookie` value (empty with `max_age` 0 clears it).
+pub(crate) fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}"
@@ -40,7 +41,8 @@ fn cookie(value: &str, max_age: i64, secure: bool) -> HeaderValue {
     .unwrap_or_else(|_| HeaderValue::from_static("xinyong_session=; Path=/; Max-Age=0"))
 }
 
-fn secure(state: &AppState, headers: &HeaderMap) -> bool {
+/// Whether the cookie gets `Secure`: configured, or the request came over https.
+pub(crate) fn secure(state: &AppState, headers: &HeaderMap) -> bool {
     state.config.secure_cookies
         || headers
             .get("x-forwarded-proto")

@@ -1,0 +1,307 @@
+//! The office console in a real browser: an editor drafts and submits, a second member reviews
+//! (and cannot approve their own submission), the entry reaches the public pages, an
+//! administrator withdraws it; an import with a bad row; a post without the CSRF token; a
+//! disabled member's open session.
+
+use crate::browser::Browser;
+use crate::fixtures::{TIANHAN, black_entry, id_of};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
+use reqwest::StatusCode;
+use serde_json::json;
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Creates a member who can sign in; their id.
+async fn member(app: &TestApp, name: &str, role: &str, login: &str) -> String {
+    let (status, body) = app
+        .post(
+            "/api/v1/office/staff",
+            Some(ADMIN_TOKEN),
+            json!({"name": name, "role": role, "login": login, "password": PASSWORD}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    id_of(&body)
+}
+
+async fn sign_in(browser: &Browser, base: &str, login: &str) {
+    browser.goto(&format!("{base}/office/")).await;
+    browser.wait_for("h1", "业务工作台登录").await;
+    browser
+        .type_into(&browser.find("#login").await, login)
+        .await;
+    browser
+        .type_into(&browser.find("#password").await, PASSWORD)
+        .await;
+    browser
+        .click(&browser.find(".login-card button[type=submit]").await)
+        .await;
+    browser.wait_for("h1", "工作台").await;
+}
+
+/// A plain HTTP client with a browser session's cookie, to read what the browser would download.
+async fn with_cookie(app: &TestApp, cookie: &str, path: &str) -> reqwest::Response {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+        .get(format!("{}{path}", app.base))
+        .header("cookie", format!("xinyong_session={cookie}"))
+        .send()
+        .await
+        .expect("request sent")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "chromedriver is not installed: browser test skipped"
+)]
+async fn the_office_drafts_reviews_publishes_withdraws_and_imports_in_a_real_browser() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = app.base.clone();
+    let editor_id = member(&app, "李编辑", "editor", "lieditor").await;
+    member(&app, "王审核", "admin", "wangshenhe").await;
+    let subject_id = app.a_subject().await;
+    let (status, _) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "国家税务总局汉中市税务局", "uscc": "11610700MB2961796E", "trusted": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+
+    let browser = Browser::start().await;
+    // Signed out, the console sends to its sign-in page.
+    browser.goto(&format!("{base}/office/entries")).await;
+    browser.wait_for("h1", "业务工作台登录").await;
+    sign_in(&browser, &base, "lieditor").await;
+    browser.wait_for(".whoami", "李编辑（编辑（录入））").await;
+
+    // The editor finds the company and drafts a black-list entry with a date in the future.
+    browser
+        .goto(&format!("{base}/office/subjects?q=天汉"))
+        .await;
+    let link = browser.wait_for("table.data a", TIANHAN).await;
+    browser.click(&link).await;
+    let new_entry = browser.wait_for("a.button", "为该主体新建条目").await;
+    browser.click(&new_entry).await;
+    browser.wait_for("h1", "新建名单条目").await;
+    browser
+        .select(&browser.find("#f-severity").await, "serious")
+        .await;
+    for (field, value) in [
+        ("list_name", "失信被执行人"),
+        ("reason", "有履行能力而拒不履行生效法律文书确定义务"),
+        (
+            "legal_basis",
+            "《最高人民法院关于公布失信被执行人名单信息的若干规定》第一条",
+        ),
+        ("authority_name", "汉中市中级人民法院"),
+        ("document_number", "(2026)陕07执123号"),
+        ("decision_date", "2027-01-01"),
+    ] {
+        browser
+            .type_into(&browser.find(&format!("#f-{field}")).await, value)
+            .await;
+    }
+    browser
+        .click(&browser.find("button[value=save]").await)
+        .await;
+    let error = browser.wait_for("#err-decision_date", "future").await;
+    assert!(browser.text(&error).await.contains("2027-01-01"));
+    assert_eq!(
+        browser
+            .find(".field.has-error input")
+            .await
+            .attr("id")
+            .await
+            .ok()
+            .flatten()
+            .as_deref(),
+        Some("f-decision_date")
+    );
+    browser.screenshot("office-entry-form-error").await;
+    // Fixed, the publicity period is shown before saving, then the draft is saved and submitted.
+    let date = browser.find("#f-decision_date").await;
+    browser.clear(&date).await;
+    browser.type_into(&date, "2026-05-01").await;
+    browser
+        .click(&browser.find("button[value=preview]").await)
+        .await;
+    browser.wait_for("#publicity", "公示截止 2029-05-01").await;
+    browser
+        .click(&browser.find("button[value=save]").await)
+        .await;
+    browser.wait_for("#entry-status", "草稿").await;
+    let entry_url = browser.url().await;
+    let entry_id = entry_url.rsplit('/').next().expect("an id").to_owned();
+    browser.click(&browser.find("#do-submit").await).await;
+    browser.wait_for("#notice", "已提交审核").await;
+    browser.wait_for("#entry-status", "待审核").await;
+    let editor_cookie = browser.cookie("xinyong_session").await;
+
+    // Another draft, which the second member will submit themselves.
+    let mut own = black_entry(&subject_id);
+    own["document_number"] = json!("(2026)陕07执200号");
+    let own_id = id_of(&app.draft_entry(own).await);
+
+    // The second member signs in (in the same browser, the editor's cookie set aside), submits
+    // that draft, and then may not approve it: the button says why.
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "wangshenhe").await;
+    browser
+        .goto(&format!("{base}/office/entries/{own_id}"))
+        .await;
+    browser.click(&browser.find("#do-submit").await).await;
+    browser.wait_for("#entry-status", "待审核").await;
+    let approve = browser.find("#do-approve").await;
+    assert_eq!(
+        approve.attr("disabled").await.ok().flatten().as_deref(),
+        Some("true")
+    );
+    browser.wait_for("#why-approve", "须由他人审核").await;
+    browser.goto(&format!("{base}/office/")).await;
+    browser.wait_for(".queue", "待审核条目（2）").await;
+    browser.screenshot("office-dashboard").await;
+    browser
+        .goto(&format!("{base}/office/entries?status=pending_review"))
+        .await;
+    browser.wait_for("table.data", "(2026)陕07执123号").await;
+    browser.screenshot("office-review-queue").await;
+
+    // The editor's entry: approved by the reviewer.
+    browser.goto(&entry_url).await;
+    browser.click(&browser.find("#do-approve").await).await;
+    browser.wait_for("#notice", "已审核通过").await;
+    browser.wait_for("#entry-status", "已公示").await;
+    browser.wait_for("table.data", "审核通过并公示").await;
+
+    // Found on the public lookup page.
+    app.drain().await;
+    browser.goto(&format!("{base}/")).await;
+    browser.type_into(&browser.find("#q").await, TIANHAN).await;
+    browser
+        .click(&browser.find(".search-form button[type=submit]").await)
+        .await;
+    let hit = browser.wait_for(".hit", TIANHAN).await;
+    assert!(browser.text(&hit).await.contains("黑名单 1"));
+
+    // Withdrawn with a public reason: gone from the public pages.
+    browser.goto(&entry_url).await;
+    browser
+        .type_into(
+            &browser.find("#reason-withdraw").await,
+            "原决定已被依法撤销",
+        )
+        .await;
+    browser.click(&browser.find("#do-withdraw").await).await;
+    browser.wait_for("#entry-status", "已撤销").await;
+    app.drain().await;
+    browser.goto(&format!("{base}/subjects/{subject_id}")).await;
+    browser
+        .wait_for("#black .nothing", "查询期内无相关信息")
+        .await;
+
+    // An import with one bad row ends with its rejected rows to download.
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("税务黑名单.csv");
+    let row = |name: &str, code: &str, n: u32| {
+        format!(
+            "法人,{name},{code},黑名单,重大税收违法失信主体,严重,虚开增值税专用发票,《重大税收违法失信主体信息公布管理办法》第六条,国家税务总局汉中市税务局,汉税稽罚〔2026〕{n}号,2026-05-01"
+        )
+    };
+    let csv = [
+        "主体类别,主体名称,统一社会信用代码,名单类型,名单名称,失信等级,列入事由,认定依据,认定部门,决定文书号,认定日期".to_owned(),
+        row("汉中市秦岭商贸有限公司", "91610702MA6YL3K17R", 1),
+        row("汉中市坏代码有限公司", "9161070MA6YL3K09Y", 2),
+    ]
+    .join("\n");
+    std::fs::write(&file, format!("{csv}\n")).expect("written");
+    browser.goto(&format!("{base}/office/import")).await;
+    browser
+        .type_into(
+            &browser.find("#f-file").await,
+            file.to_str().expect("a path"),
+        )
+        .await;
+    browser
+        .click(&browser.find(".entry-form button[type=submit]").await)
+        .await;
+    browser.wait_for("#import-result", "导入结果").await;
+    assert_eq!(
+        browser.text(&browser.find("#rejected-count").await).await,
+        "1"
+    );
+    browser.screenshot("office-import").await;
+    let href = browser
+        .find("#rejected-file")
+        .await
+        .attr("href")
+        .await
+        .ok()
+        .flatten()
+        .expect("a link");
+    let cookie = browser.cookie("xinyong_session").await;
+    let download = with_cookie(&app, &cookie, &href).await;
+    assert_eq!(download.status(), StatusCode::OK);
+    let text = download.text().await.expect("body");
+    assert!(
+        text.contains("错误原因") && text.contains("9161070MA6YL3K09Y"),
+        "{text}"
+    );
+    assert_eq!(
+        with_cookie(&app, "", &href).await.status(),
+        StatusCode::SEE_OTHER,
+        "signed out, no download"
+    );
+
+    // A form posted without the CSRF token is refused, and nothing happens.
+    browser.goto(&format!("{base}/office/")).await;
+    browser
+        .run("document.querySelector('.whoami input[name=csrf]').remove(); return 1;")
+        .await;
+    browser.click(&browser.find(".whoami button").await).await;
+    browser.wait_for("code", "CSRF").await;
+    browser.goto(&format!("{base}/office/")).await;
+    browser.wait_for(".whoami", "王审核").await;
+
+    // The phone width: no sideways scrolling.
+    browser.resize(390, 844).await;
+    for path in [
+        "/office/",
+        &format!("/office/entries/{entry_id}"),
+        "/office/entries/new",
+    ] {
+        browser.goto(&format!("{base}{path}")).await;
+        browser.wait_for("h1", "").await;
+        assert!(
+            !browser.overflows().await,
+            "{path} scrolls sideways at 390 px"
+        );
+    }
+
+    // Disabling the editor ends their open session at once.
+    assert_eq!(
+        with_cookie(&app, &editor_cookie, "/office/").await.status(),
+        StatusCode::OK
+    );
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/office/staff/{editor_id}"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1, "disabled": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let after = with_cookie(&app, &editor_cookie, "/office/").await;
+    assert_eq!(after.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        after
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/office/login")
+    );
+}
