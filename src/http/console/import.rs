@@ -14,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use uuid::Uuid;
 
 /// The largest file the console takes.
-const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
+pub(super) const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
 struct AgencyOption {
     id: String,

@@ -49,7 +49,15 @@ pub fn router() -> Router<AppState> {
         )
         .route("/office/subjects/new", get(subjects::new_form))
         .route("/office/subjects/{id}", get(subjects::page))
-        .route("/office/import", get(import::form).post(import::upload))
+        .route(
+            "/office/import",
+            get(import::form)
+                .post(import::upload)
+                // A spreadsheet is larger than a form: the file's own cap, and room for the rest.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    import::MAX_UPLOAD_BYTES + 64 * 1024,
+                )),
+        )
         .route("/office/import/{id}/rejected.csv", get(import::rejected))
 }
 
