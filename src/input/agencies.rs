@@ -47,7 +47,7 @@ pub struct AuthorityIn {
     pub name: String,
     /// Its code; when given, a record naming this authority with another code is refused.
     #[schema(
-        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+        pattern = r"^\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10})?\s*$"
     )]
     pub uscc: Option<String>,
 }

@@ -93,12 +93,12 @@ pub struct RepairApplicationIn {
     /// business).
     #[schema(
         example = "91610702MA6YL3K09Y",
-        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+        pattern = r"^\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10})?\s*$"
     )]
     pub subject_uscc: Option<String>,
     /// The listed person's resident ID number (for a natural person). Checked against the
     /// stored keyed hash only; never stored with the application, returned or logged.
-    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})\s*$")]
+    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})?\s*$")]
     pub subject_id_number: Option<String>,
     /// The credit commitment letter (信用承诺书) is given; must be `true`.
     #[schema(value_type = bool, required = true)]

@@ -49,7 +49,7 @@ pub struct EntryFields {
     pub authority_name: Option<String>,
     /// The deciding authority's code.
     #[schema(
-        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+        pattern = r"^\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10})?\s*$"
     )]
     pub authority_uscc: Option<String>,
     /// 决定文书号
@@ -67,7 +67,7 @@ pub struct EntryFields {
     pub source_name: Option<String>,
     /// The data source unit's code.
     #[schema(
-        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+        pattern = r"^\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10})?\s*$"
     )]
     pub source_uscc: Option<String>,
 }

@@ -27,11 +27,12 @@ pub struct SubjectIn {
     /// Unified social credit code; required except for natural persons.
     #[schema(
         example = "91610702MA6YL3K09Y",
-        pattern = r"^\s*[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10}\s*$"
+        pattern = r"^\s*([0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXYa-hj-npqrtuwxy]{10})?\s*$"
     )]
     pub uscc: Option<String>,
-    /// Resident ID number; natural persons only. Never returned or logged in clear.
-    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})\s*$")]
+    /// Resident ID number; natural persons only (blank counts as absent). Never returned or
+    /// logged in clear.
+    #[schema(pattern = r"^\s*([0-9]{17}[0-9Xx]|[0-9]{15})?\s*$")]
     pub id_number: Option<String>,
     /// 法定代表人; organisations only.
     pub legal_representative: Option<String>,
