@@ -305,3 +305,135 @@ async fn the_office_drafts_reviews_publishes_withdraws_and_imports_in_a_real_bro
         Some("/office/login")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "chromedriver is not installed: browser test skipped"
+)]
+async fn the_office_decides_a_repair_in_two_hands_and_reviews_an_agencys_correction_in_a_real_browser()
+ {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = app.base.clone();
+    member(&app, "赵审核", "reviewer", "zhaoshenhe").await;
+    member(&app, "钱审核", "reviewer", "qianshenhe").await;
+
+    // A repairable black entry and a repair application from the company.
+    let subject_id = app.a_subject().await;
+    let mut entry = black_entry(&subject_id);
+    entry["severity"] = json!("general");
+    entry["decision_date"] = json!("2025-12-01");
+    entry["document_number"] = json!("汉市监罚〔2025〕88号");
+    let entry_id = app.publish_entry(entry).await;
+    let (status, receipt) = app
+        .post(
+            "/api/v1/repairs",
+            None,
+            json!({"entry_id": entry_id, "subject_name": TIANHAN, "subject_uscc": crate::fixtures::TIANHAN_USCC,
+                   "commitment_letter": true, "contact": "0916-2626000",
+                   "materials": ["罚款缴纳凭证 汉市监罚缴〔2026〕15号", "信用承诺书"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{receipt}");
+    let repair_id = id_of(&receipt);
+
+    let browser = Browser::start().await;
+    sign_in(&browser, &base, "zhaoshenhe").await;
+    browser.goto(&format!("{base}/office/repairs")).await;
+    let case = browser.wait_for("table.data a", &repair_id[..8]).await;
+    browser.click(&case).await;
+    browser.wait_for("#case-status", "待受理").await;
+    browser.wait_for(".facts", "罚款缴纳凭证").await;
+    browser.click(&browser.find("#do-accept").await).await;
+    browser.wait_for("#case-status", "已受理").await;
+    // The reviewer who accepted it may not approve it: the button says why.
+    let approve = browser.find("#do-approve").await;
+    assert_eq!(
+        approve.attr("disabled").await.ok().flatten().as_deref(),
+        Some("true")
+    );
+    browser.wait_for("#why-approve", "受理与决定分离").await;
+    browser.wait_for(".letter", "信用修复告知书").await;
+    browser.screenshot("office-case").await;
+
+    // Another reviewer approves it.
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "qianshenhe").await;
+    browser
+        .goto(&format!("{base}/office/repairs/{repair_id}"))
+        .await;
+    browser
+        .type_into(
+            &browser.find("#note-approve").await,
+            "已履行全部义务，准予修复",
+        )
+        .await;
+    browser.click(&browser.find("#do-approve").await).await;
+    browser.wait_for("#case-status", "准予修复").await;
+    browser
+        .wait_for("table.data", "已履行全部义务，准予修复")
+        .await;
+
+    // An untrusted agency corrects a published record: the reviewer compares and approves.
+    let key = app
+        .agency_key(
+            "国家税务总局汉中市税务局",
+            "11610700MB2961796E",
+            false,
+            &["entries:submit"],
+        )
+        .await;
+    let record = |reason: &str| {
+        json!({"subject": {"kind": "legal_person", "name": TIANHAN, "uscc": crate::fixtures::TIANHAN_USCC},
+               "entry": {"list": "black", "list_name": "重大税收违法失信主体", "severity": "serious",
+                         "reason": reason, "legal_basis": "《重大税收违法失信主体信息公布管理办法》第六条",
+                         "authority_name": "国家税务总局汉中市税务局", "document_number": "汉税稽罚〔2026〕7号",
+                         "decision_date": "2026-05-01"}})
+    };
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&key),
+            json!({"records": [record("虚开增值税专用发票")]}),
+        )
+        .await;
+    let tax_entry = out["results"][0]["entry_id"]
+        .as_str()
+        .expect("entry")
+        .to_owned();
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/office/entries/{tax_entry}/approve"),
+            Some(ADMIN_TOKEN),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (_, out) = app
+        .post(
+            "/api/v1/partner/batches",
+            Some(&key),
+            json!({"records": [record("未按期申报纳税")]}),
+        )
+        .await;
+    assert_eq!(out["results"][0]["outcome"], "held_for_review", "{out}");
+    browser.goto(&format!("{base}/office/revisions")).await;
+    let compare = browser.wait_for("table.data a", "查看对比").await;
+    browser.click(&compare).await;
+    let changed = browser.wait_for("tr.changed", "列入事由").await;
+    let text = browser.text(&changed).await;
+    assert!(
+        text.contains("虚开增值税专用发票") && text.contains("未按期申报纳税"),
+        "{text}"
+    );
+    browser.screenshot("office-revision").await;
+    browser.click(&browser.find("#do-approve").await).await;
+    browser.wait_for("#revision-status", "已采纳").await;
+    let (_, stored) = app
+        .get(
+            &format!("/api/v1/office/entries/{tax_entry}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(stored["reason"], "未按期申报纳税");
+}

@@ -724,7 +724,7 @@ async fn entry_page(
         .map(|ev| HistoryItem {
             at: ev
                 .at
-                .with_timezone(&chrono_tz_offset())
+                .with_timezone(&china())
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
             actor: ev.actor.clone(),
@@ -750,7 +750,8 @@ async fn entry_page(
     )
 }
 
-fn chrono_tz_offset() -> chrono::FixedOffset {
+/// China's time zone, for the times shown.
+pub(super) fn china() -> chrono::FixedOffset {
     chrono::FixedOffset::east_opt(8 * 3600)
         .unwrap_or_else(|| chrono::FixedOffset::east_opt(0).expect("UTC"))
 }

@@ -4,6 +4,7 @@
 //! `csrf` field, checked by [`Posted`] before the form is read. Every action calls the same
 //! input layer and service functions, under the same role checks, as the office API.
 
+mod cases;
 mod entries;
 mod import;
 mod subjects;
@@ -48,6 +49,12 @@ pub fn router() -> Router<AppState> {
             get(subjects::list).post(subjects::create),
         )
         .route("/office/subjects/new", get(subjects::new_form))
+        .route("/office/repairs", get(cases::repair_queue))
+        .route("/office/repairs/{id}", get(cases::repair_case))
+        .route("/office/repairs/{id}/{step}", post(cases::repair_step))
+        .route("/office/revisions", get(cases::revision_queue))
+        .route("/office/revisions/{id}", get(cases::revision))
+        .route("/office/revisions/{id}/{step}", post(cases::revision_step))
         .route("/office/subjects/{id}", get(subjects::page))
         .route(
             "/office/import",
@@ -519,7 +526,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         .map(|r| {
             let due = r.decide_due.unwrap_or(r.accept_due).min(r.notify_due);
             QueueItem {
-                href: format!("/api/v1/office/repairs/{}", r.id),
+                href: format!("/office/repairs/{}", r.id),
                 title: format!("信用修复申请 {}", &r.id.to_string()[..8]),
                 detail: format!("{} · 办理期限 {due}", status_label_repair(r.status)),
                 urgency: if repairs::is_overdue(r, today) {
