@@ -122,7 +122,8 @@ error_codes! {
     EntryNotPendingReview = ("entry_not_pending_review", CONFLICT, Conflict),
     /// The person who submitted an entry cannot also review it (maker-checker).
     ReviewerIsSubmitter = ("reviewer_is_submitter", FORBIDDEN, Auth),
-    /// Maker-checker: the member who created or last edited an entry cannot review or publish it.
+    /// Maker-checker: the member who created or last edited an entry (or created a notice) cannot
+    /// review or publish it.
     ReviewerIsMaker = ("reviewer_is_maker", FORBIDDEN, Auth),
     /// Maker-checker: the member who accepted a repair application cannot decide it.
     ReviewerIsAcceptor = ("reviewer_is_acceptor", FORBIDDEN, Auth),

@@ -453,7 +453,7 @@ pub async fn demo(state: &AppState) -> Result<Option<SeedReport>, SeedError> {
     let ctx = state.write_ctx(ACTOR.to_owned());
     for content in notices_in {
         let draft = notices::create_draft(&txn, &ctx, None, content).await?;
-        notices::publish(&txn, &ctx, draft.id, draft.version).await?;
+        notices::publish(&txn, &ctx, draft.id, draft.version, None).await?;
     }
     txn.commit().await?;
     Ok(Some(report))

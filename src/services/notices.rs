@@ -131,14 +131,22 @@ pub async fn update_draft(
     save(db, ctx, "notice.update", before, active).await
 }
 
-/// Publishes a draft; the publication date is today.
+/// Publishes a draft; the publication date is today. Maker-checker: the member who created it
+/// does not publish it (`publisher` is `None` only for the demo seed).
 pub async fn publish(
     db: &impl ConnectionTrait,
     ctx: &WriteCtx<'_>,
     id: NoticeId,
     version: i32,
+    publisher: Option<StaffId>,
 ) -> ApiResult<notice::Model> {
     let before = current(db, id, version).await?;
+    if publisher.is_some() && before.created_by == publisher {
+        return Err(ApiError::new(
+            ErrorCode::ReviewerIsMaker,
+            format!("Notice `{id}` was created by you; another member must review and publish it."),
+        ));
+    }
     if !matches!(
         before.status,
         NoticeStatus::Draft | NoticeStatus::PendingReview

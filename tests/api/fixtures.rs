@@ -168,16 +168,17 @@ impl TestApp {
         id_of(&draft)
     }
 
-    /// Drafts an exposure notice as the admin; the draft.
+    /// Drafts an exposure notice as the fixtures' editor; the draft.
     pub async fn draft_notice(&self, notice: Value) -> Value {
+        let editor = self.editor_token().await.to_owned();
         let (status, body) = self
-            .post("/api/v1/office/notices", Some(ADMIN_TOKEN), notice)
+            .post("/api/v1/office/notices", Some(&editor), notice)
             .await;
         assert_eq!(status, StatusCode::CREATED, "{body}");
         body
     }
 
-    /// Drafts and publishes an exposure notice as the admin; its id.
+    /// Drafts (as the editor) and publishes (as the admin) an exposure notice; its id.
     pub async fn publish_notice(&self, notice: Value) -> String {
         let draft = self.draft_notice(notice).await;
         let (status, body) = self

@@ -26,10 +26,26 @@ async fn a_notice_is_drafted_rendered_safely_published_and_withdrawn(backend: Ba
         "{html}"
     );
     let url = format!("/api/v1/office/notices/{}", id_of(&draft));
-    let (status, published) = app
+    // Whoever wrote it does not publish it.
+    let (status, body) = app
         .post(
             &format!("{url}/publish"),
             Some(ADMIN_TOKEN),
+            json!({"version": 1}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body,
+        json!({"code": "reviewer_is_maker", "type": "auth",
+               "message": format!("Notice `{}` was created by you; another member must review and publish it.", id_of(&draft)),
+               "link": "/api/errors#reviewer_is_maker"})
+    );
+    let reviewer = app.token("reviewer").await;
+    let (status, published) = app
+        .post(
+            &format!("{url}/publish"),
+            Some(&reviewer),
             json!({"version": 1}),
         )
         .await;
@@ -55,7 +71,10 @@ async fn a_notice_is_drafted_rendered_safely_published_and_withdrawn(backend: Ba
     assert_eq!(status, StatusCode::OK);
     assert_eq!(withdrawn["status"], "withdrawn");
     assert_eq!(withdrawn["withdrawal_reason"], "案例信息有误");
-    assert_eq!(app.count(entity::audit_event::Entity).await, 3);
+    assert_eq!(
+        app.audit_actions(&id_of(&draft)).await,
+        ["notice.create", "notice.publish", "notice.withdraw"]
+    );
     assert_eq!(app.count(entity::outbox::Entity).await, 3);
 }
 

@@ -129,7 +129,7 @@ async fn update_notice(
     Ok(Json(model.into()))
 }
 
-/// Publish a notice.
+/// Publish a notice (reviewers; never the member who created it: 403 `reviewer_is_maker`).
 #[utoipa::path(post, path = "/api/v1/office/notices/{id}/publish", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = VersionIn,
     responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
@@ -140,9 +140,10 @@ async fn publish_notice(
     Path(id): Path<NoticeId>,
     Json(v): Json<VersionIn>,
 ) -> ApiResult<Json<NoticeOut>> {
+    let by = Some(staff.id());
     let model = state
         .write(staff.actor(), async |txn, ctx| {
-            notices::publish(txn, ctx, id, v.version).await
+            notices::publish(txn, ctx, id, v.version, by).await
         })
         .await?;
     Ok(Json(model.into()))
