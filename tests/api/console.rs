@@ -436,4 +436,47 @@ async fn the_office_decides_a_repair_in_two_hands_and_reviews_an_agencys_correct
         )
         .await;
     assert_eq!(stored["reason"], "未按期申报纳税");
+
+    // An editor writes an exposure notice with a preview; a reviewer publishes it.
+    member(&app, "孙编辑", "editor", "sunbianji").await;
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "sunbianji").await;
+    browser.goto(&format!("{base}/office/notices/new")).await;
+    browser
+        .type_into(
+            &browser.find("#f-title").await,
+            "汉中市失信典型案例（第二期）",
+        )
+        .await;
+    browser
+        .type_into(&browser.find("#f-issuing_unit").await, "汉中市信用办")
+        .await;
+    browser
+        .type_into(
+            &browser.find("#f-body_md").await,
+            "## 基本案情\n\n某公司拒不履行生效判决。\n\n## 处理结果\n\n列入失信被执行人名单。",
+        )
+        .await;
+    browser
+        .click(&browser.find("button[value=preview]").await)
+        .await;
+    browser
+        .wait_for("#preview .notice-body h2", "基本案情")
+        .await;
+    browser.screenshot("office-notice-preview").await;
+    browser
+        .click(&browser.find("button[value=save]").await)
+        .await;
+    browser.wait_for("#notice-status", "草稿").await;
+    let notice_url = browser.url().await;
+    browser.wait_for("#why-publish", "需要审核员权限").await;
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "qianshenhe").await;
+    browser.goto(&notice_url).await;
+    browser.click(&browser.find("#do-publish").await).await;
+    browser.wait_for("#notice-status", "已发布").await;
+    app.drain().await;
+    let public = notice_url.replace("/office/notices/", "/notices/");
+    browser.goto(&public).await;
+    browser.wait_for(".notice-body h2", "处理结果").await;
 }

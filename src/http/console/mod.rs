@@ -7,6 +7,7 @@
 mod cases;
 mod entries;
 mod import;
+mod notices;
 mod subjects;
 
 use super::extract::{AnyStaff, Role, SESSION_COOKIE, cookie};
@@ -49,6 +50,14 @@ pub fn router() -> Router<AppState> {
             get(subjects::list).post(subjects::create),
         )
         .route("/office/subjects/new", get(subjects::new_form))
+        .route("/office/notices", get(notices::list).post(notices::create))
+        .route("/office/notices/new", get(notices::new_form))
+        .route(
+            "/office/notices/{id}",
+            get(notices::page).post(notices::update),
+        )
+        .route("/office/notices/{id}/edit", get(notices::edit_form))
+        .route("/office/notices/{id}/{step}", post(notices::act))
         .route("/office/repairs", get(cases::repair_queue))
         .route("/office/repairs/{id}", get(cases::repair_case))
         .route("/office/repairs/{id}/{step}", post(cases::repair_step))
