@@ -176,6 +176,25 @@ pub async fn get(db: &impl ConnectionTrait, id: EntryId) -> ApiResult<list_entry
         .ok_or_else(|| ApiError::new(ErrorCode::EntryNotFound, format!("Entry `{id}` not found.")))
 }
 
+/// Reads several entries at once, by id (the missing ones are left out).
+pub async fn get_many(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = EntryId>,
+) -> ApiResult<std::collections::HashMap<EntryId, list_entry::Model>> {
+    let ids: Vec<EntryId> = ids.into_iter().collect();
+    let mut found = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(900) {
+        for e in list_entry::Entity::find()
+            .filter(list_entry::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?
+        {
+            found.insert(e.id, e);
+        }
+    }
+    Ok(found)
+}
+
 /// Reads an entry and checks the version the caller based its change on.
 async fn current(
     db: &impl ConnectionTrait,

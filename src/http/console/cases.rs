@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use entity::{RepairId, RepairStatus, RevisionId, RevisionStatus, StaffRole, repair};
 use serde::Deserialize;
-use uuid::Uuid;
 
 fn repair_status(status: RepairStatus) -> &'static str {
     match status {
@@ -127,13 +126,12 @@ struct RepairPage {
 }
 
 fn repair_id(raw: &str) -> Result<RepairId, ConsoleError> {
-    Uuid::parse_str(raw).map(RepairId).map_err(|_| {
-        ApiError::new(
-            ErrorCode::RepairNotFound,
-            format!("Repair application `{raw}` not found."),
-        )
-        .into()
-    })
+    super::path_id(
+        raw,
+        RepairId,
+        ErrorCode::RepairNotFound,
+        "Repair application",
+    )
 }
 
 fn decision_label(action: &str) -> String {
@@ -272,12 +270,6 @@ pub(super) struct StepForm {
     note: Option<String>,
 }
 
-fn version_of(v: &Option<String>) -> Result<i32, ApiError> {
-    v.as_deref()
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequestBody, "`version`: required."))
-}
-
 /// `POST /office/repairs/{id}/{step}`: accept, return, approve or reject, through the same
 /// service functions and role checks as the office API.
 pub(super) async fn repair_step(
@@ -287,7 +279,7 @@ pub(super) async fn repair_step(
 ) -> ConsoleResult {
     let Posted { staff, form } = posted;
     let id = repair_id(&id)?;
-    let version = version_of(&form.version)?;
+    let version = super::version_field(form.version.as_deref())?;
     let me = staff.member.id;
     let forbidden = !staff.may(StaffRole::Reviewer);
     let calendar = state.calendar.current();
@@ -418,9 +410,12 @@ pub(super) async fn revision_queue(State(state): State<AppState>, staff: Staff) 
         },
     )
     .await?;
+    let found = entries::get_many(&state.db, items.iter().map(|r| r.entry_id)).await?;
     let mut rows = Vec::with_capacity(items.len());
     for r in items {
-        let entry = entries::get(&state.db, r.entry_id).await?;
+        let Some(entry) = found.get(&r.entry_id) else {
+            continue;
+        };
         rows.push(RevisionRow {
             id: r.id.to_string(),
             entry_id: r.entry_id.to_string(),
@@ -429,10 +424,7 @@ pub(super) async fn revision_queue(State(state): State<AppState>, staff: Staff) 
                 .with_timezone(&super::entries::china())
                 .format("%Y-%m-%d %H:%M")
                 .to_string(),
-            changed: diff(&entry, &r.content)
-                .iter()
-                .filter(|d| d.changed)
-                .count(),
+            changed: diff(entry, &r.content).iter().filter(|d| d.changed).count(),
         });
     }
     render(&RevisionsPage {
@@ -454,13 +446,7 @@ struct RevisionPage {
 }
 
 fn revision_id(raw: &str) -> Result<RevisionId, ConsoleError> {
-    Uuid::parse_str(raw).map(RevisionId).map_err(|_| {
-        ApiError::new(
-            ErrorCode::RevisionNotFound,
-            format!("Revision `{raw}` not found."),
-        )
-        .into()
-    })
+    super::path_id(raw, RevisionId, ErrorCode::RevisionNotFound, "Revision")
 }
 
 async fn revision_page(
@@ -519,7 +505,7 @@ pub(super) async fn revision_step(
 ) -> ConsoleResult {
     let Posted { staff, form } = posted;
     let id = revision_id(&id)?;
-    let version = version_of(&form.version)?;
+    let version = super::version_field(form.version.as_deref())?;
     let me = staff.member.id;
     let forbidden = !staff.may(StaffRole::Reviewer);
     let result = state

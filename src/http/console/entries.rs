@@ -43,13 +43,7 @@ pub fn list_label(list: ListKind) -> &'static str {
 }
 
 fn entry_id(raw: &str) -> Result<EntryId, ConsoleError> {
-    Uuid::parse_str(raw).map(EntryId).map_err(|_| {
-        ApiError::new(
-            ErrorCode::EntryNotFound,
-            format!("Entry `{raw}` not found."),
-        )
-        .into()
-    })
+    super::path_id(raw, EntryId, ErrorCode::EntryNotFound, "Entry")
 }
 
 /// The list's filters, as the page's GET form sends them.
@@ -350,14 +344,6 @@ impl FormPage {
             "selected"
         } else {
             ""
-        }
-    }
-
-    fn invalid(&self, field: &str) -> &'static str {
-        if self.error.field == field {
-            "true"
-        } else {
-            "false"
         }
     }
 }
@@ -780,11 +766,7 @@ pub(super) async fn act(
 ) -> ConsoleResult {
     let Posted { staff, form } = posted;
     let id = entry_id(&id)?;
-    let version: i32 = form
-        .version
-        .as_deref()
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequestBody, "`version`: required."))?;
+    let version = super::version_field(form.version.as_deref())?;
     let me = staff.member.id;
     let role = staff.member.role;
     let allowed = |needed: StaffRole| role == StaffRole::Admin || role == needed;

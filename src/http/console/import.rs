@@ -16,6 +16,7 @@ use uuid::Uuid;
 /// The largest file the console takes.
 pub(super) const MAX_UPLOAD_BYTES: usize = 32 * 1024 * 1024;
 
+#[derive(Clone)]
 struct AgencyOption {
     id: String,
     name: String,
@@ -103,10 +104,7 @@ pub(super) async fn upload(
             "agency" => agency = Some(field.text().await.map_err(|e| bad(e.to_string()))?),
             "file" => {
                 // Nothing is read before the token is known to be right.
-                if !csrf
-                    .as_deref()
-                    .is_some_and(|c| crate::crypto::constant_time_eq(c, &staff.session.csrf_token))
-                {
+                if !staff.csrf_ok(csrf.as_deref()) {
                     return Err(super::csrf_failed().into());
                 }
                 let name = field.file_name().unwrap_or_default().to_owned();
@@ -127,10 +125,7 @@ pub(super) async fn upload(
             _ => {}
         }
     }
-    if !csrf
-        .as_deref()
-        .is_some_and(|c| crate::crypto::constant_time_eq(c, &staff.session.csrf_token))
-    {
+    if !staff.csrf_ok(csrf.as_deref()) {
         return Err(super::csrf_failed().into());
     }
     let options = agency_options(&state).await?;
@@ -139,7 +134,7 @@ pub(super) async fn upload(
             status,
             &ImportPage {
                 layout: staff.layout("import"),
-                agencies: agency_options_clone(&options),
+                agencies: options.clone(),
                 error,
                 report: None,
                 rejected_href: String::new(),
@@ -204,16 +199,6 @@ pub(super) async fn upload(
         .into()),
         Err(e) => again(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), name),
     }
-}
-
-fn agency_options_clone(options: &[AgencyOption]) -> Vec<AgencyOption> {
-    options
-        .iter()
-        .map(|a| AgencyOption {
-            id: a.id.clone(),
-            name: a.name.clone(),
-        })
-        .collect()
 }
 
 /// `GET /office/import/{id}/rejected.csv`: the rejected rows, with their line and reason.

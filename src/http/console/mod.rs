@@ -137,6 +137,11 @@ impl<R: Role> Staff<R> {
         }
     }
 
+    /// Whether `sent` is this session's CSRF token.
+    pub fn csrf_ok(&self, sent: Option<&str>) -> bool {
+        sent.is_some_and(|t| crate::crypto::constant_time_eq(t, &self.session.csrf_token))
+    }
+
     /// Whether the member has a role (administrators have every role).
     pub fn may(&self, role: StaffRole) -> bool {
         self.member.role == StaffRole::Admin || self.member.role == role
@@ -222,9 +227,8 @@ impl<R: Role, T: DeserializeOwned> FromRequest<AppState> for Posted<R, T> {
         let sent = pairs
             .iter()
             .find(|(k, _)| k == "csrf")
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_default();
-        if !crate::crypto::constant_time_eq(sent, &staff.session.csrf_token) {
+            .map(|(_, v)| v.as_str());
+        if !staff.csrf_ok(sent) {
             return Err(csrf_failed().into());
         }
         let rest: Vec<(String, String)> = pairs.into_iter().filter(|(k, _)| k != "csrf").collect();
@@ -234,6 +238,25 @@ impl<R: Role, T: DeserializeOwned> FromRequest<AppState> for Posted<R, T> {
             .map_err(|e| ApiError::new(ErrorCode::InvalidRequestBody, format!("The form: {e}")))?;
         Ok(Posted { staff, form })
     }
+}
+
+/// An id in a console address; anything that is not one names no `what` (its 404 `code`).
+pub fn path_id<T>(
+    raw: &str,
+    make: fn(uuid::Uuid) -> T,
+    code: ErrorCode,
+    what: &str,
+) -> Result<T, ConsoleError> {
+    uuid::Uuid::parse_str(raw)
+        .map(make)
+        .map_err(|_| ApiError::new(code, format!("{what} `{raw}` not found.")).into())
+}
+
+/// The `version` field of a step's form.
+pub fn version_field(value: Option<&str>) -> Result<i32, ApiError> {
+    value
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequestBody, "`version`: required."))
 }
 
 /// What every console page's layout needs.
@@ -328,6 +351,11 @@ impl FormError {
         } else {
             ""
         }
+    }
+
+    /// `aria-invalid` of `field`: whether the error is about it.
+    pub fn invalid(&self, field: &str) -> &'static str {
+        if self.field == field { "true" } else { "false" }
     }
 
     /// The message if it is about no field of the form's `fields`.

@@ -17,7 +17,6 @@ use axum::http::StatusCode;
 use chrono::NaiveDate;
 use entity::{NoticeCategory, NoticeId, NoticeStatus, StaffRole, notice};
 use serde::Deserialize;
-use uuid::Uuid;
 
 fn status_label(s: NoticeStatus) -> &'static str {
     match s {
@@ -36,13 +35,7 @@ fn category_label(c: NoticeCategory) -> &'static str {
 }
 
 fn notice_id(raw: &str) -> Result<NoticeId, ConsoleError> {
-    Uuid::parse_str(raw).map(NoticeId).map_err(|_| {
-        ApiError::new(
-            ErrorCode::NoticeNotFound,
-            format!("Notice `{raw}` not found."),
-        )
-        .into()
-    })
+    super::path_id(raw, NoticeId, ErrorCode::NoticeNotFound, "Notice")
 }
 
 struct Row {
@@ -210,14 +203,6 @@ impl FormPage {
             "selected"
         } else {
             ""
-        }
-    }
-
-    fn invalid(&self, field: &str) -> &'static str {
-        if self.error.field == field {
-            "true"
-        } else {
-            "false"
         }
     }
 }
@@ -400,11 +385,7 @@ pub(super) async fn act(
 ) -> ConsoleResult {
     let Posted { staff, form } = posted;
     let id = notice_id(&id)?;
-    let version: i32 = form
-        .version
-        .as_deref()
-        .and_then(|v| v.trim().parse().ok())
-        .ok_or_else(|| ApiError::new(ErrorCode::InvalidRequestBody, "`version`: required."))?;
+    let version = super::version_field(form.version.as_deref())?;
     let me = staff.member.id;
     let reviewer = staff.may(StaffRole::Reviewer);
     let result = state

@@ -131,14 +131,6 @@ impl FormPage {
             ""
         }
     }
-
-    fn invalid(&self, field: &str) -> &'static str {
-        if self.error.field == field {
-            "true"
-        } else {
-            "false"
-        }
-    }
 }
 
 const FIELDS: &[&str] = &[

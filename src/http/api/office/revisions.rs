@@ -102,11 +102,14 @@ async fn list_revisions(
     Listing(filter, page): Listing<RevisionFilterParams, Page>,
 ) -> ApiResult<Json<Paginated<RevisionOut>>> {
     let (items, total) = revisions::list(&state.db, filter.filter(), page).await?;
-    let mut out = Vec::with_capacity(items.len());
-    for r in items {
-        let entry = entries::get(&state.db, r.entry_id).await.ok();
-        out.push(RevisionOut::new(r, entry.as_ref()));
-    }
+    let found = entries::get_many(&state.db, items.iter().map(|r| r.entry_id)).await?;
+    let out = items
+        .into_iter()
+        .map(|r| {
+            let entry = found.get(&r.entry_id);
+            RevisionOut::new(r, entry)
+        })
+        .collect();
     Ok(Json(Paginated::new(out, page, total)))
 }
 
