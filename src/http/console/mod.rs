@@ -4,6 +4,7 @@
 //! `csrf` field, checked by [`Posted`] before the form is read. Every action calls the same
 //! input layer and service functions, under the same role checks, as the office API.
 
+mod admin;
 mod cases;
 mod entries;
 mod import;
@@ -75,6 +76,7 @@ pub fn router() -> Router<AppState> {
                 )),
         )
         .route("/office/import/{id}/rejected.csv", get(import::rejected))
+        .merge(admin::router())
 }
 
 /// Why a console request was not served: no valid session (sign in first), or an error page.
