@@ -12,6 +12,13 @@ fn main() {
         println!("cargo::rustc-cfg=pg_tests");
     }
     let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+    // Installing the driver later changes its directory, which runs this script again.
+    if let Some(dir) = std::path::Path::new(&driver)
+        .parent()
+        .filter(|d| d.is_dir())
+    {
+        println!("cargo::rerun-if-changed={}", dir.display());
+    }
     if std::path::Path::new(&driver).exists() {
         println!("cargo::rustc-cfg=browser_tests");
     }

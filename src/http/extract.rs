@@ -326,48 +326,58 @@ where
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let bad = |detail: &str| {
-            ApiError::new(
-                ErrorCode::InvalidQueryParameter,
-                format!("Bad query string: {detail}"),
-            )
-        };
-        let query = parts.uri.query().unwrap_or_default();
-        let pairs: Vec<(String, String)> =
-            serde_urlencoded::from_str(query).map_err(|e| bad(&e.to_string()))?;
-        let (mut page, mut per_page) = (None, None);
-        let mut rest = Vec::with_capacity(pairs.len());
-        for (key, value) in pairs {
-            let slot = match key.as_str() {
-                "page" => &mut page,
-                "per_page" => &mut per_page,
-                _ => {
-                    rest.push((key, value));
-                    continue;
-                }
-            };
-            let number = value
-                .parse::<u64>()
-                .map_err(|e| bad(&format!("{key}: {e}")))?;
-            *slot = Some(number);
-        }
-        // The filters go through axum's own query parsing, so their errors read as before.
-        let rest = serde_urlencoded::to_string(&rest).map_err(|e| bad(&e.to_string()))?;
-        let uri: axum::http::Uri = format!("/?{rest}")
-            .parse()
-            .map_err(|_| bad("cannot be read"))?;
-        let axum::extract::Query(filters) =
-            axum::extract::Query::<F>::try_from_uri(&uri).map_err(|rejection| {
-                bad(rejection
-                    .body_text()
-                    .trim_start_matches("Failed to deserialize query string: "))
-            })?;
-        let page = P::check(page, per_page)?;
-        filters
-            .validate()
-            .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+        let (filters, page) = parse_listing(parts.uri.query().unwrap_or_default())?;
         Ok(Listing(filters, page))
     }
+}
+
+/// A listing's query string read as [`Listing`] reads it: the page parameters taken out and
+/// checked, the rest parsed and validated as the filters `F`.
+pub fn parse_listing<F, P>(query: &str) -> Result<(F, P), ApiError>
+where
+    F: DeserializeOwned + Validate,
+    P: PageFields,
+{
+    let bad = |detail: &str| {
+        ApiError::new(
+            ErrorCode::InvalidQueryParameter,
+            format!("Bad query string: {detail}"),
+        )
+    };
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(query).map_err(|e| bad(&e.to_string()))?;
+    let (mut page, mut per_page) = (None, None);
+    let mut rest = Vec::with_capacity(pairs.len());
+    for (key, value) in pairs {
+        let slot = match key.as_str() {
+            "page" => &mut page,
+            "per_page" => &mut per_page,
+            _ => {
+                rest.push((key, value));
+                continue;
+            }
+        };
+        let number = value
+            .parse::<u64>()
+            .map_err(|e| bad(&format!("{key}: {e}")))?;
+        *slot = Some(number);
+    }
+    // The filters go through axum's own query parsing, so their errors read as before.
+    let rest = serde_urlencoded::to_string(&rest).map_err(|e| bad(&e.to_string()))?;
+    let uri: axum::http::Uri = format!("/?{rest}")
+        .parse()
+        .map_err(|_| bad("cannot be read"))?;
+    let axum::extract::Query(filters) =
+        axum::extract::Query::<F>::try_from_uri(&uri).map_err(|rejection| {
+            bad(rejection
+                .body_text()
+                .trim_start_matches("Failed to deserialize query string: "))
+        })?;
+    let page = P::check(page, per_page)?;
+    filters
+        .validate()
+        .map_err(|e| validation_error(ErrorCode::InvalidQueryParameter, &e))?;
+    Ok((filters, page))
 }
 
 /// A checked page a [`Listing`] can carry.

@@ -357,15 +357,31 @@ pub struct EntryFilterParams {
     pub subject_id: Option<Uuid>,
     /// Only this list.
     pub list: Option<entity::ListKind>,
+    /// Only entries whose list name (名单名称) contains this text.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub list_name: Option<String>,
+    /// Only entries whose deciding authority's name (认定部门) contains this text.
+    #[validate(length(min = 1, max = 100))]
+    #[param(min_length = 1, max_length = 100)]
+    pub authority: Option<String>,
+    /// Only entries decided (认定日期) in this year.
+    #[validate(range(min = 1949, max = 2100))]
+    #[param(minimum = 1949, maximum = 2100)]
+    pub decision_year: Option<i32>,
 }
 
 impl EntryFilterParams {
     /// The service's filter.
     pub fn filter(self) -> crate::services::entries::EntryFilter {
+        let text = |v: Option<String>| v.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
         crate::services::entries::EntryFilter {
             status: self.status,
             subject_id: self.subject_id.map(SubjectId),
             list: self.list,
+            list_name: text(self.list_name),
+            authority: text(self.authority),
+            decision_year: self.decision_year,
         }
     }
 }

@@ -470,6 +470,12 @@ pub struct EntryFilter {
     pub subject_id: Option<SubjectId>,
     /// Only this list.
     pub list: Option<entity::ListKind>,
+    /// Only list names containing this text.
+    pub list_name: Option<String>,
+    /// Only authority names containing this text.
+    pub authority: Option<String>,
+    /// Only decisions of this year.
+    pub decision_year: Option<i32>,
 }
 
 /// One page of entries, newest first, with the total.
@@ -487,6 +493,20 @@ pub async fn list(
     }
     if let Some(list) = filter.list {
         query = query.filter(list_entry::Column::List.eq(list));
+    }
+    if let Some(text) = filter.list_name {
+        query = query.filter(list_entry::Column::ListName.like(super::containing(&text)));
+    }
+    if let Some(text) = filter.authority {
+        query = query.filter(list_entry::Column::AuthorityName.like(super::containing(&text)));
+    }
+    if let Some(year) = filter.decision_year {
+        let first = |y| chrono::NaiveDate::from_ymd_opt(y, 1, 1);
+        if let (Some(from), Some(to)) = (first(year), first(year + 1)) {
+            query = query
+                .filter(list_entry::Column::DecisionDate.gte(from))
+                .filter(list_entry::Column::DecisionDate.lt(to));
+        }
     }
     let paginator = query
         .order_by_desc(list_entry::Column::CreatedAt)

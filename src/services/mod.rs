@@ -143,3 +143,13 @@ impl From<domain::Severity> for entity::Severity {
         }
     }
 }
+
+/// A `LIKE` pattern matching any text that contains `text` literally (`%`, `_` and backslashes in it
+/// match only themselves).
+pub fn containing(text: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}

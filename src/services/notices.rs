@@ -131,6 +131,28 @@ pub async fn update_draft(
     save(db, ctx, "notice.update", before, active).await
 }
 
+/// Submits a draft for review: it can no longer be edited, and waits for a reviewer other than
+/// its author to publish it.
+pub async fn submit(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    id: NoticeId,
+    version: i32,
+) -> ApiResult<notice::Model> {
+    let before = current(db, id, version).await?;
+    if before.status != NoticeStatus::Draft {
+        return Err(wrong_state(
+            ErrorCode::NoticeNotDraft,
+            id,
+            before.status,
+            "submitted",
+        ));
+    }
+    let mut active: notice::ActiveModel = before.clone().into();
+    active.status = Set(NoticeStatus::PendingReview);
+    save(db, ctx, "notice.submit", before, active).await
+}
+
 /// Publishes a draft; the publication date is today. Maker-checker: the member who created it
 /// does not publish it (`publisher` is `None` only for the demo seed).
 pub async fn publish(
@@ -257,4 +279,21 @@ pub async fn list(
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.page.saturating_sub(1)).await?;
     Ok((items, total))
+}
+
+/// Every notice, in any state, that links the code `uscc`, newest first.
+pub async fn about(db: &impl ConnectionTrait, uscc: &str) -> ApiResult<Vec<notice::Model>> {
+    // The linked codes are a JSON array; notices are few, so they are matched here.
+    let all = notice::Entity::find()
+        .order_by_desc(notice::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(all
+        .into_iter()
+        .filter(|n| {
+            crate::services::projection::notice_usccs(n)
+                .iter()
+                .any(|c| c == uscc)
+        })
+        .collect())
 }

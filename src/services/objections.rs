@@ -423,3 +423,15 @@ pub async fn list(
         total,
     ))
 }
+
+/// Every objection to any of `entries`, oldest first.
+pub async fn of_entries(
+    db: &impl ConnectionTrait,
+    entries: &[EntryId],
+) -> ApiResult<Vec<objection::Model>> {
+    Ok(objection::Entity::find()
+        .filter(objection::Column::EntryId.is_in(entries.iter().copied()))
+        .order_by_asc(objection::Column::CreatedAt)
+        .all(db)
+        .await?)
+}

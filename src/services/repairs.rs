@@ -755,3 +755,15 @@ pub fn repair_notice(
     let _ = writeln!(t, "\n{}", zh_date(issued_on));
     Ok(t)
 }
+
+/// Every repair application for any of `entries`, oldest first.
+pub async fn of_entries(
+    db: &impl ConnectionTrait,
+    entries: &[EntryId],
+) -> ApiResult<Vec<repair::Model>> {
+    Ok(repair::Entity::find()
+        .filter(repair::Column::EntryId.is_in(entries.iter().copied()))
+        .order_by_asc(repair::Column::CreatedAt)
+        .all(db)
+        .await?)
+}

@@ -480,3 +480,187 @@ async fn the_office_decides_a_repair_in_two_hands_and_reviews_an_agencys_correct
     browser.goto(&public).await;
     browser.wait_for(".notice-body h2", "处理结果").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "chromedriver is not installed: browser test skipped"
+)]
+async fn the_office_answers_an_objection_edits_a_subject_filters_entries_and_reviews_a_notice_in_a_real_browser()
+ {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = app.base.clone();
+    member(&app, "孙审核", "reviewer", "sunshenhe").await;
+    member(&app, "李编辑", "editor", "libianji").await;
+
+    // Two published entries of one subject, decided in different years by different authorities,
+    // and an objection to the first.
+    let subject_id = app.a_subject().await;
+    let entry_id = app.publish_entry(black_entry(&subject_id)).await;
+    let mut other = black_entry(&subject_id);
+    other["authority_name"] = json!("汉中市市场监督管理局");
+    other["authority_uscc"] = json!("11610700MB2961788K");
+    other["list_name"] = json!("严重违法失信企业名单");
+    other["decision_date"] = json!("2025-11-03");
+    other["document_number"] = json!("汉市监列〔2025〕3号");
+    app.publish_entry(other).await;
+    let (status, filed) = app
+        .post(
+            "/api/v1/objections",
+            None,
+            json!({"entry_id": entry_id, "kind": "content", "reason": "款项已于2026年3月1日付清", "contact": "0916-2210000"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{filed}");
+    let objection_id = id_of(&filed);
+    let notice = app
+        .draft_notice(
+            json!({"title": "汉中市失信典型案例（第二期）", "category": "dishonesty_case",
+                             "issuing_unit": "汉中市信用办", "body_md": "## 案例一\n\n拒不履行。",
+                             "subject_usccs": [crate::fixtures::TIANHAN_USCC]}),
+        )
+        .await;
+    let notice_id = id_of(&notice);
+
+    // The reviewer finds the objection on the dashboard, accepts it, and must give an answer
+    // to uphold it.
+    let browser = Browser::start().await;
+    sign_in(&browser, &base, "sunshenhe").await;
+    browser
+        .wait_for("section[aria-labelledby=q-objections]", &objection_id[..8])
+        .await;
+    browser.goto(&format!("{base}/office/objections")).await;
+    let case = browser.wait_for("table.data a", &objection_id[..8]).await;
+    browser.click(&case).await;
+    browser.wait_for("#case-status", "待受理").await;
+    browser.wait_for(".facts", "款项已于2026年3月1日付清").await;
+    browser.click(&browser.find("#do-accept").await).await;
+    browser.wait_for("#case-status", "已受理，待答复").await;
+    let (_, marked) = app
+        .get(
+            &format!("/api/v1/office/entries/{entry_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(marked["under_objection"], true, "{marked}");
+    browser.click(&browser.find("#do-uphold").await).await;
+    browser.wait_for("#notice", "`answer`").await;
+    browser.wait_for("#case-status", "已受理，待答复").await;
+    browser
+        .type_into(
+            &browser.find("#answer-uphold").await,
+            "经核实，款项已付清，撤下该条目。",
+        )
+        .await;
+    browser.click(&browser.find("#do-uphold").await).await;
+    browser.wait_for("#case-status", "异议成立").await;
+    browser
+        .wait_for("table.data", "经核实，款项已付清，撤下该条目。")
+        .await;
+    browser.screenshot("office-objection").await;
+    let (_, read) = app
+        .get(
+            &format!("/api/v1/office/entries/{entry_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(read["status"], "withdrawn", "{read}");
+    assert_eq!(
+        read["removal_reason"],
+        "异议成立：经核实，款项已付清，撤下该条目。"
+    );
+
+    // The notice the editor submitted waits on the reviewer's dashboard.
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "libianji").await;
+    browser
+        .goto(&format!("{base}/office/notices/{notice_id}"))
+        .await;
+    browser.click(&browser.find("#do-submit").await).await;
+    browser.wait_for("#notice-status", "待审核").await;
+    assert!(
+        browser.find_all("a[href$='/edit']").await.is_empty(),
+        "a submitted notice is not edited"
+    );
+
+    // The editor corrects the subject: a bad division code is shown beside its field.
+    browser
+        .goto(&format!("{base}/office/subjects/{subject_id}"))
+        .await;
+    browser.wait_for("h2", "异议与修复").await;
+    browser.wait_for("table.data", "异议成立").await;
+    browser
+        .wait_for(".plain", "汉中市失信典型案例（第二期）")
+        .await;
+    browser
+        .click(
+            &browser
+                .find(&format!("a[href='/office/subjects/{subject_id}/edit']"))
+                .await,
+        )
+        .await;
+    let region = browser.find("#f-region_code").await;
+    browser.clear(&region).await;
+    browser.type_into(&region, "6107").await;
+    browser
+        .type_into(&browser.find("#f-address").await, "汉中市汉台区天汉大道1号")
+        .await;
+    browser.click(&browser.find(".actions button").await).await;
+    browser.wait_for("#err-region_code", "region_code").await;
+    let region = browser.find("#f-region_code").await;
+    assert_eq!(
+        region.attr("aria-invalid").await.ok().flatten().as_deref(),
+        Some("true")
+    );
+    browser.clear(&region).await;
+    browser.type_into(&region, "610702").await;
+    browser.click(&browser.find(".actions button").await).await;
+    browser.wait_for(".facts", "汉中市汉台区天汉大道1号").await;
+    let (_, subject) = app
+        .get(
+            &format!("/api/v1/office/subjects/{subject_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(subject["address"], "汉中市汉台区天汉大道1号", "{subject}");
+    assert_eq!(subject["version"], 2);
+
+    // Filters by authority and decision year, as the API's listing reads them.
+    browser.goto(&format!("{base}/office/entries")).await;
+    browser
+        .type_into(&browser.find("#f-authority").await, "市场监督")
+        .await;
+    browser
+        .type_into(&browser.find("#f-year").await, "2025")
+        .await;
+    browser.click(&browser.find(".filters button").await).await;
+    browser.wait_for("p.muted", "共 1 条").await;
+    browser.wait_for("table.data", "汉市监列〔2025〕3号").await;
+    assert!(browser.url().await.contains("decision_year=2025"));
+    browser
+        .goto(&format!("{base}/office/entries?decision_year=12"))
+        .await;
+    browser.wait_for("body", "decision_year").await;
+    let (status, listed) = app
+        .get(
+            "/api/v1/office/entries?authority=%E5%B8%82%E5%9C%BA%E7%9B%91%E7%9D%A3&decision_year=2025",
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed["total"], 1, "{listed}");
+    assert_eq!(listed["items"][0]["document_number"], "汉市监列〔2025〕3号");
+
+    // The reviewer publishes the submitted notice from the dashboard's queue.
+    browser.forget_cookies().await;
+    sign_in(&browser, &base, "sunshenhe").await;
+    let queued = browser
+        .wait_for(
+            "section[aria-labelledby=q-notices] a",
+            "汉中市失信典型案例（第二期）",
+        )
+        .await;
+    browser.click(&queued).await;
+    browser.click(&browser.find("#do-publish").await).await;
+    browser.wait_for("#notice-status", "已发布").await;
+}

@@ -382,7 +382,58 @@ async fn a_decision_dated_tomorrow_is_accepted_once_the_day_has_come(backend: Ba
     assert_eq!(status, StatusCode::CREATED, "{created}");
 }
 
+async fn the_listing_filters_by_list_name_authority_and_decision_year(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let subject_id = app.a_subject().await;
+    let court = app.draft_entry(black_entry(&subject_id)).await;
+    let mut market = black_entry(&subject_id);
+    market["list_name"] = json!("严重违法失信企业名单");
+    market["authority_name"] = json!("汉中市市场监督管理局");
+    market["authority_uscc"] = json!("11610700MB2961788K");
+    market["decision_date"] = json!("2025-11-03");
+    market["document_number"] = json!("汉市监列〔2025〕3号");
+    let market = app.draft_entry(market).await;
+    let ids = |body: &Value| -> Vec<String> {
+        body["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(id_of)
+            .collect()
+    };
+    for (query, expected) in [
+        ("list_name=%E4%BC%81%E4%B8%9A", vec![id_of(&market)]),
+        ("authority=%E6%B3%95%E9%99%A2", vec![id_of(&court)]),
+        ("decision_year=2025", vec![id_of(&market)]),
+        ("decision_year=2026", vec![id_of(&court)]),
+        ("decision_year=2025&authority=%E6%B3%95%E9%99%A2", vec![]),
+        // `%` and `_` match only themselves.
+        ("authority=%25", vec![]),
+        ("list_name=_", vec![]),
+    ] {
+        let (status, body) = app
+            .get(&format!("{ENTRIES}?{query}"), Some(ADMIN_TOKEN))
+            .await;
+        assert_eq!(status, StatusCode::OK, "{query}: {body}");
+        assert_eq!(ids(&body), expected, "{query}");
+        assert_eq!(body["total"], expected.len(), "{query}");
+    }
+    let (status, body) = app
+        .get(&format!("{ENTRIES}?decision_year=1800"), Some(ADMIN_TOKEN))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        body,
+        crate::fixtures::error(
+            "invalid_query_parameter",
+            "invalid_request",
+            "`decision_year`: `1800` must be between 1949 and 2100"
+        )
+    );
+}
+
 db_tests!(
+    the_listing_filters_by_list_name_authority_and_decision_year,
     a_decision_dated_tomorrow_is_accepted_once_the_day_has_come,
     a_black_entry_is_drafted_reviewed_published_and_withdrawn,
     the_same_person_cannot_submit_and_approve,

@@ -97,7 +97,78 @@ async fn a_notice_with_a_bad_linked_code_is_refused(backend: Backend) {
     assert_eq!(app.count(entity::notice::Entity).await, 0);
 }
 
+async fn a_submitted_notice_is_no_longer_edited_and_waits_for_another_member(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let draft = app
+        .draft_notice(json!({"title": "诚信典型（第三期）", "category": "integrity_model",
+                             "issuing_unit": "汉中市信用办", "body_md": "守合同重信用。", "subject_usccs": []}))
+        .await;
+    let id = id_of(&draft);
+    let editor = app.editor_token().await.to_owned();
+    let reviewer = app.token("reviewer").await;
+    let submit = format!("/api/v1/office/notices/{id}/submit");
+    // A reviewer does not submit; the editor does, with the version they read.
+    let (status, body) = app
+        .post(&submit, Some(&reviewer), json!({"version": 1}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = app
+        .post(&submit, Some(&editor), json!({"version": 2}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "notice_version_conflict");
+    let (status, submitted) = app
+        .post(&submit, Some(&editor), json!({"version": 1}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{submitted}");
+    assert_eq!(submitted["status"], "pending_review");
+    assert_eq!(submitted["version"], 2);
+    // It is no longer edited, nor submitted again.
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/office/notices/{id}"),
+            Some(&editor),
+            json!({"version": 2, "title": "改过的标题"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert_eq!(body["code"], "notice_not_draft");
+    let (status, body) = app
+        .post(&submit, Some(&editor), json!({"version": 2}))
+        .await;
+    assert_eq!(
+        (status, body),
+        (
+            StatusCode::CONFLICT,
+            crate::fixtures::error(
+                "notice_not_draft",
+                "conflict",
+                format!("Notice `{id}` is `pending_review` and cannot be submitted.")
+            )
+        )
+    );
+    assert_eq!(
+        app.table_text("audit_events")
+            .await
+            .matches("notice.submit")
+            .count(),
+        1
+    );
+    // Its author does not publish it; a reviewer does.
+    let publish = format!("/api/v1/office/notices/{id}/publish");
+    let (status, body) = app
+        .post(&publish, Some(&editor), json!({"version": 2}))
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, published) = app
+        .post(&publish, Some(&reviewer), json!({"version": 2}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{published}");
+    assert_eq!(published["status"], "published");
+}
+
 db_tests!(
+    a_submitted_notice_is_no_longer_edited_and_waits_for_another_member,
     a_notice_is_drafted_rendered_safely_published_and_withdrawn,
     a_notice_with_a_bad_linked_code_is_refused
 );

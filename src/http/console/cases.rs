@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use entity::{RepairId, RepairStatus, RevisionId, RevisionStatus, StaffRole, repair};
 use serde::Deserialize;
 
-fn repair_status(status: RepairStatus) -> &'static str {
+pub(super) fn repair_status(status: RepairStatus) -> &'static str {
     match status {
         RepairStatus::Submitted => "待受理",
         RepairStatus::Accepted => "已受理，待决定",
@@ -51,10 +51,12 @@ struct RepairsPage {
     rows: Vec<RepairRow>,
 }
 
-/// `GET /office/repairs`: open applications, the nearest deadline first.
-pub(super) async fn repair_queue(State(state): State<AppState>, staff: Staff) -> ConsoleResult {
+/// Open applications (at most `limit`), the nearest deadline first.
+pub(super) async fn open_repairs(
+    state: &AppState,
+    limit: u64,
+) -> Result<Vec<repair::Model>, ConsoleError> {
     let today = state.clock.today();
-    let calendar = state.calendar.current();
     let mut open = Vec::new();
     for status in [RepairStatus::Submitted, RepairStatus::Accepted] {
         let (items, _) = repairs::list(
@@ -66,13 +68,27 @@ pub(super) async fn repair_queue(State(state): State<AppState>, staff: Staff) ->
             today,
             Page {
                 page: 1,
-                per_page: 200,
+                per_page: limit,
             },
         )
         .await?;
         open.extend(items);
     }
     open.sort_by_key(next_due);
+    open.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    Ok(open)
+}
+
+/// The next due date of an open application (for the dashboard).
+pub(super) fn due_of(r: &repair::Model) -> NaiveDate {
+    next_due(r)
+}
+
+/// `GET /office/repairs`: open applications, the nearest deadline first.
+pub(super) async fn repair_queue(State(state): State<AppState>, staff: Staff) -> ConsoleResult {
+    let today = state.clock.today();
+    let calendar = state.calendar.current();
+    let open = open_repairs(&state, 200).await?;
     let soon = calendar.add_working_days(today, 3);
     render(&RepairsPage {
         layout: staff.layout("cases"),
@@ -96,10 +112,50 @@ pub(super) async fn repair_queue(State(state): State<AppState>, staff: Staff) ->
     })
 }
 
-struct Decision {
-    at: String,
-    action: String,
-    note: String,
+/// One step of a case, from its audit trail.
+pub(super) struct Decision {
+    pub(super) at: String,
+    pub(super) action: String,
+    pub(super) note: String,
+}
+
+/// The steps of the case `target_id`, oldest first, from its audit events: each labelled by
+/// `label` with the reason or answer kept in the event's `note_field`.
+pub(super) async fn decisions(
+    state: &AppState,
+    target_id: &str,
+    label: fn(&str) -> String,
+    note_field: &str,
+) -> Result<Vec<Decision>, ConsoleError> {
+    let (events, _) = audit::list(
+        &state.db,
+        audit::AuditFilter {
+            target_id: Some(target_id.to_owned()),
+            ..Default::default()
+        },
+        Page {
+            page: 1,
+            per_page: 100,
+        },
+    )
+    .await?;
+    Ok(events
+        .iter()
+        .map(|e| Decision {
+            at: e
+                .at
+                .with_timezone(&super::entries::china())
+                .format("%Y-%m-%d %H:%M")
+                .to_string(),
+            action: label(&e.action),
+            note: e
+                .after
+                .as_ref()
+                .and_then(|a| a[note_field].as_str())
+                .unwrap_or_default()
+                .to_owned(),
+        })
+        .collect())
 }
 
 struct CaseAction {
@@ -156,35 +212,7 @@ async fn repair_page(
 ) -> ConsoleResult {
     let today = state.clock.today();
     let entry = entries::get(&state.db, r.entry_id).await?;
-    let (events, _) = audit::list(
-        &state.db,
-        audit::AuditFilter {
-            target_id: Some(r.id.to_string()),
-            ..Default::default()
-        },
-        Page {
-            page: 1,
-            per_page: 100,
-        },
-    )
-    .await?;
-    let decisions = events
-        .iter()
-        .map(|e| Decision {
-            at: e
-                .at
-                .with_timezone(&super::entries::china())
-                .format("%Y-%m-%d %H:%M")
-                .to_string(),
-            action: decision_label(&e.action),
-            note: e
-                .after
-                .as_ref()
-                .and_then(|a| a["decision_note"].as_str())
-                .unwrap_or_default()
-                .to_owned(),
-        })
-        .collect();
+    let decisions = decisions(state, &r.id.to_string(), decision_label, "decision_note").await?;
     let reviewer = staff.may(StaffRole::Reviewer);
     let need_role = if reviewer {
         ""

@@ -6,15 +6,17 @@ use super::{
     ConsoleError, ConsoleResult, FormError, Layout, Posted, Staff, render, render_with, see,
 };
 use crate::error::{ApiError, ErrorCode};
+use crate::http::extract::parse_listing;
 use crate::http::extract::{AnyStaff, Editor};
 use crate::input::entries::{
-    EntryFields, parse_entry_patch, parse_new_entry, review_reason, withdrawal_reason,
+    EntryFields, EntryFilterParams, parse_entry_patch, parse_new_entry, review_reason,
+    withdrawal_reason,
 };
 use crate::services::projection::enum_str;
 use crate::services::{Page, audit, entries, subjects};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, RawQuery, State};
 use axum::http::StatusCode;
 use chrono::NaiveDate;
 use entity::{EntryId, EntryStatus, ListKind, StaffRole, SubjectId, list_entry};
@@ -44,14 +46,6 @@ pub fn list_label(list: ListKind) -> &'static str {
 
 fn entry_id(raw: &str) -> Result<EntryId, ConsoleError> {
     super::path_id(raw, EntryId, ErrorCode::EntryNotFound, "Entry")
-}
-
-/// The list's filters, as the page's GET form sends them.
-#[derive(Debug, Default, Deserialize)]
-pub(super) struct ListQuery {
-    status: Option<String>,
-    list: Option<String>,
-    page: Option<u64>,
 }
 
 struct Row {
@@ -98,61 +92,59 @@ struct ListPage {
     total: u64,
     status: String,
     list: String,
+    list_name: String,
+    authority: String,
+    decision_year: String,
+    /// The filters as a query string, for the pager's links.
+    query: String,
     page: u64,
     pages: u64,
 }
 
-/// `GET /office/entries`.
+/// `GET /office/entries`: the filters of the API's listing (`EntryFilterParams`), read by the
+/// same parser; the fields the form leaves empty are not sent on.
 pub(super) async fn list(
     State(state): State<AppState>,
     staff: Staff,
-    Query(q): Query<ListQuery>,
+    RawQuery(raw): RawQuery,
 ) -> ConsoleResult {
-    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            serde_json::from_value::<EntryStatus>(serde_json::Value::String(s.to_owned()))
-                .map_err(|_| {
-                    ApiError::new(
-                        ErrorCode::InvalidQueryParameter,
-                        format!("`status`: `{s}` is not an entry status."),
-                    )
-                })?,
-        ),
-        None => None,
-    };
-    let list = match q.list.as_deref().filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            serde_json::from_value::<ListKind>(serde_json::Value::String(s.to_owned())).map_err(
-                |_| {
-                    ApiError::new(
-                        ErrorCode::InvalidQueryParameter,
-                        format!("`list`: `{s}` is not a list."),
-                    )
-                },
-            )?,
-        ),
-        None => None,
-    };
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
+        .map_err(|e| {
+            ApiError::new(
+                ErrorCode::InvalidQueryParameter,
+                format!("Bad query string: {e}"),
+            )
+        })?;
+    let sent: Vec<(String, String)> = pairs
+        .into_iter()
+        .filter(|(k, v)| !v.trim().is_empty() && k != "per_page")
+        .collect();
+    let encode =
+        |pairs: &[(String, String)]| serde_urlencoded::to_string(pairs).unwrap_or_default();
+    let (filters, page): (EntryFilterParams, Page) = parse_listing(&encode(&sent))?;
     let page = Page {
-        page: q.page.unwrap_or(1).clamp(1, 10_000),
+        page: page.page.clamp(1, 10_000),
         per_page: 20,
     };
-    let (items, total) = entries::list(
-        &state.db,
-        entries::EntryFilter {
-            status,
-            subject_id: None,
-            list,
-        },
-        page,
-    )
-    .await?;
+    let value = |key: &str| {
+        sent.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let filters_only: Vec<(String, String)> =
+        sent.iter().filter(|(k, _)| k != "page").cloned().collect();
+    let (items, total) = entries::list(&state.db, filters.filter(), page).await?;
     render(&ListPage {
         layout: staff.layout("entries"),
         rows: items.iter().map(Row::of).collect(),
         total,
-        status: q.status.unwrap_or_default(),
-        list: q.list.unwrap_or_default(),
+        status: value("status"),
+        list: value("list"),
+        list_name: value("list_name"),
+        authority: value("authority"),
+        decision_year: value("decision_year"),
+        query: encode(&filters_only),
         page: page.page,
         pages: total.div_ceil(page.per_page).max(1),
     })

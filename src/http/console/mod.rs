@@ -9,6 +9,7 @@ mod cases;
 mod entries;
 mod import;
 mod notices;
+mod objections;
 mod subjects;
 
 use super::extract::{AnyStaff, Role, SESSION_COOKIE, cookie};
@@ -59,13 +60,20 @@ pub fn router() -> Router<AppState> {
         )
         .route("/office/notices/{id}/edit", get(notices::edit_form))
         .route("/office/notices/{id}/{step}", post(notices::act))
+        .route("/office/objections", get(objections::queue))
+        .route("/office/objections/{id}", get(objections::case))
+        .route("/office/objections/{id}/{step}", post(objections::step))
         .route("/office/repairs", get(cases::repair_queue))
         .route("/office/repairs/{id}", get(cases::repair_case))
         .route("/office/repairs/{id}/{step}", post(cases::repair_step))
         .route("/office/revisions", get(cases::revision_queue))
         .route("/office/revisions/{id}", get(cases::revision))
         .route("/office/revisions/{id}/{step}", post(cases::revision_step))
-        .route("/office/subjects/{id}", get(subjects::page))
+        .route(
+            "/office/subjects/{id}",
+            get(subjects::page).post(subjects::update),
+        )
+        .route("/office/subjects/{id}/edit", get(subjects::edit_form))
         .route(
             "/office/import",
             get(import::form)
@@ -504,8 +512,13 @@ struct DashboardPage {
     to_review_total: u64,
     revisions_total: u64,
     repairs: Vec<QueueItem>,
+    objections: Vec<QueueItem>,
+    notices: Vec<QueueItem>,
+    notices_total: u64,
     ending: Vec<QueueItem>,
     outbox_pending: u64,
+    /// Minutes the oldest change has waited for the index (0 when none waits).
+    outbox_lag_minutes: i64,
     index_ready: bool,
 }
 
@@ -543,31 +556,16 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         first,
     )
     .await?;
-    let (open, _) = repairs::list(
-        &state.db,
-        repairs::RepairFilter::default(),
-        today,
-        Page {
-            page: 1,
-            per_page: 50,
-        },
-    )
-    .await?;
     let soon = state.calendar.current().add_working_days(today, 3);
-    let repairs: Vec<QueueItem> = open
+    let repairs: Vec<QueueItem> = cases::open_repairs(&state, 10)
+        .await?
         .iter()
-        .filter(|r| {
-            matches!(
-                r.status,
-                entity::RepairStatus::Submitted | entity::RepairStatus::Accepted
-            )
-        })
         .map(|r| {
-            let due = r.decide_due.unwrap_or(r.accept_due).min(r.notify_due);
+            let due = cases::due_of(r);
             QueueItem {
                 href: format!("/office/repairs/{}", r.id),
                 title: format!("信用修复申请 {}", &r.id.to_string()[..8]),
-                detail: format!("{} · 办理期限 {due}", status_label_repair(r.status)),
+                detail: format!("{} · 办理期限 {due}", cases::repair_status(r.status)),
                 urgency: if repairs::is_overdue(r, today) {
                     "overdue"
                 } else if due <= soon {
@@ -595,7 +593,41 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
             item
         })
         .collect();
+    let objections: Vec<QueueItem> = objections::open_queue(&state, 10)
+        .await?
+        .iter()
+        .map(|o| QueueItem {
+            href: format!("/office/objections/{}", o.id),
+            title: format!("异议申诉 {}", &o.id.to_string()[..8]),
+            detail: format!(
+                "{} · 办理期限 {}",
+                objections::status_label(o.status),
+                objections::next_due(o)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default()
+            ),
+            urgency: objections::urgency(o, today, soon),
+        })
+        .collect();
+    let (waiting_notices, notices_total) =
+        crate::services::notices::list(&state.db, Some(entity::NoticeStatus::PendingReview), first)
+            .await?;
+    let notices = waiting_notices
+        .iter()
+        .map(|n| QueueItem {
+            href: format!("/office/notices/{}", n.id),
+            title: n.title.clone(),
+            detail: n.issuing_unit.clone(),
+            urgency: "",
+        })
+        .collect();
     let outbox_pending = entity::outbox::Entity::find().count(&state.db).await?;
+    let outbox_lag_minutes = entity::outbox::Entity::find()
+        .order_by_asc(entity::outbox::Column::CreatedAt)
+        .one(&state.db)
+        .await?
+        .map(|row| (state.clock.now() - row.created_at).num_minutes().max(0))
+        .unwrap_or(0);
     render(&DashboardPage {
         layout: staff.layout("dashboard"),
         drafts: drafts.iter().map(entry_item).collect(),
@@ -604,20 +636,14 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         to_review_total,
         revisions_total,
         repairs,
+        objections,
+        notices,
+        notices_total,
         ending,
         outbox_pending,
+        outbox_lag_minutes,
         index_ready: state.readiness.search_ready(),
     })
-}
-
-fn status_label_repair(status: entity::RepairStatus) -> &'static str {
-    match status {
-        entity::RepairStatus::Submitted => "待受理",
-        entity::RepairStatus::Accepted => "已受理，待决定",
-        entity::RepairStatus::Returned => "已退回补正",
-        entity::RepairStatus::Approved => "准予修复",
-        entity::RepairStatus::Rejected => "不予修复",
-    }
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use entity::{NoticeCategory, NoticeId, NoticeStatus, StaffRole, notice};
 use serde::Deserialize;
 
-fn status_label(s: NoticeStatus) -> &'static str {
+pub(super) fn status_label(s: NoticeStatus) -> &'static str {
     match s {
         NoticeStatus::Draft => "草稿",
         NoticeStatus::PendingReview => "待审核",
@@ -317,6 +317,7 @@ struct NoticePage {
     category: &'static str,
     body_html: String,
     can_edit: bool,
+    may_submit: bool,
     publish_blocked: String,
     may_review: bool,
     message: String,
@@ -346,6 +347,7 @@ async fn notice_page(
             category: category_label(n.category),
             body_html: crate::markdown::render(&n.body_md),
             can_edit: n.status == NoticeStatus::Draft && staff.may(StaffRole::Editor),
+            may_submit: staff.may(StaffRole::Editor),
             publish_blocked,
             may_review,
             message,
@@ -377,7 +379,7 @@ pub(super) struct StepForm {
     reason: Option<String>,
 }
 
-/// `POST /office/notices/{id}/{step}`: publish or withdraw.
+/// `POST /office/notices/{id}/{step}`: submit, publish or withdraw.
 pub(super) async fn act(
     State(state): State<AppState>,
     Path((id, step)): Path<(String, String)>,
@@ -388,8 +390,18 @@ pub(super) async fn act(
     let version = super::version_field(form.version.as_deref())?;
     let me = staff.member.id;
     let reviewer = staff.may(StaffRole::Reviewer);
+    let editor = staff.may(StaffRole::Editor);
     let result = state
         .write(staff.actor(), async |txn, ctx| {
+            if step == "submit" {
+                if !editor {
+                    return Err(ApiError::new(
+                        ErrorCode::Forbidden,
+                        "Only editors and administrators submit notices.",
+                    ));
+                }
+                return notices::submit(txn, ctx, id, version).await;
+            }
             if !reviewer {
                 return Err(ApiError::new(
                     ErrorCode::Forbidden,

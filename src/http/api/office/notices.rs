@@ -129,6 +129,25 @@ async fn update_notice(
     Ok(Json(model.into()))
 }
 
+/// Submit a draft notice for review (editors): it can no longer be edited.
+#[utoipa::path(post, path = "/api/v1/office/notices/{id}/submit", tag = "office",
+    params(("id" = Uuid, Path, description = "Notice id")), request_body = VersionIn,
+    responses((status = 200, body = NoticeOut), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)),
+    security(("bearer" = [])))]
+async fn submit_notice(
+    State(state): State<AppState>,
+    staff: Office<Editor>,
+    Path(id): Path<NoticeId>,
+    Json(v): Json<VersionIn>,
+) -> ApiResult<Json<NoticeOut>> {
+    let model = state
+        .write(staff.actor(), async |txn, ctx| {
+            notices::submit(txn, ctx, id, v.version).await
+        })
+        .await?;
+    Ok(Json(model.into()))
+}
+
 /// Publish a notice (reviewers; never the member who created it: 403 `reviewer_is_maker`).
 #[utoipa::path(post, path = "/api/v1/office/notices/{id}/publish", tag = "office",
     params(("id" = Uuid, Path, description = "Notice id")), request_body = VersionIn,
@@ -187,6 +206,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(create_notice, list_notices))
         .routes(routes!(read_notice, update_notice))
+        .routes(routes!(submit_notice))
         .routes(routes!(publish_notice))
         .routes(routes!(withdraw_notice))
 }
