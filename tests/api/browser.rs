@@ -183,11 +183,16 @@ impl Browser {
                     return element;
                 }
             }
-            assert!(
-                Instant::now() < deadline,
-                "no `{css}` containing `{text}` on {}",
-                self.url().await
-            );
+            if Instant::now() >= deadline {
+                let page = match self.find_all("body").await.first() {
+                    Some(body) => self.text(body).await,
+                    None => String::new(),
+                };
+                panic!(
+                    "no `{css}` containing `{text}` on {}; the page reads:\n{page}",
+                    self.url().await
+                );
+            }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }

@@ -664,3 +664,102 @@ async fn the_office_answers_an_objection_edits_a_subject_filters_entries_and_rev
     browser.click(&browser.find("#do-publish").await).await;
     browser.wait_for("#notice-status", "已发布").await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    not(browser_tests),
+    ignore = "chromedriver is not installed: browser test skipped"
+)]
+async fn an_administrator_registers_an_agency_issues_a_key_shown_once_and_revokes_it_in_a_real_browser()
+ {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let base = app.base.clone();
+    member(&app, "周管理", "admin", "zhouguanli").await;
+    member(&app, "吴编辑", "editor", "wubianji").await;
+    let browser = Browser::start().await;
+
+    // Agencies are for administrators only.
+    sign_in(&browser, &base, "wubianji").await;
+    browser.goto(&format!("{base}/office/agencies")).await;
+    browser.wait_for("body", "forbidden").await;
+    browser.forget_cookies().await;
+
+    sign_in(&browser, &base, "zhouguanli").await;
+    browser.goto(&format!("{base}/office/agencies")).await;
+    browser.wait_for("h1", "报送单位").await;
+    browser
+        .type_into(&browser.find("#f-name").await, "国家税务总局汉中市税务局")
+        .await;
+    browser
+        .type_into(&browser.find("#f-uscc").await, "11610700MB2961796E")
+        .await;
+    browser
+        .type_into(
+            &browser.find("#f-authorities").await,
+            "国家税务总局汉中市税务局\n汉中市中级人民法院,12345",
+        )
+        .await;
+    browser.click(&browser.find(".actions button").await).await;
+    browser.wait_for(".form-error, .field-error", "12345").await;
+    assert_eq!(app.count(entity::agency::Entity).await, 0);
+    let area = browser.find("#f-authorities").await;
+    browser.clear(&area).await;
+    browser
+        .type_into(
+            &area,
+            "国家税务总局汉中市税务局\n汉中市中级人民法院,11610700MB2961788K",
+        )
+        .await;
+    browser.click(&browser.find(".actions button").await).await;
+    browser.wait_for("h1", "国家税务总局汉中市税务局").await;
+    let agency_id = app.agency_id("11610700MB2961796E").await;
+    let (_, agency) = app
+        .get(
+            &format!("/api/v1/office/agencies/{agency_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    assert_eq!(
+        agency["authorities"],
+        json!([{"name": "国家税务总局汉中市税务局", "uscc": null},
+               {"name": "汉中市中级人民法院", "uscc": "11610700MB2961788K"}]),
+        "{agency}"
+    );
+
+    // A key without a name, then with one: shown once, working at once, revoked at once.
+    let submit = browser.find("#k-scope_entries_submit").await;
+    browser.click(&submit).await;
+    browser.click(&browser.find("#issue-key").await).await;
+    browser.wait_for("#kerr-name", "`name`").await;
+    assert!(browser.find_all("#issued-key").await.is_empty());
+    browser
+        .type_into(&browser.find("#k-name").await, "税务核查系统")
+        .await;
+    browser.click(&browser.find("#k-scope_screen").await).await;
+    browser
+        .type_into(&browser.find("#k-daily_quota").await, "5000")
+        .await;
+    browser.click(&browser.find("#issue-key").await).await;
+    let shown = browser.wait_for("#issued-key", "").await;
+    let key = browser.text(&shown).await;
+    assert!(key.len() > 20, "{key}");
+    browser.wait_for("#keys", "批量核查").await;
+    browser.wait_for("#keys", "0 / 5000").await;
+    browser.screenshot("office-agency").await;
+    let (status, who) = app.get("/api/v1/partner/whoami", Some(&key)).await;
+    assert_eq!(status, StatusCode::OK, "{who}");
+    browser
+        .goto(&format!("{base}/office/agencies/{agency_id}"))
+        .await;
+    assert!(
+        browser.find_all("#issued-key").await.is_empty(),
+        "the key is shown once"
+    );
+    browser.wait_for("#keys", "有效").await;
+    browser
+        .click(&browser.find("#keys button.danger").await)
+        .await;
+    browser.wait_for("#keys", "已吊销").await;
+    let (status, body) = app.get("/api/v1/partner/whoami", Some(&key)).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
+}

@@ -5,6 +5,7 @@
 //! input layer and service functions, under the same role checks, as the office API.
 
 mod admin;
+mod agencies;
 mod cases;
 mod entries;
 mod import;
@@ -84,6 +85,17 @@ pub fn router() -> Router<AppState> {
                 )),
         )
         .route("/office/import/{id}/rejected.csv", get(import::rejected))
+        .route(
+            "/office/agencies",
+            get(agencies::list).post(agencies::create),
+        )
+        .route("/office/agencies/{id}", get(agencies::page))
+        .route(
+            "/office/agencies/{id}/authorities",
+            post(agencies::set_authorities),
+        )
+        .route("/office/agencies/{id}/keys", post(agencies::issue_key))
+        .route("/office/keys/{id}/revoke", post(agencies::revoke_key))
         .merge(admin::router())
 }
 
