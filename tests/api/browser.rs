@@ -223,6 +223,13 @@ impl Browser {
         within("delete cookies", self.client.delete_all_cookies()).await;
     }
 
+    /// Sets the cookie `name` for the current site (to carry a session saved earlier).
+    pub async fn set_cookie(&self, name: &str, value: &str) {
+        let mut cookie = fantoccini::cookies::Cookie::new(name.to_owned(), value.to_owned());
+        cookie.set_path("/");
+        within("add cookie", self.client.add_cookie(cookie)).await;
+    }
+
     /// Empties an input.
     pub async fn clear(&self, element: &Element) {
         within("clear", element.clear()).await;
