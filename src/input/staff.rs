@@ -310,9 +310,8 @@ fn beijing_day(field: &str, value: Option<&str>) -> ApiResult<Option<chrono::Nai
 /// The first instant of a Beijing day.
 fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
     let midnight = day.and_time(chrono::NaiveTime::MIN);
-    (midnight - chrono::Duration::seconds(i64::from(
-        crate::clock::china_offset().local_minus_utc(),
-    )))
+    (midnight
+        - chrono::Duration::seconds(i64::from(crate::clock::china_offset().local_minus_utc())))
     .and_utc()
 }
 
@@ -335,7 +334,12 @@ impl AuditFilterForm {
                 format!("is before `from` ({from})"),
             ));
         }
-        let page = match self.page.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        let page = match self
+            .page
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
             None => 1,
             Some(v) => v
                 .parse::<u64>()

@@ -253,7 +253,10 @@ async fn an_administrator_creates_and_disables_an_editor_and_verifies_the_audit_
     assert_eq!(me["staff"]["id"], editor_id.as_str());
 
     // Every field of the staff pages has a label; the list fits a phone's width.
-    for path in ["/office/staff".to_owned(), format!("/office/staff/{editor_id}")] {
+    for path in [
+        "/office/staff".to_owned(),
+        format!("/office/staff/{editor_id}"),
+    ] {
         browser.goto(&format!("{base}{path}")).await;
         browser.wait_for("h1", "").await;
         let unlabelled = browser
@@ -268,7 +271,10 @@ async fn an_administrator_creates_and_disables_an_editor_and_verifies_the_audit_
     browser.wait_for("#staff-table", "吴编辑").await;
     browser.screenshot("office-staff").await;
     browser.resize(390, 844).await;
-    for path in ["/office/staff".to_owned(), format!("/office/staff/{editor_id}")] {
+    for path in [
+        "/office/staff".to_owned(),
+        format!("/office/staff/{editor_id}"),
+    ] {
         browser.goto(&format!("{base}{path}")).await;
         browser.wait_for("h1", "").await;
         assert!(
@@ -471,9 +477,7 @@ async fn only_administrators_open_the_staff_and_audit_pages(backend: Backend) {
         }
     }
     assert_eq!(app.count(entity::staff::Entity).await, staff_before);
-    let (_, admin) = app
-        .get("/api/v1/office/staff", Some(ADMIN_TOKEN))
-        .await;
+    let (_, admin) = app.get("/api/v1/office/staff", Some(ADMIN_TOKEN)).await;
     assert!(
         admin
             .as_array()
@@ -521,7 +525,10 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
     assert_eq!(now["role"], "reviewer");
     assert_eq!(now["version"], 2);
     let bad_role = admin
-        .post(&format!("{path}/role"), &[("version", "2"), ("role", "boss")])
+        .post(
+            &format!("{path}/role"),
+            &[("version", "2"), ("role", "boss")],
+        )
         .await;
     assert_eq!(bad_role.status, StatusCode::BAD_REQUEST);
     assert!(bad_role.body.contains("is not a role"), "{}", bad_role.body);
@@ -550,7 +557,11 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
     let short = admin
         .post(
             &format!("{path}/password"),
-            &[("version", "4"), ("login", "wubianji"), ("password", "short")],
+            &[
+                ("version", "4"),
+                ("login", "wubianji"),
+                ("password", "short"),
+            ],
         )
         .await;
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
@@ -584,7 +595,11 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
         .await;
     let token_id = id_of(&tokens[0]);
     let page = admin.get(&path).await;
-    assert!(page.body.contains(&format!("revoke-{token_id}")), "{}", page.body);
+    assert!(
+        page.body.contains(&format!("revoke-{token_id}")),
+        "{}",
+        page.body
+    );
     let revoked = admin
         .post(&format!("{path}/tokens/{token_id}/revoke"), &[])
         .await;
@@ -617,7 +632,11 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
 
     // An administrator cannot disable themselves: the button says why, the service refuses.
     let own = admin.get(&format!("/office/staff/{admin_id}")).await;
-    assert!(own.body.contains("不能停用或降级自己的管理员账号"), "{}", own.body);
+    assert!(
+        own.body.contains("不能停用或降级自己的管理员账号"),
+        "{}",
+        own.body
+    );
     let refused = admin
         .post(
             &format!("/office/staff/{admin_id}/disable"),
@@ -626,9 +645,7 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT);
     assert!(refused.body.contains("cannot disable or demote themselves"));
-    assert!(
-        listed(&app, "zhouguanli").await.expect("m")["disabled_at"].is_null()
-    );
+    assert!(listed(&app, "zhouguanli").await.expect("m")["disabled_at"].is_null());
 }
 
 async fn ending_a_members_sessions_signs_them_out_everywhere_and_is_audited(backend: Backend) {
@@ -701,7 +718,11 @@ async fn the_audit_page_filters_by_action_and_day_and_names_a_bad_date(backend: 
     assert!(tomorrow.body.contains("共 0 条事件"), "{}", tomorrow.body);
 
     for (query, field, message) in [
-        ("from=2026-13-01", "from", "`from`: `2026-13-01` is not a date (YYYY-MM-DD)"),
+        (
+            "from=2026-13-01",
+            "from",
+            "`from`: `2026-13-01` is not a date (YYYY-MM-DD)",
+        ),
         (
             "from=2026-06-15&to=2026-06-01",
             "to",
@@ -727,7 +748,9 @@ async fn verifying_the_audit_chain_shows_it_intact_then_the_edited_event(backend
     let admin = Console::sign_in(&app, "zhouguanli", PASSWORD).await;
     checkpoint(&app).await;
 
-    let intact = admin.post("/office/audit/verify?action=staff.create", &[]).await;
+    let intact = admin
+        .post("/office/audit/verify?action=staff.create", &[])
+        .await;
     assert_eq!(intact.status, StatusCode::OK, "{}", intact.body);
     assert!(intact.body.contains("审计链完整"), "{}", intact.body);
     let events_now = app.count(entity::audit_event::Entity).await;
@@ -753,9 +776,10 @@ async fn verifying_the_audit_chain_shows_it_intact_then_the_edited_event(backend
     let broken = admin.post("/office/audit/verify", &[]).await;
     assert_eq!(broken.status, StatusCode::OK);
     assert!(
-        broken
-            .body
-            .contains(&format!("审计链已被破坏：第 {} 号事件处，事件内容被改动", created.id)),
+        broken.body.contains(&format!(
+            "审计链已被破坏：第 {} 号事件处，事件内容被改动",
+            created.id
+        )),
         "{}",
         broken.body
     );

@@ -256,7 +256,11 @@ async fn audit_page(
     let current_actor = form.actor.clone().unwrap_or_default();
     let mut actors: Vec<Choice> = staff_members
         .iter()
-        .map(|m| (format!("staff:{}", m.id), m.name.clone()))
+        .map(|m| {
+            let id = m.id.to_string();
+            let short = id.get(..8).unwrap_or(&id);
+            (format!("staff:{id}"), format!("{} · {short}", m.name))
+        })
         .chain(
             ["system", "cli", "anonymous"]
                 .into_iter()
@@ -264,7 +268,7 @@ async fn audit_page(
         )
         .map(|(value, label)| Choice {
             selected: value == current_actor.trim(),
-            label: format!("{label}（{value}）"),
+            label,
             value,
         })
         .collect();
@@ -307,13 +311,7 @@ async fn audit_page(
             let rows = items.iter().map(|e| row_of(e, &names)).collect();
             (rows, total, page, FormError::default(), StatusCode::OK)
         }
-        Err(e) => (
-            Vec::new(),
-            0,
-            1,
-            FormError::of(&e),
-            StatusCode::BAD_REQUEST,
-        ),
+        Err(e) => (Vec::new(), 0, 1, FormError::of(&e), StatusCode::BAD_REQUEST),
     };
     let verdict = match verdict {
         None => None,

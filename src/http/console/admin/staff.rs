@@ -169,10 +169,7 @@ fn totp_label(m: &staff::Model) -> &'static str {
 }
 
 /// `GET /office/staff`: every account, and the form for a new one.
-pub(super) async fn list(
-    State(state): State<AppState>,
-    staff: Staff<Admin>,
-) -> ConsoleResult {
+pub(super) async fn list(State(state): State<AppState>, staff: Staff<Admin>) -> ConsoleResult {
     list_page(
         &state,
         &staff,
@@ -535,12 +532,7 @@ pub(super) async fn revoke_token(
 ) -> ConsoleResult {
     let staff = posted.staff;
     let id = staff_id(&id)?;
-    let token = super::super::path_id(
-        &token,
-        StaffTokenId,
-        ErrorCode::TokenNotFound,
-        "Token",
-    )?;
+    let token = super::super::path_id(&token, StaffTokenId, ErrorCode::TokenNotFound, "Token")?;
     // The owner is the page's member: a token of anyone else is not found here.
     let result = state
         .write(staff.actor(), async |txn, ctx| {
