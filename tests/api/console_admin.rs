@@ -292,6 +292,7 @@ async fn an_administrator_creates_and_disables_an_editor_and_verifies_the_audit_
     for path in ["/office/staff", "/office/audit"] {
         browser.goto(&format!("{base}{path}")).await;
         browser.wait_for(".error-status", "403").await;
+        browser.wait_for("h1", "没有权限").await;
         browser.wait_for(".error-detail", "forbidden").await;
     }
 
@@ -330,6 +331,7 @@ async fn an_administrator_creates_and_disables_an_editor_and_verifies_the_audit_
         .run("document.querySelector('#new-staff input[name=csrf]').remove(); return 1;")
         .await;
     browser.click(&browser.find("#do-create").await).await;
+    browser.wait_for("h1", "表单已失效").await;
     browser.wait_for(".error-detail", "csrf_failed").await;
     assert!(listed(&app, "zhengshenhe").await.is_none());
 
