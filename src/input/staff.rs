@@ -247,6 +247,8 @@ pub struct AuditFilterParams {
     pub target_type: Option<String>,
     /// Only this actor, e.g. `staff:<id>`, `system`.
     pub actor: Option<String>,
+    /// Only this action, e.g. `staff.create`, `entry.publish`.
+    pub action: Option<String>,
     /// Only events at or after this time (RFC 3339).
     pub from: Option<chrono::DateTime<chrono::Utc>>,
     /// Only events before this time (RFC 3339).
@@ -260,8 +262,167 @@ impl AuditFilterParams {
             target_id: self.target_id,
             target_type: self.target_type,
             actor: self.actor,
+            action: self.action,
             from: self.from,
             to: self.to,
+            newest_first: false,
+        }
+    }
+}
+
+/// The audit listing's filters as the console's form sends them: every field as text, and the
+/// time range as days in Beijing time, `to` included.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct AuditFilterForm {
+    /// Only this actor, e.g. `staff:<id>`.
+    pub actor: Option<String>,
+    /// Only this kind of row.
+    pub target_type: Option<String>,
+    /// Only events about this row.
+    pub target_id: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// The first day, `YYYY-MM-DD`.
+    pub from: Option<String>,
+    /// The last day, `YYYY-MM-DD` (included).
+    pub to: Option<String>,
+    /// The page, from 1.
+    pub page: Option<String>,
+}
+
+/// A day in Beijing time; blank is `None`.
+fn beijing_day(field: &str, value: Option<&str>) -> ApiResult<Option<chrono::NaiveDate>> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => chrono::NaiveDate::parse_from_str(v, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| {
+                ApiError::field(
+                    ErrorCode::InvalidQueryParameter,
+                    field,
+                    v,
+                    "is not a date (YYYY-MM-DD)",
+                )
+            }),
+    }
+}
+
+/// The first instant of a Beijing day.
+fn start_of(day: chrono::NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    let midnight = day.and_time(chrono::NaiveTime::MIN);
+    (midnight
+        - chrono::Duration::seconds(i64::from(crate::clock::china_offset().local_minus_utc())))
+    .and_utc()
+}
+
+impl AuditFilterForm {
+    /// The API's filters and the page number: the days become the half-open range from the
+    /// start of `from` to the start of the day after `to`.
+    pub fn parse(&self) -> ApiResult<(AuditFilterParams, u64)> {
+        let text = |field: &str, value: &Option<String>| {
+            super::bounded(ErrorCode::InvalidQueryParameter, field, value.clone(), 200)
+        };
+        let from = beijing_day("from", self.from.as_deref())?;
+        let to = beijing_day("to", self.to.as_deref())?;
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(ApiError::field(
+                ErrorCode::InvalidQueryParameter,
+                "to",
+                &to.to_string(),
+                format!("is before `from` ({from})"),
+            ));
+        }
+        let page = match self
+            .page
+            .as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            None => 1,
+            Some(v) => v
+                .parse::<u64>()
+                .ok()
+                .filter(|p| (1..=10_000).contains(p))
+                .ok_or_else(|| {
+                    ApiError::field(
+                        ErrorCode::InvalidQueryParameter,
+                        "page",
+                        v,
+                        "is not a page number (1 to 10000)",
+                    )
+                })?,
+        };
+        Ok((
+            AuditFilterParams {
+                target_id: text("target_id", &self.target_id)?,
+                target_type: text("target_type", &self.target_type)?,
+                actor: text("actor", &self.actor)?,
+                action: text("action", &self.action)?,
+                from: from.map(start_of),
+                to: to.and_then(|d| d.succ_opt()).map(start_of),
+            },
+            page,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AuditFilterForm;
+
+    #[test]
+    fn audit_days_are_beijing_days_with_the_last_one_included() {
+        let form = AuditFilterForm {
+            from: Some("2026-06-15".into()),
+            to: Some(" 2026-06-15 ".into()),
+            ..Default::default()
+        };
+        let (params, page) = form.parse().expect("parses");
+        assert_eq!(page, 1);
+        assert_eq!(
+            params.from.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-06-14T16:00:00+00:00")
+        );
+        assert_eq!(
+            params.to.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-06-15T16:00:00+00:00")
+        );
+    }
+
+    #[test]
+    fn a_bad_audit_day_or_page_names_its_field() {
+        for (form, field) in [
+            (
+                AuditFilterForm {
+                    from: Some("2026-13-01".into()),
+                    ..Default::default()
+                },
+                "from",
+            ),
+            (
+                AuditFilterForm {
+                    from: Some("2026-06-02".into()),
+                    to: Some("2026-06-01".into()),
+                    ..Default::default()
+                },
+                "to",
+            ),
+            (
+                AuditFilterForm {
+                    page: Some("0".into()),
+                    ..Default::default()
+                },
+                "page",
+            ),
+        ] {
+            let err = form.parse().expect_err("refused");
+            assert!(
+                err.message.starts_with(&format!("`{field}`:")),
+                "{}",
+                err.message
+            );
         }
     }
 }

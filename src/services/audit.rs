@@ -468,13 +468,17 @@ pub struct AuditFilter {
     pub target_type: Option<String>,
     /// Only this actor.
     pub actor: Option<String>,
+    /// Only this action, e.g. `staff.create`.
+    pub action: Option<String>,
     /// Only events at or after this time.
     pub from: Option<DateTime<Utc>>,
     /// Only events before this time.
     pub to: Option<DateTime<Utc>>,
+    /// The newest first (a reader looking for what just happened) rather than the oldest.
+    pub newest_first: bool,
 }
 
-/// One page of audit events, oldest first, and the total.
+/// One page of audit events, oldest first (or newest first, as the filter says), and the total.
 pub async fn list(
     db: &impl ConnectionTrait,
     f: AuditFilter,
@@ -491,15 +495,29 @@ pub async fn list(
     if let Some(v) = f.actor {
         query = query.filter(audit_event::Column::Actor.eq(v));
     }
+    if let Some(v) = f.action {
+        query = query.filter(audit_event::Column::Action.eq(v));
+    }
     if let Some(v) = f.from {
         query = query.filter(audit_event::Column::At.gte(v));
     }
     if let Some(v) = f.to {
         query = query.filter(audit_event::Column::At.lt(v));
     }
-    let pages = query
-        .order_by_asc(audit_event::Column::Id)
-        .paginate(db, page.per_page);
+    let query = if f.newest_first {
+        query.order_by_desc(audit_event::Column::Id)
+    } else {
+        query.order_by_asc(audit_event::Column::Id)
+    };
+    let pages = query.paginate(db, page.per_page);
     let total = pages.num_items().await?;
     Ok((pages.fetch_page(page.page - 1).await?, total))
+}
+
+/// One event by its sequence number.
+pub async fn event(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<Option<audit_event::Model>, DbErr> {
+    audit_event::Entity::find_by_id(id).one(db).await
 }

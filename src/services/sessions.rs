@@ -6,7 +6,7 @@ use super::{WriteCtx, audit};
 use crate::crypto::{generate_token, token_hash};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use chrono::{DateTime, Duration, Utc};
-use entity::{SessionId, staff, staff_session};
+use entity::{SessionId, StaffId, staff, staff_session};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use serde_json::json;
@@ -377,4 +377,74 @@ pub async fn logout(
     )
     .await?;
     Ok(())
+}
+
+/// Ends every open session of a member at once (an administrator signing them out everywhere);
+/// their bearer tokens are untouched. Returns how many were open. Audited even when none was,
+/// so the trail shows the administrator's decision.
+pub async fn end_all(
+    db: &impl ConnectionTrait,
+    ctx: &WriteCtx<'_>,
+    member: StaffId,
+) -> ApiResult<u64> {
+    super::staff::get(db, member).await?;
+    let ended = staff_session::Entity::update_many()
+        .col_expr(staff_session::Column::EndedAt, Expr::value(ctx.now))
+        .filter(staff_session::Column::StaffId.eq(member))
+        .filter(staff_session::Column::EndedAt.is_null())
+        .filter(staff_session::Column::ExpiresAt.gt(ctx.now))
+        .exec(db)
+        .await?
+        .rows_affected;
+    audit::record(
+        db,
+        audit::NewEvent {
+            actor: &ctx.actor,
+            action: "staff.sessions_end",
+            target_type: "staff",
+            target_id: member.to_string(),
+            before: None,
+            after: Some(json!({"sessions_ended": ended})),
+            at: ctx.now,
+        },
+    )
+    .await?;
+    Ok(ended)
+}
+
+/// A member's sessions still open at `now` (not ended, within both timeouts), newest first.
+pub async fn open_of(
+    db: &impl ConnectionTrait,
+    member: StaffId,
+    now: DateTime<Utc>,
+    policy: Policy,
+) -> Result<Vec<staff_session::Model>, sea_orm::DbErr> {
+    use sea_orm::QueryOrder;
+    let sessions = staff_session::Entity::find()
+        .filter(staff_session::Column::StaffId.eq(member))
+        .filter(staff_session::Column::EndedAt.is_null())
+        .filter(staff_session::Column::ExpiresAt.gt(now))
+        .order_by_desc(staff_session::Column::CreatedAt)
+        .all(db)
+        .await?;
+    Ok(sessions
+        .into_iter()
+        .filter(|s| s.last_seen_at + policy.idle > now)
+        .collect())
+}
+
+/// When each member last logged in to the console (the newest session they opened).
+pub async fn last_logins(
+    db: &impl ConnectionTrait,
+) -> Result<std::collections::HashMap<StaffId, DateTime<Utc>>, sea_orm::DbErr> {
+    use sea_orm::QuerySelect;
+    let rows: Vec<(StaffId, DateTime<Utc>)> = staff_session::Entity::find()
+        .select_only()
+        .column(staff_session::Column::StaffId)
+        .column_as(staff_session::Column::CreatedAt.max(), "last_login")
+        .group_by(staff_session::Column::StaffId)
+        .into_tuple()
+        .all(db)
+        .await?;
+    Ok(rows.into_iter().collect())
 }

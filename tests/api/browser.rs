@@ -228,6 +228,18 @@ impl Browser {
         within("delete cookies", self.client.delete_all_cookies()).await;
     }
 
+    /// Sets the cookie `name` for the current site (to carry a session saved earlier).
+    pub async fn set_cookie(&self, name: &str, value: &str) {
+        let url = within("current url", self.client.current_url()).await;
+        // chromedriver refuses a cookie without the page's domain, or with `SameSite` unset.
+        let host = url.host_str().unwrap_or("127.0.0.1");
+        let cookie = fantoccini::cookies::Cookie::parse(format!(
+            "{name}={value}; Domain={host}; Path=/; HttpOnly; SameSite=Strict"
+        ))
+        .expect("a cookie");
+        within("add cookie", self.client.add_cookie(cookie)).await;
+    }
+
     /// Empties an input.
     pub async fn clear(&self, element: &Element) {
         within("clear", element.clear()).await;

@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod checkpoints;
 mod console;
+mod console_admin;
 mod contract;
 mod credentials;
 mod entries;

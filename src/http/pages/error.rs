@@ -84,6 +84,15 @@ fn wording(err: &ApiError) -> (&'static str, String) {
             "检索服务正在恢复中，请稍后再试。已公示的数据不受影响。".into(),
         ),
         ErrorCode::DatabaseUnavailable => ("服务暂时不可用", "请稍后再试。".into()),
+        ErrorCode::Forbidden => (
+            "没有权限",
+            "您的账号角色不能打开此页面或进行此操作；如需权限，请联系管理员。".into(),
+        ),
+        ErrorCode::CsrfFailed => (
+            "表单已失效",
+            "该表单缺少本次登录的安全校验码（可能页面已过期，或表单来自其他网站），未作任何处理。请刷新页面后重新提交。"
+                .into(),
+        ),
         _ => (
             "出错了",
             "服务器处理请求时出错，错误已记录，请稍后再试。".into(),
