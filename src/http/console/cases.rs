@@ -351,7 +351,7 @@ pub(super) async fn repair_step(
                 &state,
                 &staff,
                 r,
-                format!("未能完成：{}", e.message),
+                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
                 status,
             )
             .await
@@ -572,7 +572,7 @@ pub(super) async fn revision_step(
                 &state,
                 &staff,
                 id,
-                format!("未能完成：{}", e.message),
+                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
                 status,
             )
             .await

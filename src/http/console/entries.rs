@@ -804,7 +804,7 @@ pub(super) async fn act(
                 &state,
                 &staff,
                 entry,
-                format!("未能完成：{}", e.message),
+                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
                 status,
             )
             .await

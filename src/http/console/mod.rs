@@ -361,7 +361,7 @@ impl FormError {
     pub fn of(err: &ApiError) -> Self {
         Self {
             field: field_of(&err.message).unwrap_or_default().to_owned(),
-            message: err.message.clone(),
+            message: crate::wording::shown(err.code, &err.message),
             code: err.code.as_str(),
         }
     }

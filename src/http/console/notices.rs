@@ -429,7 +429,7 @@ pub(super) async fn act(
                 &state,
                 &staff,
                 id,
-                format!("未能完成：{}", e.message),
+                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
                 status,
             )
             .await

@@ -271,7 +271,7 @@ pub(super) async fn step(
                 &state,
                 &staff,
                 o,
-                format!("未能完成：{}", e.message),
+                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
                 e.code.status(),
             )
             .await

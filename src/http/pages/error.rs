@@ -93,6 +93,7 @@ fn wording(err: &ApiError) -> (&'static str, String) {
             "该表单缺少本次登录的安全校验码（可能页面已过期，或表单来自其他网站），未作任何处理。请刷新页面后重新提交。"
                 .into(),
         ),
+        code if code.status().is_client_error() => ("未能完成", crate::wording::zh(code).into()),
         _ => (
             "出错了",
             "服务器处理请求时出错，错误已记录，请稍后再试。".into(),
