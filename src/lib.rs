@@ -22,5 +22,5 @@ pub mod services;
 pub mod startup;
 pub mod state;
 pub mod telemetry;
-pub mod workers;
 pub mod wording;
+pub mod workers;

@@ -26,7 +26,9 @@ pub fn zh(code: ErrorCode) -> &'static str {
         InvalidSubjectIdNumber => "身份证号码不正确（GB 11643），或自然人缺少身份证号码。",
         InvalidSubjectRegion => "行政区划代码不是有效的 GB/T 2260 代码。",
         InvalidSubjectField => "此类主体不能填写该项（如自然人的住所或法定代表人）。",
-        SubjectKindCodeMismatch => "统一社会信用代码与主体类别不一致（如 92 开头的代码属于个体工商户）。",
+        SubjectKindCodeMismatch => {
+            "统一社会信用代码与主体类别不一致（如 92 开头的代码属于个体工商户）。"
+        }
         SubjectIsMinor => "未成年人的信息不予公示。",
         SubjectNotFound => "没有找到该信用主体。",
         SubjectAlreadyExists => "已有使用该统一社会信用代码或身份证号码的主体。",
@@ -35,7 +37,9 @@ pub fn zh(code: ErrorCode) -> &'static str {
         InvalidEntrySeverity => "失信等级不正确、未填写，或现行规则不允许公示该等级。",
         InvalidEntryField => "必填项为空或内容过长。",
         MissingEntryLegalBasis => "失信黑名单条目须填写认定依据。",
-        InvalidEntryDates => "日期先后不对或晚于今天（认定日期 ≤ 列入日期 ≤ 今天；有效期起 ≤ 止）。",
+        InvalidEntryDates => {
+            "日期先后不对或晚于今天（认定日期 ≤ 列入日期 ≤ 今天；有效期起 ≤ 止）。"
+        }
         InvalidEntryUscc => "认定部门或数据来源单位的统一社会信用代码不正确。",
         EntryNotFound => "没有找到该名单条目。",
         EntryAlreadyExists => "该认定部门的同一文书号已有条目。",
@@ -87,7 +91,9 @@ pub fn zh(code: ErrorCode) -> &'static str {
         InvalidCredentials => "登录名、密码或动态验证码不正确，或账号已停用。",
         TotpRequired => "此账号已启用动态验证码，请输入验证器应用中的当前验证码。",
         LoginThrottled => "登录失败次数过多，请稍后再试。",
-        CsrfFailed => "表单已失效（缺少本次登录的安全校验码），未作任何处理；请刷新页面后重新提交。",
+        CsrfFailed => {
+            "表单已失效（缺少本次登录的安全校验码），未作任何处理；请刷新页面后重新提交。"
+        }
         CredentialExpired => "登录或密钥已过期。",
         StaffNotFound => "没有找到该人员账号。",
         StaffVersionConflict => "该账号已被他人修改，请刷新后再改。",
@@ -99,7 +105,9 @@ pub fn zh(code: ErrorCode) -> &'static str {
         ServerTimeout => "处理超时，未作任何修改，请稍后再试。",
         Overloaded => "服务繁忙，请稍后再试。",
         MetricsDisabled => "此地址不提供监控指标。",
-        TooManyFilings => "该条目的申请过多（您的申请尚在办理中，或今日申请已达上限），请稍后再试。",
+        TooManyFilings => {
+            "该条目的申请过多（您的申请尚在办理中，或今日申请已达上限），请稍后再试。"
+        }
         NoStanding => "申请人提供的主体名称和代码（或姓名和身份证号码）与该条目不符。",
         IdNumberInUrl => "身份证号码不能放在网址中，请通过表单提交。",
         PersonLookupThrottled => "对该姓名的查询今日已达上限，请明日再试。",
@@ -109,7 +117,20 @@ pub fn zh(code: ErrorCode) -> &'static str {
 /// The message a reader sees for an error: the Chinese sentence, then the error's own precise
 /// message without the field name it starts with (the message sits beside that field).
 pub fn shown(code: ErrorCode, message: &str) -> String {
-    let detail = strip_field(message).trim();
+    with_detail(code, detail_of(strip_field(message)))
+}
+
+/// Like [`shown`], for a message shown away from its field (a banner): the field's name is kept
+/// in front of the detail, e.g. `申请的必填项为空或内容不对（answer：此项必填）。`.
+pub fn shown_in_banner(code: ErrorCode, message: &str) -> String {
+    let detail = detail_of(strip_field(message));
+    match field_of(message) {
+        Some(field) if !detail.is_empty() => with_detail(code, &format!("{field}：{detail}")),
+        _ => with_detail(code, detail),
+    }
+}
+
+fn with_detail(code: ErrorCode, detail: &str) -> String {
     let sentence = zh(code);
     if detail.is_empty() {
         sentence.to_owned()
@@ -117,6 +138,22 @@ pub fn shown(code: ErrorCode, message: &str) -> String {
         let bare = sentence.strip_suffix('。').unwrap_or(sentence);
         format!("{bare}（{detail}）。")
     }
+}
+
+/// The detail of a message, without its closing full stop; the input layer's "required." in
+/// Chinese.
+fn detail_of(detail: &str) -> &str {
+    match detail.trim().trim_end_matches('.') {
+        "required" => "此项必填",
+        d => d,
+    }
+}
+
+/// The field a message begins with, as `` `field`: ``.
+fn field_of(message: &str) -> Option<&str> {
+    message
+        .strip_prefix('`')
+        .and_then(|rest| rest.find("`:").map(|end| &rest[..end]))
 }
 
 /// `message` without a leading `` `field`: ``.
@@ -145,6 +182,25 @@ mod tests {
             shown(ErrorCode::InvalidEntryField, "`facts`: must not be empty"),
             "必填项为空或内容过长（must not be empty）。"
         );
-        assert_eq!(shown(ErrorCode::Forbidden, ""), "您的账号角色不能进行此操作。");
+        assert_eq!(
+            shown(ErrorCode::Forbidden, ""),
+            "您的账号角色不能进行此操作。"
+        );
+    }
+
+    #[test]
+    fn a_banner_keeps_the_field_and_required_reads_in_chinese() {
+        assert_eq!(
+            shown(ErrorCode::InvalidEntryField, "`facts`: required."),
+            "必填项为空或内容过长（此项必填）。"
+        );
+        assert_eq!(
+            shown_in_banner(ErrorCode::InvalidEntryField, "`facts`: required."),
+            "必填项为空或内容过长（facts：此项必填）。"
+        );
+        assert_eq!(
+            shown_in_banner(ErrorCode::InvalidEntryField, "no field here."),
+            "必填项为空或内容过长（no field here）。"
+        );
     }
 }

@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 pub const ROWS_PER_CHUNK: usize = 5000;
 
 /// What an import did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
     /// Data rows read.
     pub rows: usize,

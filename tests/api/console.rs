@@ -256,6 +256,32 @@ async fn the_office_drafts_reviews_publishes_withdraws_and_imports_in_a_real_bro
         StatusCode::SEE_OTHER,
         "signed out, no download"
     );
+    // While a large file runs, its page shows how far it is (a state as the import writes it).
+    let running = app
+        .state
+        .config
+        .data_dir
+        .join("imports")
+        .join("0000000000004000a000000000000001");
+    std::fs::create_dir_all(&running).expect("dir");
+    let now = chrono::Utc::now();
+    std::fs::write(
+        running.join("status.json"),
+        serde_json::json!({
+            "state": "running", "file_name": "市场监管局经营异常名录.xlsx",
+            "agency": "国家税务总局汉中市税务局", "done": 35000, "total": 120000,
+            "report": null, "error": null, "started_at": now, "updated_at": now,
+        })
+        .to_string(),
+    )
+    .expect("written");
+    browser
+        .goto(&format!(
+            "{base}/office/import/0000000000004000a000000000000001"
+        ))
+        .await;
+    browser.wait_for("#import-progress", "已处理").await;
+    browser.screenshot("office-import-progress").await;
 
     // A form posted without the CSRF token is refused, and nothing happens.
     browser.goto(&format!("{base}/office/")).await;
@@ -544,7 +570,7 @@ async fn the_office_answers_an_objection_edits_a_subject_filters_entries_and_rev
         .await;
     assert_eq!(marked["under_objection"], true, "{marked}");
     browser.click(&browser.find("#do-uphold").await).await;
-    browser.wait_for("#notice", "`answer`").await;
+    browser.wait_for("#notice", "answer：此项必填").await;
     browser.wait_for("#case-status", "已受理，待答复").await;
     browser
         .type_into(
@@ -606,7 +632,9 @@ async fn the_office_answers_an_objection_edits_a_subject_filters_entries_and_rev
         .type_into(&browser.find("#f-address").await, "汉中市汉台区天汉大道1号")
         .await;
     browser.click(&browser.find(".actions button").await).await;
-    browser.wait_for("#err-region_code", "region_code").await;
+    browser
+        .wait_for("#err-region_code", "`6107` is not a division code")
+        .await;
     let region = browser.find("#f-region_code").await;
     assert_eq!(
         region.attr("aria-invalid").await.ok().flatten().as_deref(),
@@ -730,7 +758,7 @@ async fn an_administrator_registers_an_agency_issues_a_key_shown_once_and_revoke
     let submit = browser.find("#k-scope_entries_submit").await;
     browser.click(&submit).await;
     browser.click(&browser.find("#issue-key").await).await;
-    browser.wait_for("#kerr-name", "`name`").await;
+    browser.wait_for("#kerr-name", "此项必填").await;
     assert!(browser.find_all("#issued-key").await.is_empty());
     browser
         .type_into(&browser.find("#k-name").await, "税务核查系统")

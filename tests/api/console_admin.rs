@@ -10,10 +10,10 @@ use reqwest::StatusCode;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
-const PASSWORD: &str = "correct horse battery staple";
+pub(crate) const PASSWORD: &str = "correct horse battery staple";
 
 /// Creates a member who can sign in, over the API; their id.
-async fn member(app: &TestApp, name: &str, role: &str, login: &str) -> String {
+pub(crate) async fn member(app: &TestApp, name: &str, role: &str, login: &str) -> String {
     let (status, body) = app
         .post(
             "/api/v1/office/staff",
@@ -73,23 +73,23 @@ async fn sign_in(browser: &Browser, base: &str, login: &str) {
 }
 
 /// A console session over plain HTTP: the cookie and the CSRF token of a signed-in member.
-struct Console {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
-    csrf: String,
+pub(crate) struct Console {
+    pub(crate) http: reqwest::Client,
+    pub(crate) base: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 /// What a console request answered.
-struct Answer {
-    status: StatusCode,
-    location: String,
-    body: String,
+pub(crate) struct Answer {
+    pub(crate) status: StatusCode,
+    pub(crate) location: String,
+    pub(crate) body: String,
 }
 
 impl Console {
     /// Signs in through the console's sign-in form.
-    async fn sign_in(app: &TestApp, login: &str, password: &str) -> Console {
+    pub(crate) async fn sign_in(app: &TestApp, login: &str, password: &str) -> Console {
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
@@ -124,7 +124,7 @@ impl Console {
         console
     }
 
-    async fn answer(resp: reqwest::Response) -> Answer {
+    pub(crate) async fn answer(resp: reqwest::Response) -> Answer {
         Answer {
             status: resp.status(),
             location: resp
@@ -137,7 +137,7 @@ impl Console {
         }
     }
 
-    async fn get(&self, path: &str) -> Answer {
+    pub(crate) async fn get(&self, path: &str) -> Answer {
         Self::answer(
             self.http
                 .get(format!("{}{path}", self.base))
@@ -568,9 +568,9 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
         .await;
     assert_eq!(short.status, StatusCode::BAD_REQUEST);
     assert!(
-        short
-            .body
-            .contains("id=\"err-password\" role=\"alert\">`password`: 12 to 128 characters."),
+        short.body.contains(
+            "id=\"err-password\" role=\"alert\">人员信息为空或取值不对（12 to 128 characters）。"
+        ),
         "{}",
         short.body
     );
@@ -627,7 +627,9 @@ async fn a_members_role_second_factor_password_and_tokens_change_on_their_page(b
         .await;
     assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     assert!(
-        wrong.body.contains(&format!("Token `{other}` not found.")),
+        wrong
+            .body
+            .contains(&format!("没有找到该令牌（Token `{other}` not found）。")),
         "{}",
         wrong.body
     );
@@ -723,20 +725,25 @@ async fn the_audit_page_filters_by_action_and_day_and_names_a_bad_date(backend: 
         (
             "from=2026-13-01",
             "from",
-            "`from`: `2026-13-01` is not a date (YYYY-MM-DD)",
+            "`2026-13-01` is not a date (YYYY-MM-DD)",
         ),
         (
             "from=2026-06-15&to=2026-06-01",
             "to",
-            "`to`: `2026-06-01` is before `from` (2026-06-15)",
+            "`2026-06-01` is before `from` (2026-06-15)",
         ),
-        ("page=abc", "page", "`page`: `abc` is not a page number"),
+        (
+            "page=abc",
+            "page",
+            "`abc` is not a page number (1 to 10000)",
+        ),
     ] {
         let bad = admin.get(&format!("/office/audit?{query}")).await;
         assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(
-            bad.body
-                .contains(&format!("id=\"err-{field}\" role=\"alert\">{message}")),
+            bad.body.contains(&format!(
+                "id=\"err-{field}\" role=\"alert\">查询条件格式不对或超出范围（{message}）。"
+            )),
             "{query}: {}",
             bad.body
         );

@@ -160,4 +160,214 @@ async fn a_file_imports_names_refused_rows_and_their_fixed_file_imports_again(ba
     );
 }
 
-db_tests!(a_file_imports_names_refused_rows_and_their_fixed_file_imports_again);
+db_tests!(
+    a_file_imports_names_refused_rows_and_their_fixed_file_imports_again,
+    the_console_import_runs_in_the_background_and_its_page_follows_it,
+);
+
+/// A multipart body of text fields and one file, as a browser sends the console's import form.
+fn multipart(fields: &[(&str, &str)], file: (&str, &[u8])) -> (String, Vec<u8>) {
+    let boundary = "----xinyong-test-boundary";
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\ncontent-disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\ncontent-disposition: form-data; name=\"file\"; filename=\"{}\"\r\ncontent-type: text/csv\r\n\r\n",
+            file.0
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file.1);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn the_console_import_runs_in_the_background_and_its_page_follows_it(backend: Backend) {
+    use crate::console_admin::{Console, PASSWORD, member};
+    let app = TestApp::spawn(backend).await;
+    let (status, agency) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "国家税务总局汉中市税务局", "uscc": AGENCY_USCC, "trusted": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{agency}");
+    let agency_id = agency["id"].as_str().expect("an id").to_owned();
+    member(&app, "钱编辑", "editor", "qianbianji").await;
+    let console = Console::sign_in(&app, "qianbianji", PASSWORD).await;
+    let csv = [
+        HEADINGS.to_owned(),
+        row(
+            "法人",
+            "汉中市秦岭商贸有限公司",
+            "91610702MA6YL3K17R",
+            1,
+            "2026-05-01",
+        ),
+        row(
+            "法人",
+            "汉中市坏代码有限公司",
+            "9161070MA6YL3K09Y",
+            2,
+            "2026-05-01",
+        ),
+    ]
+    .join("\n");
+    let post = |fields: Vec<(&'static str, String)>| {
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let (content_type, body) = multipart(&fields, ("税务黑名单.csv", csv.as_bytes()));
+        console
+            .http
+            .post(format!("{}/office/import", console.base))
+            .header("cookie", format!("xinyong_session={}", console.cookie))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+    };
+    let imports = app.state.config.data_dir.join("imports");
+
+    // Without the CSRF token nothing is stored.
+    let refused = Console::answer(
+        post(vec![("agency", agency_id.clone())])
+            .await
+            .expect("sent"),
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(!imports.exists(), "no upload kept");
+
+    // With it, the post answers at once with the import's own page.
+    let sent = Console::answer(
+        post(vec![
+            ("csrf", console.csrf.clone()),
+            ("agency", agency_id.clone()),
+        ])
+        .await
+        .expect("sent"),
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let id = sent
+        .location
+        .strip_prefix("/office/import/")
+        .expect("the import's page")
+        .to_owned();
+    let mut page = console.get(&sent.location).await;
+    for _ in 0..200 {
+        if page.body.contains("id=\"import-result\"") {
+            break;
+        }
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains("id=\"import-progress\""),
+            "{}",
+            page.body
+        );
+        assert!(
+            page.body.contains("http-equiv=\"refresh\""),
+            "a running import refreshes"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = console.get(&sent.location).await;
+    }
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("id=\"import-result\""), "{}", page.body);
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "a finished import stays"
+    );
+    assert!(
+        page.body
+            .contains("<strong id=\"rejected-count\">1</strong>"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("国家税务总局汉中市税务局"),
+        "{}",
+        page.body
+    );
+    let href = format!("/office/import/{id}/rejected.csv");
+    assert!(page.body.contains(&href), "{}", page.body);
+    let rejected = console.get(&href).await;
+    assert_eq!(rejected.status, StatusCode::OK);
+    assert!(
+        rejected.body.contains("9161070MA6YL3K09Y"),
+        "{}",
+        rejected.body
+    );
+    assert_eq!(
+        app.count(entity::list_entry::Entity).await,
+        1,
+        "the good row is written"
+    );
+
+    // A running import's page shows how far it is and refreshes itself; one whose server stopped
+    // says it was interrupted; an unknown one is not found.
+    let status = |state: &str, updated: chrono::DateTime<chrono::Utc>| {
+        json!({
+            "state": state, "file_name": "大文件.csv", "agency": "国家税务总局汉中市税务局",
+            "done": 4000, "total": 10000, "report": null, "error": null,
+            "started_at": updated, "updated_at": updated,
+        })
+        .to_string()
+    };
+    let running = uuid::Uuid::new_v4().simple().to_string();
+    std::fs::create_dir_all(imports.join(&running)).expect("dir");
+    std::fs::write(
+        imports.join(&running).join("status.json"),
+        status("running", chrono::Utc::now()),
+    )
+    .expect("written");
+    let page = console.get(&format!("/office/import/{running}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("<meta http-equiv=\"refresh\" content=\"1\">"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<progress id=\"progress-bar\" value=\"4000\" max=\"10000\">40%</progress>"),
+        "{}",
+        page.body
+    );
+    std::fs::write(
+        imports.join(&running).join("status.json"),
+        status("running", chrono::Utc::now() - chrono::Duration::minutes(5)),
+    )
+    .expect("written");
+    let page = console.get(&format!("/office/import/{running}")).await;
+    assert!(
+        page.body.contains("id=\"import-interrupted\""),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("已处理 4000 / 10000 行"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "{}",
+        page.body
+    );
+    let unknown = console
+        .get(&format!("/office/import/{}", uuid::Uuid::new_v4().simple()))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        console.get("/office/import/not-an-id").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

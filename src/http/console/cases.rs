@@ -351,7 +351,10 @@ pub(super) async fn repair_step(
                 &state,
                 &staff,
                 r,
-                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
+                format!(
+                    "未能完成：{}",
+                    crate::wording::shown_in_banner(e.code, &e.message)
+                ),
                 status,
             )
             .await
@@ -393,10 +396,20 @@ const FIELD_LABELS: &[(&str, &str)] = &[
     ("source_uscc", "数据来源单位代码"),
 ];
 
-fn text_of(v: Option<&serde_json::Value>) -> String {
+/// A field's value as staff read it: codes of the list and the severity by their Chinese labels.
+fn text_of(field: &str, v: Option<&serde_json::Value>) -> String {
+    use crate::domain::{ListKind, Severity};
     match v {
         None | Some(serde_json::Value::Null) => "—".into(),
-        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(serde_json::Value::String(s)) => match field {
+            "list" => s
+                .parse::<ListKind>()
+                .map_or_else(|_| s.clone(), |l| l.label_zh().into()),
+            "severity" => s
+                .parse::<Severity>()
+                .map_or_else(|_| s.clone(), |l| l.label_zh().into()),
+            _ => s.clone(),
+        },
         Some(other) => other.to_string(),
     }
 }
@@ -413,7 +426,10 @@ fn diff(entry: &entity::list_entry::Model, proposed: &serde_json::Value) -> Vec<
     FIELD_LABELS
         .iter()
         .map(|(field, label)| {
-            let (a, b) = (text_of(now.get(*field)), text_of(proposed.get(*field)));
+            let (a, b) = (
+                text_of(field, now.get(*field)),
+                text_of(field, proposed.get(*field)),
+            );
             DiffRow {
                 label,
                 changed: a != b,
@@ -572,7 +588,10 @@ pub(super) async fn revision_step(
                 &state,
                 &staff,
                 id,
-                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
+                format!(
+                    "未能完成：{}",
+                    crate::wording::shown_in_banner(e.code, &e.message)
+                ),
                 status,
             )
             .await

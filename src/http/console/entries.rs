@@ -804,7 +804,10 @@ pub(super) async fn act(
                 &state,
                 &staff,
                 entry,
-                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
+                format!(
+                    "未能完成：{}",
+                    crate::wording::shown_in_banner(e.code, &e.message)
+                ),
                 status,
             )
             .await

@@ -1,5 +1,11 @@
-//! `/office/import`: upload a CSV or xlsx file for an agency; the same import as `xinyong import`
-//! runs, and the page shows its summary with a download of the rejected rows.
+//! `/office/import`: upload a CSV or xlsx file for an agency. The same import as `xinyong import`
+//! runs in the background; `/office/import/{id}` follows it (the page refreshes itself while the
+//! rows are being written, no script needed) and then shows its summary with a download of the
+//! rejected rows.
+//!
+//! An import's state is kept beside its file (`status.json` in the upload's directory), written
+//! as it advances, so the page reads the same thing whichever instance serves it and a server
+//! that stopped mid-import leaves a state that says so.
 
 use super::{ConsoleError, ConsoleResult, Layout, Staff, render, render_with};
 use crate::error::{ApiError, ErrorCode};
@@ -28,9 +34,155 @@ struct ImportPage {
     layout: Layout,
     agencies: Vec<AgencyOption>,
     error: String,
-    report: Option<ImportReport>,
-    rejected_href: String,
+    job: Option<JobView>,
     file_name: String,
+}
+
+/// Where an import is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum JobState {
+    /// Rows are being read and written.
+    Running,
+    /// Every row was handled; the report says how.
+    Done,
+    /// The import stopped; `error` says why (rows before it are kept).
+    Failed,
+}
+
+/// An import's state as kept in its `status.json`.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+struct JobStatus {
+    state: JobState,
+    file_name: String,
+    agency: String,
+    /// Rows handled so far and rows in the file (0 until the file is read).
+    done: usize,
+    total: usize,
+    report: Option<ImportReport>,
+    error: Option<String>,
+    started_at: chrono::DateTime<chrono::Utc>,
+    /// Written at least every [`HEARTBEAT`] while running.
+    updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// How often a running import writes its state.
+const HEARTBEAT: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// A running import whose state has not been written for this long was stopped with its server.
+const STALE_AFTER_SECS: i64 = 30;
+
+/// What the page shows of an import.
+struct JobView {
+    id: String,
+    status: JobStatus,
+    /// Running with a recent heartbeat: the page refreshes itself.
+    running: bool,
+    /// Running by its file but not written for [`STALE_AFTER_SECS`]: its server stopped.
+    interrupted: bool,
+    percent: usize,
+    rejected_href: String,
+}
+
+impl JobView {
+    fn of(id: Uuid, status: JobStatus, now: chrono::DateTime<chrono::Utc>) -> Self {
+        let live = (now - status.updated_at).num_seconds() < STALE_AFTER_SECS;
+        let running = status.state == JobState::Running && live;
+        let interrupted = status.state == JobState::Running && !live;
+        let percent = (status.done * 100).checked_div(status.total).unwrap_or(0);
+        let rejected_href = match &status.report {
+            Some(r) if r.rejected_file.is_some() => {
+                format!("/office/import/{}/rejected.csv", id.simple())
+            }
+            _ => String::new(),
+        };
+        Self {
+            id: id.simple().to_string(),
+            status,
+            running,
+            interrupted,
+            percent,
+            rejected_href,
+        }
+    }
+}
+
+fn status_path(state: &AppState, id: Uuid) -> std::path::PathBuf {
+    upload_dir(state, id).join("status.json")
+}
+
+/// Writes `status` whole: to a temporary file, then renamed over the last one, so a reader never
+/// sees half of it.
+async fn write_status(path: &std::path::Path, status: &JobStatus) -> std::io::Result<()> {
+    let bytes = serde_json::to_vec(status).map_err(std::io::Error::other)?;
+    let tmp = path.with_extension("json.tmp");
+    tokio::fs::write(&tmp, bytes).await?;
+    tokio::fs::rename(&tmp, path).await
+}
+
+/// Runs the import of `stored` and keeps `status.json` up to date until it ends.
+async fn run_job(
+    state: AppState,
+    id: Uuid,
+    stored: std::path::PathBuf,
+    agency: String,
+    mut status: JobStatus,
+) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let path = status_path(&state, id);
+    let rejected = upload_dir(&state, id).join("rejected.csv");
+    let counts = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let seen = Arc::clone(&counts);
+    let import = async {
+        import::run(&state, &stored, &agency, &rejected, &move |done, total| {
+            seen.0.store(done, Ordering::Relaxed);
+            seen.1.store(total, Ordering::Relaxed);
+        })
+        .await
+    };
+    tokio::pin!(import);
+    let mut beat = tokio::time::interval(HEARTBEAT);
+    let outcome = loop {
+        tokio::select! {
+            outcome = &mut import => break outcome,
+            _ = beat.tick() => {
+                status.done = counts.0.load(Ordering::Relaxed);
+                status.total = counts.1.load(Ordering::Relaxed);
+                status.updated_at = chrono::Utc::now();
+                if let Err(e) = write_status(&path, &status).await {
+                    tracing::warn!(upload.id = %id, error = %e, "import progress not written");
+                }
+            }
+        }
+    };
+    status.updated_at = chrono::Utc::now();
+    match outcome {
+        Ok(report) => {
+            status.state = JobState::Done;
+            status.done = report.rows;
+            status.total = report.rows;
+            status.report = Some(report);
+        }
+        Err(import::ImportError::Database { .. }) => {
+            status.state = JobState::Failed;
+            status.done = counts.0.load(Ordering::Relaxed);
+            status.error = Some(
+                "导入过程中数据库出错，已停止；此前写入的行已保留，可修正后重新导入整个文件（已导入且未变化的行不会重复）。"
+                    .into(),
+            );
+        }
+        Err(e) => {
+            status.state = JobState::Failed;
+            status.error = Some(crate::wording::shown(
+                ErrorCode::InvalidFileCell,
+                &e.to_string(),
+            ));
+        }
+    }
+    if let Err(e) = write_status(&path, &status).await {
+        tracing::error!(upload.id = %id, error = %e, "import result not written");
+    }
 }
 
 async fn agency_options(state: &AppState) -> Result<Vec<AgencyOption>, ConsoleError> {
@@ -57,8 +209,7 @@ pub(super) async fn form(State(state): State<AppState>, staff: Staff<Editor>) ->
         layout: staff.layout("import"),
         agencies: agency_options(&state).await?,
         error: String::new(),
-        report: None,
-        rejected_href: String::new(),
+        job: None,
         file_name: String::new(),
     })
 }
@@ -136,8 +287,7 @@ pub(super) async fn upload(
                 layout: staff.layout("import"),
                 agencies: options.clone(),
                 error,
-                report: None,
-                rejected_href: String::new(),
+                job: None,
                 file_name,
             },
         )
@@ -164,41 +314,74 @@ pub(super) async fn upload(
             raw_name,
         );
     };
+    let Some(agency_name) = options
+        .iter()
+        .find(|a| a.id == agency.trim())
+        .map(|a| a.name.clone())
+    else {
+        return again(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "所选报送单位不存在，请重新选择。".into(),
+            name,
+        );
+    };
     let id = Uuid::new_v4();
     let dir = upload_dir(&state, id);
     let stored = dir.join(&name);
-    let rejected = dir.join("rejected.csv");
+    let now = chrono::Utc::now();
+    let status = JobStatus {
+        state: JobState::Running,
+        file_name: name.clone(),
+        agency: agency_name,
+        done: 0,
+        total: 0,
+        report: None,
+        error: None,
+        started_at: now,
+        updated_at: now,
+    };
     let write = async {
         tokio::fs::create_dir_all(&dir).await?;
-        tokio::fs::write(&stored, &bytes).await
+        tokio::fs::write(&stored, &bytes).await?;
+        write_status(&status_path(&state, id), &status).await
     };
     write
         .await
         .map_err(|e| ApiError::internal(format!("storing an upload: {e}")))?;
     tracing::info!(staff.id = %staff.member.id, upload.id = %id, "import uploaded in the console");
-    match import::run(&state, &stored, &agency, &rejected, &|_, _| {}).await {
-        Ok(report) => {
-            let rejected_href = if report.rejected_file.is_some() {
-                format!("/office/import/{}/rejected.csv", id.simple())
-            } else {
-                String::new()
-            };
-            render(&ImportPage {
-                layout: staff.layout("import"),
-                agencies: options,
-                error: String::new(),
-                report: Some(report),
-                rejected_href,
-                file_name: name,
-            })
-        }
-        Err(import::ImportError::Database { .. }) => Err(ApiError::new(
-            ErrorCode::DatabaseUnavailable,
-            "The database failed during the import; the rows before it are kept.",
-        )
-        .into()),
-        Err(e) => again(StatusCode::UNPROCESSABLE_ENTITY, e.to_string(), name),
-    }
+    tokio::spawn(run_job(
+        state.clone(),
+        id,
+        stored,
+        agency.trim().to_owned(),
+        status,
+    ));
+    super::see(&format!("/office/import/{}", id.simple()))
+}
+
+/// `GET /office/import/{id}`: the import's progress while it runs (the page refreshes itself
+/// every second), then its summary and the rejected rows to download.
+pub(super) async fn show(
+    State(state): State<AppState>,
+    staff: Staff<Editor>,
+    Path(id): Path<String>,
+) -> ConsoleResult {
+    let not_found =
+        || ConsoleError::Page(ApiError::new(ErrorCode::RouteNotFound, "No such import."));
+    let id = Uuid::parse_str(&id).map_err(|_| not_found())?;
+    let bytes = tokio::fs::read(status_path(&state, id))
+        .await
+        .map_err(|_| not_found())?;
+    let status: JobStatus = serde_json::from_slice(&bytes)
+        .map_err(|e| ApiError::internal(format!("an import's status.json: {e}")))?;
+    let file_name = status.file_name.clone();
+    render(&ImportPage {
+        layout: staff.layout("import"),
+        agencies: agency_options(&state).await?,
+        error: String::new(),
+        job: Some(JobView::of(id, status, chrono::Utc::now())),
+        file_name,
+    })
 }
 
 /// `GET /office/import/{id}/rejected.csv`: the rejected rows, with their line and reason.

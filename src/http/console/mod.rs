@@ -84,6 +84,7 @@ pub fn router() -> Router<AppState> {
                     import::MAX_UPLOAD_BYTES + 64 * 1024,
                 )),
         )
+        .route("/office/import/{id}", get(import::show))
         .route("/office/import/{id}/rejected.csv", get(import::rejected))
         .route(
             "/office/agencies",

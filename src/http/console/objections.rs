@@ -271,7 +271,10 @@ pub(super) async fn step(
                 &state,
                 &staff,
                 o,
-                format!("未能完成：{}", crate::wording::shown(e.code, &e.message)),
+                format!(
+                    "未能完成：{}",
+                    crate::wording::shown_in_banner(e.code, &e.message)
+                ),
                 e.code.status(),
             )
             .await
