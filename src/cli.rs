@@ -2,7 +2,7 @@
 
 use crate::clock::Clock;
 use crate::config::{
-    AuditCommand, Cli, Command, Config, ImportArgs, SeedArgs, ServeArgs, TokenCommand,
+    AuditCommand, Cli, Command, Config, ImportArgs, ReindexArgs, SeedArgs, ServeArgs, TokenCommand,
 };
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
@@ -20,7 +20,11 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Reindex => {
+        Command::Reindex(ReindexArgs {
+            server: Some(server),
+            token,
+        }) => crate::remote::reindex(&server, token.as_deref()).await,
+        Command::Reindex(_) => {
             let state = build_state(cli.config, Clock::system()).await?;
             reindex(&state).await
         }

@@ -29,8 +29,9 @@ pub enum Command {
     Migrate,
     /// End the publicity of every entry whose period is over, once, and exit.
     Expire,
-    /// Rebuild every search index from the database and swap the fresh ones in atomically.
-    Reindex,
+    /// Rebuild every search index from the database and swap the fresh ones in atomically; with
+    /// `--server`, ask the running server to do it (the embedded index belongs to that server).
+    Reindex(ReindexArgs),
     /// Load data: the Hanzhong demo set, or N synthetic subjects for scale tests.
     Seed(SeedArgs),
     /// Import an agency's list records from a CSV or Excel (xlsx) file with Chinese headings.
@@ -74,6 +75,23 @@ pub struct ImportArgs {
     /// Where to write the refused rows (default: next to FILE, as `<name>.rejected.csv`).
     #[arg(long, value_name = "FILE")]
     pub rejected: Option<std::path::PathBuf>,
+}
+
+/// Options of `reindex`.
+#[derive(Debug, Args)]
+pub struct ReindexArgs {
+    /// The running server's address (`http://127.0.0.1:8080`): it rebuilds while lookups keep
+    /// answering, and this command follows it until it is done.
+    #[arg(long, value_name = "URL")]
+    pub server: Option<String>,
+    /// An administrator's bearer token for `--server`.
+    #[arg(
+        long,
+        env = "XINYONG_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
+    pub token: Option<String>,
 }
 
 /// `audit` sub-commands.

@@ -244,6 +244,8 @@ error_codes! {
     IdNumberInUrl = ("id_number_in_url", BAD_REQUEST, InvalidRequest),
     /// This name has been looked up as many times today as a name may be (`XINYONG_PERSON_LOOKUPS_PER_NAME_DAY`), from all clients together, so that the hidden digits of a masked ID number cannot be guessed; retry after `Retry-After`.
     PersonLookupThrottled = ("person_lookup_throttled", TOO_MANY_REQUESTS, InvalidRequest),
+    /// A rebuild of the search index is already running; follow it with `GET /api/v1/office/reindex`.
+    ReindexRunning = ("reindex_running", CONFLICT, Conflict),
 }
 
 /// The JSON body of every error response.

@@ -17,6 +17,7 @@ pub mod markdown;
 pub mod metrics;
 pub mod ratelimit;
 pub mod readiness;
+pub mod remote;
 pub mod seed;
 pub mod services;
 pub mod startup;

@@ -143,6 +143,7 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         ),
         screening: Arc::default(),
         readiness: Arc::default(),
+        rebuilds: Arc::default(),
     })
 }
 

@@ -111,6 +111,7 @@ pub fn zh(code: ErrorCode) -> &'static str {
         NoStanding => "申请人提供的主体名称和代码（或姓名和身份证号码）与该条目不符。",
         IdNumberInUrl => "身份证号码不能放在网址中，请通过表单提交。",
         PersonLookupThrottled => "对该姓名的查询今日已达上限，请明日再试。",
+        ReindexRunning => "搜索索引正在重建，请等待本次完成后再发起。",
     }
 }
 

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod checkpoint;
 pub mod expiry;
 pub mod indexer;
+pub mod rebuilds;
 pub mod recovery;
 pub mod reindex;
 

@@ -77,6 +77,8 @@ pub async fn check_at_start(state: &AppState) -> Result<(), sea_orm::DbErr> {
 
 /// Rebuilds every index from the database and, when done, lets lookups through again.
 pub async fn rebuild(state: &AppState) -> Result<ReindexReport, IndexError> {
+    // Not beside a rebuild an administrator asked for: one at a time.
+    let _gate = state.rebuilds.exclusive().await;
     let report = reindex(state, &|_, _, _| {}).await?;
     state.readiness.unblock_search();
     tracing::info!(

@@ -185,6 +185,16 @@ async fn an_administrator_creates_and_disables_an_editor_and_verifies_the_audit_
     sign_in(&browser, &base, "zhouguanli").await;
     let admin_cookie = browser.cookie("xinyong_session").await;
 
+    // The dashboard's rebuild button: the running server rebuilds the index and says so.
+    browser.click(&browser.find("#do-reindex").await).await;
+    browser.wait_for("#reindex-status", "完成").await;
+    assert!(
+        browser
+            .text(&browser.find("#reindex-status").await)
+            .await
+            .contains("信用主体 0 个"),
+    );
+
     // A bad login name first: the error is beside the login field, and nothing is created.
     browser.goto(&format!("{base}/office/staff")).await;
     browser.wait_for("h1", "人员账号").await;
@@ -473,10 +483,13 @@ async fn only_administrators_open_the_staff_and_audit_pages(backend: Backend) {
                 vec![("version", "1")],
             ),
             ("/office/audit/verify".to_owned(), vec![]),
+            ("/office/reindex".to_owned(), vec![]),
         ] {
             let refused = other.post(&path, &fields).await;
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{login} {path}");
         }
+        let home = other.get("/office/").await;
+        assert!(!home.body.contains("do-reindex"), "no rebuild button for {login}");
     }
     assert_eq!(app.count(entity::staff::Entity).await, staff_before);
     let (_, admin) = app.get("/api/v1/office/staff", Some(ADMIN_TOKEN)).await;

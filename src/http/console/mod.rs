@@ -38,6 +38,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/office", get(|| async { Redirect::to("/office/") }))
         .route("/office/", get(dashboard))
+        .route("/office/reindex", post(reindex))
         .route("/office/login", get(login_page).post(login))
         .route("/office/logout", post(logout))
         .route("/office/entries", get(entries::list).post(entries::create))
@@ -533,6 +534,69 @@ struct DashboardPage {
     /// Minutes the oldest change has waited for the index (0 when none waits).
     outbox_lag_minutes: i64,
     index_ready: bool,
+    /// An administrator sees the rebuild button.
+    is_admin: bool,
+    /// A rebuild runs: the button is disabled and the page refreshes itself.
+    rebuild_running: bool,
+    /// The last rebuild, in words (empty when none since the server started).
+    rebuild_text: String,
+}
+
+/// The server's last rebuild of the search index, in words.
+fn rebuild_text(status: &crate::workers::rebuilds::RebuildStatus) -> String {
+    use crate::workers::rebuilds::RebuildState;
+    let at = |t: Option<chrono::DateTime<chrono::Utc>>| {
+        t.map(|t| {
+            t.with_timezone(&entries::china())
+                .format("%Y-%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+    };
+    match status.state {
+        RebuildState::Idle => String::new(),
+        RebuildState::Running => {
+            let index = match status.index.as_deref() {
+                Some("subjects") => "信用主体",
+                Some("entries") => "名单条目",
+                Some("notices") => "曝光信息",
+                _ => "准备中",
+            };
+            format!(
+                "正在重建（{index} {} / {}），查询照常使用现有索引",
+                status.done, status.total
+            )
+        }
+        RebuildState::Done => format!(
+            "上次重建于 {} 完成：信用主体 {} 个、名单条目 {} 条、曝光信息 {} 条",
+            at(status.finished_at),
+            status.subjects.unwrap_or(0),
+            status.entries.unwrap_or(0),
+            status.notices.unwrap_or(0)
+        ),
+        RebuildState::Failed => format!(
+            "上次重建于 {} 失败，现有索引保持不变：{}",
+            at(status.finished_at),
+            status.error.as_deref().unwrap_or("")
+        ),
+    }
+}
+
+/// `POST /office/reindex` (administrators): the running server rebuilds the search index, as
+/// `POST /api/v1/office/reindex`; the dashboard follows it.
+async fn reindex(
+    State(state): State<AppState>,
+    posted: Posted<crate::http::extract::Admin, std::collections::HashMap<String, String>>,
+) -> ConsoleResult {
+    match crate::workers::rebuilds::start(&state, posted.staff.actor()) {
+        // Already running: the dashboard shows that one.
+        Ok(_)
+        | Err(ApiError {
+            code: ErrorCode::ReindexRunning,
+            ..
+        }) => see("/office/"),
+        Err(e) => Err(e.into()),
+    }
 }
 
 fn entry_item(e: &entity::list_entry::Model) -> QueueItem {
@@ -641,6 +705,7 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         .await?
         .map(|row| (state.clock.now() - row.created_at).num_minutes().max(0))
         .unwrap_or(0);
+    let rebuild = state.rebuilds.status();
     render(&DashboardPage {
         layout: staff.layout("dashboard"),
         drafts: drafts.iter().map(entry_item).collect(),
@@ -656,6 +721,9 @@ async fn dashboard(State(state): State<AppState>, staff: Staff) -> ConsoleResult
         outbox_pending,
         outbox_lag_minutes,
         index_ready: state.readiness.search_ready(),
+        is_admin: staff.member.role == entity::StaffRole::Admin,
+        rebuild_running: rebuild.state == crate::workers::rebuilds::RebuildState::Running,
+        rebuild_text: rebuild_text(&rebuild),
     })
 }
 

@@ -8,6 +8,7 @@ pub mod calendar;
 pub mod entries;
 pub mod notices;
 pub mod objections;
+pub mod reindex;
 pub mod repairs;
 pub mod revisions;
 pub mod screenings;
@@ -35,4 +36,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(agencies::router())
         .merge(screenings::router())
+        .merge(reindex::router())
 }
