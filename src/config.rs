@@ -469,6 +469,16 @@ pub struct Config {
         global = true
     )]
     pub person_lookups_per_name_day: u32,
+
+    /// `/readyz` answers 503 `indexing_behind` when the oldest change not yet applied to the
+    /// search index (the oldest search-outbox row) is older than this many seconds.
+    #[arg(
+        long,
+        env = "XINYONG_READY_MAX_OUTBOX_LAG_SECS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub ready_max_outbox_lag_secs: u64,
 }
 
 impl Config {

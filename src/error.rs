@@ -203,6 +203,9 @@ error_codes! {
     SearchUnavailable = ("search_unavailable", SERVICE_UNAVAILABLE, System),
     /// The database cannot be reached.
     DatabaseUnavailable = ("database_unavailable", SERVICE_UNAVAILABLE, System),
+    /// Not ready: the oldest change not yet applied to the search index is older than the
+    /// configured limit (`XINYONG_READY_MAX_OUTBOX_LAG_SECS`), so lookups may answer stale data.
+    IndexingBehind = ("indexing_behind", SERVICE_UNAVAILABLE, System),
     /// An unexpected error; it has been logged.
     Internal = ("internal", INTERNAL_SERVER_ERROR, System),
     /// The login name, password or second-factor code is wrong, or the account is disabled.

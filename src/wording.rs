@@ -87,6 +87,7 @@ pub fn zh(code: ErrorCode) -> &'static str {
         RateLimited => "操作过于频繁，请稍后再试。",
         SearchUnavailable => "检索服务正在恢复中，请稍后再试；已公示的数据不受影响。",
         DatabaseUnavailable => "服务暂时不可用，请稍后再试。",
+        IndexingBehind => "检索索引的更新落后于数据库，请稍后再试；已公示的数据不受影响。",
         Internal => "服务器处理时出错，错误已记录，请稍后再试。",
         InvalidCredentials => "登录名、密码或动态验证码不正确，或账号已停用。",
         TotpRequired => "此账号已启用动态验证码，请输入验证器应用中的当前验证码。",

@@ -23,13 +23,70 @@ async fn healthz() -> axum::Json<Health> {
     axum::Json(Health { status: "ok" })
 }
 
-/// The database answers and the search index may be answered from.
+/// The checks `/readyz` made, each `ok` when it passed.
+#[derive(Serialize, ToSchema)]
+pub struct ReadyChecks {
+    /// The database answered a ping.
+    pub database: &'static str,
+    /// The search engine answered its health call (Meilisearch: `/health`; the embedded
+    /// engine: every index opened) and no index is being rebuilt.
+    pub search: &'static str,
+    /// The oldest change not yet applied to the search index is within
+    /// `XINYONG_READY_MAX_OUTBOX_LAG_SECS`.
+    pub outbox: &'static str,
+}
+
+/// Readiness, naming each check.
+#[derive(Serialize, ToSchema)]
+pub struct Ready {
+    /// `ok`.
+    pub status: &'static str,
+    /// Each check and its result.
+    pub checks: ReadyChecks,
+    /// Seconds since the oldest change not yet applied to the search index was committed
+    /// (0 when none is waiting).
+    #[schema(minimum = 0)]
+    pub outbox_lag_seconds: u64,
+}
+
+/// How long the search engine's health call may take before the engine counts as not answering.
+const SEARCH_HEALTH_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The search engine answers a cheap health call: Meilisearch its `/health`, the embedded engine
+/// its directory and every index opened (an index that could not be opened does not serve).
+async fn search_health(engine: &search::Engine) -> Result<(), String> {
+    let check = async {
+        engine.health().await.map_err(|e| e.to_string())?;
+        if let search::Engine::Embedded(_) = engine {
+            for (index, state) in engine.open_all().await.map_err(|e| e.to_string())? {
+                if let search::IndexState::Broken(reason) = state {
+                    return Err(format!("the index `{index}` does not serve: {reason}"));
+                }
+            }
+        }
+        Ok(())
+    };
+    match tokio::time::timeout(SEARCH_HEALTH_TIMEOUT, check).await {
+        Ok(result) => result,
+        Err(_) => Err(format!(
+            "no answer within {} seconds",
+            SEARCH_HEALTH_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// The database answers, the search engine answers and may be answered from, and the search
+/// index is not far behind the database.
 ///
 /// 503 `database_unavailable` when the database does not answer; 503 `search_unavailable` while
-/// the search index is rebuilt from the database (it could not be opened, or was missing), with
-/// the reason in the message.
+/// the search index is rebuilt from the database (it could not be opened, or was missing), or
+/// when the search engine does not answer its health call, with the reason in the message;
+/// 503 `indexing_behind` when the oldest change not yet applied to the search index is older
+/// than `XINYONG_READY_MAX_OUTBOX_LAG_SECS` (default 300).
 #[utoipa::path(get, path = "/readyz", tag = "system",
-    responses((status = 200, body = Health), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = Ready, description = "Every check passed"),
+        (status = 503, body = crate::error::ErrorBody,
+            description = "A check failed: `database_unavailable`, `search_unavailable` or `indexing_behind`")))]
 async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
     if let Err(e) = state.db.ping().await {
         return crate::error::ApiError::from(sea_orm::DbErr::Conn(sea_orm::RuntimeErr::Internal(
@@ -46,7 +103,50 @@ async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
         }
         .into_response();
     }
-    (StatusCode::OK, axum::Json(Health { status: "ok" })).into_response()
+    if let Err(reason) = search_health(&state.search).await {
+        return crate::error::ApiError {
+            code: ErrorCode::SearchUnavailable,
+            message: format!(
+                "Not ready: the search engine ({}) does not answer its health check.",
+                state.search.kind()
+            ),
+            cause: Some(reason),
+            retry_after: Some(5),
+        }
+        .into_response();
+    }
+    let oldest = match crate::services::outbox::oldest_pending(&state.db).await {
+        Ok(oldest) => oldest,
+        Err(e) => return crate::error::ApiError::from(e).into_response(),
+    };
+    let lag = oldest
+        .map(|at| (state.clock.now() - at).num_seconds().max(0).unsigned_abs())
+        .unwrap_or(0);
+    let limit = state.config.ready_max_outbox_lag_secs;
+    if lag > limit {
+        return crate::error::ApiError {
+            code: ErrorCode::IndexingBehind,
+            message: format!(
+                "Not ready: the oldest change not yet applied to the search index was committed {lag} seconds ago, more than the {limit} seconds allowed (XINYONG_READY_MAX_OUTBOX_LAG_SECS); lookups may answer stale data until the indexer catches up."
+            ),
+            cause: None,
+            retry_after: Some(5),
+        }
+        .into_response();
+    }
+    (
+        StatusCode::OK,
+        axum::Json(Ready {
+            status: "ok",
+            checks: ReadyChecks {
+                database: "ok",
+                search: "ok",
+                outbox: "ok",
+            },
+            outbox_lag_seconds: lag,
+        }),
+    )
+        .into_response()
 }
 
 /// Marks the requests of the separate metrics listener (`XINYONG_METRICS_ADDR`).

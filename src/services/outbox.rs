@@ -32,3 +32,17 @@ pub async fn pending(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use sea_orm::{EntityTrait, PaginatorTrait};
     outbox::Entity::find().count(db).await
 }
+
+/// When the oldest change not yet applied to the search index was committed (`None`: none is
+/// waiting). Rows postponed after a failure count from their commit, not from their retry.
+pub async fn oldest_pending(db: &impl ConnectionTrait) -> Result<Option<DateTime<Utc>>, DbErr> {
+    use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+    outbox::Entity::find()
+        .select_only()
+        .column(outbox::Column::CreatedAt)
+        .order_by_asc(outbox::Column::CreatedAt)
+        .limit(1)
+        .into_tuple::<DateTime<Utc>>()
+        .one(db)
+        .await
+}

@@ -195,7 +195,10 @@ async fn health_readiness_and_the_error_table_answer(backend: Backend) {
     );
     assert_eq!(
         app.get("/readyz", None).await,
-        (StatusCode::OK, json!({"status": "ok"}))
+        (
+            StatusCode::OK,
+            json!({"status": "ok", "checks": {"database": "ok", "search": "ok", "outbox": "ok"}, "outbox_lag_seconds": 0})
+        )
     );
     let (s, table) = app.get("/api/errors", None).await;
     assert_eq!(s, StatusCode::OK);

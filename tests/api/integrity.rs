@@ -353,7 +353,10 @@ async fn a_corrupted_index_is_kept_aside_and_rebuilt_before_lookups_are_answered
     app.until_ready().await;
     assert_eq!(
         app.get("/readyz").await,
-        (StatusCode::OK, json!({"status": "ok"}))
+        (
+            StatusCode::OK,
+            json!({"status": "ok", "checks": {"database": "ok", "search": "ok", "outbox": "ok"}, "outbox_lag_seconds": 0})
+        )
     );
     found_blacklisted(&app).await;
     assert!(

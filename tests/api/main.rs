@@ -23,6 +23,7 @@ mod partner;
 mod personal_data;
 mod privacy;
 mod publication;
+mod readiness;
 mod reindex;
 mod repairs;
 mod screening;
