@@ -489,7 +489,10 @@ async fn only_administrators_open_the_staff_and_audit_pages(backend: Backend) {
             assert_eq!(refused.status, StatusCode::FORBIDDEN, "{login} {path}");
         }
         let home = other.get("/office/").await;
-        assert!(!home.body.contains("do-reindex"), "no rebuild button for {login}");
+        assert!(
+            !home.body.contains("do-reindex"),
+            "no rebuild button for {login}"
+        );
     }
     assert_eq!(app.count(entity::staff::Entity).await, staff_before);
     let (_, admin) = app.get("/api/v1/office/staff", Some(ADMIN_TOKEN)).await;
