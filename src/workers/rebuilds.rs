@@ -80,17 +80,10 @@ impl Rebuilds {
     }
 }
 
-/// Runs one rebuild under `guard`, keeping the status up to date; returns whether it succeeded.
-async fn run(state: &AppState, requested_by: String, guard: OwnedMutexGuard<()>) -> bool {
+/// Runs one rebuild under `guard`, keeping the status up to date.
+async fn run(state: &AppState, requested_by: String, guard: OwnedMutexGuard<()>) {
+    // `start` has marked it running.
     let rebuilds = &state.rebuilds;
-    rebuilds.update(|s| {
-        *s = RebuildStatus {
-            state: RebuildState::Running,
-            requested_by: Some(requested_by.clone()),
-            started_at: Some(Utc::now()),
-            ..RebuildStatus::default()
-        }
-    });
     let outcome = reindex(state, &|index, done, total| {
         rebuilds.update(|s| {
             s.index = Some(index.to_owned());
@@ -100,7 +93,6 @@ async fn run(state: &AppState, requested_by: String, guard: OwnedMutexGuard<()>)
     })
     .await;
     drop(guard);
-    let ok = outcome.is_ok();
     rebuilds.update(|s| {
         s.finished_at = Some(Utc::now());
         match outcome {
@@ -125,7 +117,6 @@ async fn run(state: &AppState, requested_by: String, guard: OwnedMutexGuard<()>)
             }
         }
     });
-    ok
 }
 
 /// Starts a rebuild in the background for `requested_by`; refused while one runs.
