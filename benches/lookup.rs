@@ -60,6 +60,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.bind = "127.0.0.1:0".parse()?;
     config.admin_token = Some(Secret::new(TOKEN));
     config.hmac_key = Some(Secret::new("11".repeat(32)));
+    config.signing_key = Some(Secret::new("33".repeat(32)));
     config.encryption_key = Some(Secret::new("22".repeat(32)));
     config.rate_limit_per_minute = 0;
     config.database_url = std::env::var("BENCH_DATABASE_URL").ok();

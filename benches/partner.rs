@@ -42,6 +42,7 @@ async fn app(
     config.bind = "127.0.0.1:0".parse()?;
     config.admin_token = Some(Secret::new(TOKEN));
     config.hmac_key = Some(Secret::new("11".repeat(32)));
+    config.signing_key = Some(Secret::new("33".repeat(32)));
     config.encryption_key = Some(Secret::new("22".repeat(32)));
     config.rate_limit_per_minute = 0;
     config.database_url = database_url;

@@ -2,7 +2,8 @@
 
 use crate::clock::Clock;
 use crate::config::{
-    AuditCommand, Cli, Command, Config, ImportArgs, ReindexArgs, SeedArgs, ServeArgs, TokenCommand,
+    AuditCommand, Cli, Command, Config, ImportArgs, ReindexArgs, ReportCommand, SeedArgs, ServeArgs,
+    TokenCommand,
 };
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
@@ -48,6 +49,78 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
         Command::Token(TokenCommand::Revoke { id }) => token_revoke(cli.config, id).await,
         Command::Token(TokenCommand::Create { role, name }) => {
             token_create(cli.config, role.into(), name).await
+        }
+        Command::Report(ReportCommand::Verify {
+            file,
+            keys,
+            public_key,
+        }) => report_verify(&cli.config, &file, keys.as_deref(), public_key.as_deref()),
+    }
+}
+
+/// `report verify FILE`: checks a saved document offline and prints the verdict; a document that
+/// is not genuine exits with status 1.
+fn report_verify(
+    config: &Config,
+    file: &Path,
+    keys_file: Option<&Path>,
+    public_key: Option<&str>,
+) -> Result<(), StartError> {
+    use crate::signing::{self, KeyStatus, PublicKey};
+    let bytes =
+        std::fs::read(file).map_err(|e| failed(&format!("reading {}", file.display()), e))?;
+    let keys: Vec<PublicKey> = match (keys_file, public_key) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| failed(&format!("reading {}", path.display()), e))?;
+            signing::parse_keys_document(&text)
+                .map_err(|e| failed(&format!("keys {}", path.display()), e))?
+        }
+        (None, Some(key)) => {
+            let key = signing::parse_public_key(key).map_err(|e| failed("--public-key", e))?;
+            vec![PublicKey {
+                key_id: signing::key_id_of(&key),
+                key,
+                status: KeyStatus::Current,
+            }]
+        }
+        (None, None) => crate::startup::load_signer(config)?.keys().to_vec(),
+    };
+    let Some(document) = crate::services::reports::document_in_file(&bytes) else {
+        println!(
+            "NOT VERIFIED: {} is not a signed document (a report's JSON, or a PDF report carrying it)",
+            file.display()
+        );
+        std::process::exit(1);
+    };
+    let field = |k: &str| document.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_owned();
+    let number = document
+        .get("report_number")
+        .or_else(|| document.get("id"))
+        .and_then(|v| v.as_str())
+        .unwrap_or("-");
+    match signing::verify(&document, &keys) {
+        Ok(key) => {
+            println!(
+                "GENUINE: {} {number}, issued {}, verification code {}, signed by key {} ({})",
+                field("type"),
+                field("issued_at"),
+                field("verification_code"),
+                key.key_id,
+                match key.status {
+                    KeyStatus::Current => "current",
+                    KeyStatus::Retired => "retired",
+                },
+            );
+            println!(
+                "Whether the record has changed since: open {}",
+                field("verify_url")
+            );
+            Ok(())
+        }
+        Err(e) => {
+            println!("NOT VERIFIED: {} {number}: {e}", field("type"));
+            std::process::exit(1);
         }
     }
 }

@@ -42,6 +42,28 @@ pub enum Command {
     /// Manage staff bearer tokens: create, list, revoke.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Signed credit reports, search proofs and screening receipts.
+    #[command(subcommand)]
+    Report(ReportCommand),
+}
+
+/// `report` sub-commands.
+#[derive(Debug, Subcommand)]
+pub enum ReportCommand {
+    /// Check a saved report, proof or receipt (its JSON, or a PDF report with the JSON inside)
+    /// offline: is the signature one of the site's keys over exactly this content? Exits 0 when
+    /// genuine, 1 when not.
+    Verify {
+        /// The saved file (`.json` or `.pdf`).
+        file: std::path::PathBuf,
+        /// The site's keys document (`/.well-known/xinyong-keys.json`, saved). Default: the keys
+        /// of this configuration (XINYONG_SIGNING_KEY and XINYONG_RETIRED_SIGNING_KEYS).
+        #[arg(long, value_name = "FILE", conflicts_with = "public_key")]
+        keys: Option<std::path::PathBuf>,
+        /// One public key (hex or base64) to check with.
+        #[arg(long, value_name = "KEY")]
+        public_key: Option<String>,
+    },
 }
 
 /// Options of `serve`.
@@ -479,6 +501,37 @@ pub struct Config {
         global = true
     )]
     pub ready_max_outbox_lag_secs: u64,
+
+    /// Ed25519 signing key of credit reports, search proofs and screening receipts: the 32-byte
+    /// seed as hex or base64. Required with PostgreSQL; generated into the data directory for a
+    /// SQLite development set-up.
+    #[arg(long, env = "XINYONG_SIGNING_KEY", hide_env_values = true, global = true)]
+    pub signing_key: Option<Secret>,
+
+    /// Public keys (hex or base64, comma-separated) of signing keys no longer in use: documents
+    /// they signed keep verifying, and `/.well-known/xinyong-keys.json` lists them as retired.
+    #[arg(long, env = "XINYONG_RETIRED_SIGNING_KEYS", value_delimiter = ',', global = true)]
+    pub retired_signing_keys: Vec<String>,
+
+    /// The site's public address, printed on reports and in their QR code
+    /// (`{XINYONG_PUBLIC_URL}/verify?code=…`). Default: `http://` and XINYONG_BIND.
+    #[arg(long, env = "XINYONG_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// A CJK font (TrueType or OpenType, `.ttf`, `.otf` or `.ttc`) embedded, subset, in PDF
+    /// reports. Default: the first of the usual Noto CJK and WenQuanYi locations that exists;
+    /// without one, PDF reports answer 503 `pdf_unavailable` (HTML and JSON still work).
+    #[arg(long, env = "XINYONG_REPORT_FONT", global = true)]
+    pub report_font: Option<PathBuf>,
+
+    /// Signed documents (reports, search proofs) one client may have issued per minute.
+    #[arg(
+        long,
+        env = "XINYONG_REPORTS_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
+    pub reports_per_minute: u32,
 }
 
 impl Config {
@@ -489,6 +542,10 @@ impl Config {
         config.database_url = None;
         config.hmac_key = None;
         config.encryption_key = None;
+        config.signing_key = None;
+        config.retired_signing_keys = Vec::new();
+        config.public_url = None;
+        config.report_font = None;
         config.audit_key = None;
         config.admin_token = None;
         config.meili_url = None;
@@ -511,6 +568,14 @@ impl Config {
         }
     }
 
+    /// The site's public address, without a trailing `/`.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
     /// Whether the database is PostgreSQL.
     pub fn is_postgres(&self) -> bool {
         let url = self.database_url();
@@ -526,10 +591,22 @@ impl Config {
                 url.split(':').next().unwrap_or_default()
             ));
         }
-        if self.is_postgres() && (self.hmac_key.is_none() || self.encryption_key.is_none()) {
-            return Err("with PostgreSQL, set XINYONG_HMAC_KEY and XINYONG_ENCRYPTION_KEY (32 bytes each, hex or base64); \
+        if self.is_postgres()
+            && (self.hmac_key.is_none()
+                || self.encryption_key.is_none()
+                || self.signing_key.is_none())
+        {
+            return Err("with PostgreSQL, set XINYONG_HMAC_KEY, XINYONG_ENCRYPTION_KEY and XINYONG_SIGNING_KEY (32 bytes each, hex or base64); \
                  development keys are only generated for a local SQLite database"
                 .into());
+        }
+        if self.reports_per_minute == 0 {
+            return Err("XINYONG_REPORTS_PER_MINUTE must be at least 1".into());
+        }
+        if let Some(url) = &self.public_url
+            && !(url.starts_with("http://") || url.starts_with("https://"))
+        {
+            return Err(format!("XINYONG_PUBLIC_URL must start with http:// or https://, found `{url}`"));
         }
         if self.session_idle_minutes == 0 || self.session_hours == 0 {
             return Err(

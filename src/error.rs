@@ -249,6 +249,16 @@ error_codes! {
     PersonLookupThrottled = ("person_lookup_throttled", TOO_MANY_REQUESTS, InvalidRequest),
     /// A rebuild of the search index is already running; follow it with `GET /api/v1/office/reindex`.
     ReindexRunning = ("reindex_running", CONFLICT, Conflict),
+    /// No report, search proof or receipt was issued with this verification code or id.
+    DocumentNotFound = ("document_not_found", NOT_FOUND, InvalidRequest),
+    /// A credit report about a natural person is issued only to that person: send the name and ID number (`POST`).
+    ReportNeedsStanding = ("report_needs_standing", FORBIDDEN, Auth),
+    /// Too many reports or search proofs from this client; retry after `Retry-After`.
+    TooManyReports = ("too_many_reports", TOO_MANY_REQUESTS, InvalidRequest),
+    /// PDF reports need a CJK font (`XINYONG_REPORT_FONT`) and none was found; the HTML and JSON reports still work.
+    PdfUnavailable = ("pdf_unavailable", SERVICE_UNAVAILABLE, System),
+    /// The file given to verify is not a signed JSON document nor a PDF that carries one.
+    InvalidDocument = ("invalid_document", BAD_REQUEST, InvalidRequest),
 }
 
 /// The JSON body of every error response.

@@ -80,6 +80,56 @@ fn development_keys(dir: &Path) -> Result<Keys, StartError> {
     Ok(Keys::new(hmac, enc))
 }
 
+/// Loads the signing key of reports and receipts, with the retired public keys. Without one, a
+/// local SQLite set-up gets a development key generated into the data directory (and is told
+/// so); PostgreSQL refuses to start ([`Config::check`]).
+pub fn load_signer(config: &Config) -> Result<crate::signing::Signer, StartError> {
+    let retired = config
+        .retired_signing_keys
+        .iter()
+        .filter(|k| !k.trim().is_empty())
+        .map(|k| {
+            crate::signing::parse_public_key(k)
+                .map_err(|e| StartError::Config(format!("XINYONG_RETIRED_SIGNING_KEYS: {e}")))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let seed = match &config.signing_key {
+        Some(key) => decode_key("XINYONG_SIGNING_KEY", key.expose())
+            .map_err(|e| StartError::Config(e.to_string()))?,
+        None if !config.is_postgres() => development_signing_key(&config.data_dir)?,
+        None => {
+            return Err(StartError::Config(
+                "with PostgreSQL, set XINYONG_SIGNING_KEY".into(),
+            ));
+        }
+    };
+    Ok(crate::signing::Signer::new(seed, retired))
+}
+
+fn development_signing_key(dir: &Path) -> Result<[u8; 32], StartError> {
+    let path = dir.join("dev-signing-key.txt");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) => {
+            std::fs::create_dir_all(dir)?;
+            let text = format!("{}\n", generate_key());
+            std::fs::write(&path, &text)?;
+            restrict(&path)?;
+            tracing::warn!(
+                path = %path.display(),
+                "generated a development signing key for reports; set XINYONG_SIGNING_KEY in production"
+            );
+            text
+        }
+    };
+    decode_key("development signing key", text.trim()).map_err(|_| {
+        StartError::Config(format!(
+            "{} is not a key; delete it to regenerate",
+            path.display()
+        ))
+    })
+}
+
 #[cfg(unix)]
 fn restrict(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -95,6 +145,7 @@ fn restrict(_: &Path) -> std::io::Result<()> {
 pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, StartError> {
     config.check().map_err(StartError::Config)?;
     let keys = load_keys(&config)?;
+    let signer = load_signer(&config)?;
     let db = crate::db::connect(&config.database_url(), config.db_pool).await?;
     crate::db::migrate(&db).await?;
     crate::services::subjects::fill_widest_masks(&db, &keys, clock.today()).await?;
@@ -122,9 +173,15 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
             .with_max_clients(max_clients);
     let config_login_rate = config.login_rate_per_minute;
     let standing_rate = config.standing_failures_per_hour;
+    let report_rate = config.reports_per_minute;
     Ok(AppState {
         db,
         keys: Arc::new(keys),
+        signer: Arc::new(signer),
+        report_limiter: Arc::new(
+            crate::ratelimit::RateLimiter::new(report_rate, report_rate)
+                .with_max_clients(max_clients),
+        ),
         clock,
         config: Arc::new(config),
         metrics: Arc::new(crate::metrics::Metrics::new(search.kind())),

@@ -18,6 +18,10 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// Data keys.
     pub keys: Arc<Keys>,
+    /// The key that signs reports, proofs and receipts, and every key they may be checked with.
+    pub signer: Arc<crate::signing::Signer>,
+    /// Signed documents issued per client address.
+    pub report_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// The clock.
     pub clock: Clock,
     /// The configuration.

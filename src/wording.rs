@@ -113,6 +113,11 @@ pub fn zh(code: ErrorCode) -> &'static str {
         IdNumberInUrl => "身份证号码不能放在网址中，请通过表单提交。",
         PersonLookupThrottled => "对该姓名的查询今日已达上限，请明日再试。",
         ReindexRunning => "搜索索引正在重建，请等待本次完成后再发起。",
+        DocumentNotFound => "没有找到该验证码对应的报告或证明，请核对后重新输入。",
+        ReportNeedsStanding => "自然人的信用报告仅向本人出具，请填写本人姓名和身份证号码。",
+        TooManyReports => "出具报告过于频繁，请稍后再试。",
+        PdfUnavailable => "暂时无法生成 PDF 报告，请使用网页版或 JSON 版报告。",
+        InvalidDocument => "该文件不是本网站出具的带签名的报告（JSON 或 PDF）。",
     }
 }
 

@@ -21,6 +21,7 @@ pub mod person_lookup;
 pub mod public_change;
 pub mod repair;
 pub mod screening;
+pub mod signed_document;
 pub mod staff;
 pub mod staff_session;
 pub mod staff_token;

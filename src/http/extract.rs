@@ -53,6 +53,66 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     }
 }
 
+/// A JSON body with the SHA-256 (hex) of its bytes exactly as received, for a receipt that names
+/// the request. Read and refused like [`Json`].
+#[derive(Debug, Clone)]
+pub struct DigestedJson<T>(pub T, pub String);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DigestedJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        use axum::RequestExt as _;
+        use axum::body::HttpBody as _;
+        let req = req.with_limited_body();
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let (Some(declared), Some(max)) = (declared, req.body().size_hint().upper())
+            && declared > max
+        {
+            return Err(too_large());
+        }
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|m| m.trim().to_ascii_lowercase())
+            .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+        if !is_json {
+            return Err(ApiError::new(
+                ErrorCode::InvalidContentType,
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|rejection| {
+                if std::error::Error::source(&rejection).is_some_and(crate::http::limits::is_body_timeout) {
+                    ApiError::new(
+                        ErrorCode::RequestTimeout,
+                        "The body was not received in time: it paused longer than the server waits for its next part.",
+                    )
+                } else if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    too_large()
+                } else {
+                    ApiError::new(
+                        ErrorCode::MalformedPayload,
+                        format!("The body could not be read: {}", rejection.body_text()),
+                    )
+                }
+            })?;
+        let digest = crate::crypto::sha256_hex(&bytes);
+        match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(value)) => Ok(DigestedJson(value, digest)),
+            Err(rejection) => Err(json_rejection(rejection)),
+        }
+    }
+}
+
 fn too_large() -> ApiError {
     ApiError::new(
         ErrorCode::PayloadTooLarge,

@@ -260,9 +260,24 @@ async fn docs() -> Html<&'static str> {
     Html(include_str!("api_viewer.html"))
 }
 
+/// The public keys of the signatures on reports, search proofs and screening receipts: the key
+/// in force (`current`) and the keys it replaced (`retired`), whose documents still verify. A
+/// document's `key_id` is the first 16 hex digits of the SHA-256 of its key.
+#[utoipa::path(get, path = "/.well-known/xinyong-keys.json", tag = "system",
+    responses((status = 200, body = crate::signing::KeysDocument)))]
+async fn signing_keys(State(state): State<AppState>) -> axum::response::Response {
+    let mut response = axum::Json(state.signer.keys_document()).into_response();
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(signing_keys))
         .routes(routes!(healthz))
         .routes(routes!(readyz))
         .routes(routes!(metrics))

@@ -11,6 +11,7 @@ pub mod entries;
 pub mod lookup;
 pub mod notices;
 pub mod paging;
+pub mod reports;
 pub mod screening;
 pub mod staff;
 pub mod subjects;

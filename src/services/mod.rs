@@ -15,6 +15,7 @@ pub mod outbox;
 pub mod projection;
 pub mod public;
 pub mod repairs;
+pub mod reports;
 pub mod revisions;
 pub mod screening;
 pub mod sessions;

@@ -279,26 +279,7 @@ async fn has_standing(
         .await?
         .ok_or_else(|| ApiError::internal(format!("entry {} has no subject", entry.id)))?;
     let person = subject.kind == entity::SubjectKind::NaturalPerson;
-    let same_name =
-        |name: &str| crate::domain::names::fold(name) == crate::domain::names::fold(&subject.name);
-    let matches = match standing.claim(person, ctx.today)? {
-        Claim::Organisation { name, uscc } => {
-            same_name(&name)
-                && subject
-                    .uscc
-                    .as_deref()
-                    .is_some_and(|stored| stored.eq_ignore_ascii_case(uscc.as_str()))
-        }
-        Claim::Person { name, id_number } => {
-            let hash = ctx.keys.keyed_hash(id_number.as_str());
-            // Both compared, whichever fails, so the time taken says nothing of which did.
-            let same_id = subject
-                .id_number_hash
-                .as_deref()
-                .is_some_and(|stored| crate::crypto::constant_time_eq(stored, &hash));
-            same_name(&name) & same_id
-        }
-    };
+    let matches = names_subject(&subject, standing.claim(person, ctx.today)?, ctx.keys);
     if matches {
         Ok(())
     } else {
@@ -309,6 +290,35 @@ async fn has_standing(
                 entry.id
             ),
         ))
+    }
+}
+
+/// Whether `claim` names `subject`: the name (folded, so width and brackets do not matter) with
+/// the code of an organisation, or with the ID number of a person (compared by its keyed hash).
+pub fn names_subject(
+    subject: &entity::subject::Model,
+    claim: Claim,
+    keys: &crate::crypto::Keys,
+) -> bool {
+    let same_name =
+        |name: &str| crate::domain::names::fold(name) == crate::domain::names::fold(&subject.name);
+    match claim {
+        Claim::Organisation { name, uscc } => {
+            same_name(&name)
+                && subject
+                    .uscc
+                    .as_deref()
+                    .is_some_and(|stored| stored.eq_ignore_ascii_case(uscc.as_str()))
+        }
+        Claim::Person { name, id_number } => {
+            let hash = keys.keyed_hash(id_number.as_str());
+            // Both compared, whichever fails, so the time taken says nothing of which did.
+            let same_id = subject
+                .id_number_hash
+                .as_deref()
+                .is_some_and(|stored| crate::crypto::constant_time_eq(stored, &hash));
+            same_name(&name) & same_id
+        }
     }
 }
 

@@ -134,6 +134,7 @@ impl TestApp {
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
         config.hmac_key = Some(Secret::new("11".repeat(32)));
+        config.signing_key = Some(Secret::new("33".repeat(32)));
         config.encryption_key = Some(Secret::new("22".repeat(32)));
         config.max_body_bytes = 64 * 1024;
         config.rate_limit_per_minute = 0;

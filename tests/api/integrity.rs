@@ -43,6 +43,7 @@ impl Site {
         config.bind = "127.0.0.1:0".parse().expect("addr");
         config.admin_token = Some(Secret::new(ADMIN_TOKEN));
         config.hmac_key = Some(Secret::new("11".repeat(32)));
+        config.signing_key = Some(Secret::new("33".repeat(32)));
         config.encryption_key = Some(Secret::new("22".repeat(32)));
         config.rate_limit_per_minute = 0;
         let mut pg = None;

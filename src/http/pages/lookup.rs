@@ -210,6 +210,8 @@ struct LookupPage {
     facets: Vec<FacetGroup>,
     active_filters: Vec<ActiveFilter>,
     pager: Pager,
+    /// The signed proof of this search (`/proof?…`); none for a person lookup or no text.
+    proof_href: Option<String>,
 }
 
 impl LookupPage {
@@ -225,8 +227,12 @@ impl LookupPage {
             facets: Vec::new(),
             active_filters: Vec::new(),
             pager: Pager::default(),
+            proof_href: None,
         };
         let Some(r) = results else { return page };
+        if !person && !page.q.trim().is_empty() {
+            page.proof_href = Some(query.without("page").without("per_page").href("/proof"));
+        }
         if !page.person {
             // A person is found only by the exact pair: nothing to narrow or page through, and no
             // link on the page repeats the name and number.

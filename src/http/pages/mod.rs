@@ -9,6 +9,7 @@ mod error;
 mod lists;
 mod lookup;
 mod notices;
+mod report;
 mod subjects;
 mod view;
 
@@ -26,6 +27,21 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(lookup::page).post(lookup::person))
         .route("/subjects/{id}", get(subjects::page))
+        .route(
+            "/subjects/{id}/report",
+            get(report::page).post(report::person),
+        )
+        .route("/subjects/{id}/report.pdf", get(report::pdf))
+        .route("/proof", get(report::proof))
+        .route("/reports/{code}", get(report::stored_page))
+        .route("/reports/{code}/report.pdf", get(report::stored_pdf))
+        .route("/reports/{code}/report.json", get(report::stored_json))
+        .route(
+            "/verify",
+            get(report::verify)
+                .post(report::verify_upload)
+                .layer(axum::extract::DefaultBodyLimit::max(report::MAX_UPLOAD)),
+        )
         .route("/lists/red", get(lists::red))
         .route("/lists/black", get(lists::black))
         .route("/notices", get(notices::list))

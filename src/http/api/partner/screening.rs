@@ -3,7 +3,7 @@
 
 use super::{Partner, Screen};
 use crate::error::{ApiResult, ErrorBody};
-use crate::http::extract::Json;
+use crate::http::extract::{DigestedJson, Json, Path};
 use crate::input::screening::ScreeningIn;
 use crate::services::screening::{self, Hit, LogEntry, Match};
 use crate::state::AppState;
@@ -65,6 +65,9 @@ pub struct Summary {
 /// The answer to a screening request.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ScreeningOut {
+    /// The signed receipt of this screening: keep it to prove what the answer was.
+    #[schema(value_type = ScreeningReceipt)]
+    pub receipt: serde_json::Value,
     /// The log entry of this screening.
     pub screening_id: Uuid,
     /// The change-feed sequence the answer reflects.
@@ -74,9 +77,11 @@ pub struct ScreeningOut {
     /// The threshold applied.
     pub threshold: f64,
     /// Counts.
-    pub summary: Summary,
+    #[schema(value_type = Summary)]
+    pub summary: serde_json::Value,
     /// One result per subject, in order.
-    pub results: Vec<SubjectResult>,
+    #[schema(value_type = Vec<SubjectResult>)]
+    pub results: serde_json::Value,
 }
 
 /// Screen up to 1,000 subjects against the public lists (信用核查). Needs the `screen` scope.
@@ -92,7 +97,7 @@ pub struct ScreeningOut {
 async fn screen(
     State(state): State<AppState>,
     partner: Partner<Screen>,
-    Json(input): Json<ScreeningIn>,
+    DigestedJson(input, request_sha256): DigestedJson<ScreeningIn>,
 ) -> ApiResult<Json<ScreeningOut>> {
     let request = input.parse()?;
     let now = state.clock.now();
@@ -150,10 +155,25 @@ async fn screen(
         },
     )
     .await?;
+    let request_subjects = summary.subjects;
+    let summary = to_json(&summary)?;
+    let results = to_json(&results)?;
+    let mut fields = serde_json::Map::new();
+    fields.insert("agency_id".into(), partner.agency.id.0.to_string().into());
+    fields.insert("request_sha256".into(), request_sha256.into());
+    fields.insert("snapshot_seq".into(), index.seq.into());
+    fields.insert("snapshot_at".into(), to_json(&index.built_at)?);
+    fields.insert("threshold".into(), to_json(&request.threshold)?);
+    fields.insert("summary".into(), summary.clone());
+    fields.insert("results".into(), results.clone());
+    let receipt =
+        crate::services::reports::issue_receipt(&state, &txn, log.id, partner.agency.id.0, now, fields)
+            .await?;
     txn.commit().await?;
-    tracing::info!(agency.id = %partner.agency.id, screening.id = %log.id, subjects = summary.subjects,
-        flagged = summary.flagged, "partner screening");
+    tracing::info!(agency.id = %partner.agency.id, screening.id = %log.id, subjects = request_subjects,
+        flagged = log.flagged, "partner screening");
     Ok(Json(ScreeningOut {
+        receipt: receipt.document,
         screening_id: log.id,
         snapshot_seq: index.seq,
         snapshot_at: index.built_at,
@@ -161,6 +181,60 @@ async fn screen(
         summary,
         results,
     }))
+}
+
+fn to_json(value: &impl Serialize) -> ApiResult<serde_json::Value> {
+    serde_json::to_value(value)
+        .map_err(|e| crate::error::ApiError::internal(format!("serialising a screening: {e}")))
+}
+
+/// A screening receipt again, to the agency that screened (any other agency: 404
+/// `document_not_found`). It verifies like a report: `POST /api/v1/verify`.
+#[utoipa::path(get, path = "/api/v1/partner/screenings/{id}", tag = "partner",
+    params(("id" = Uuid, Path, description = "The screening id (`screening_id`)")),
+    responses((status = 200, body = ScreeningReceipt), (status = 404, body = ErrorBody)),
+    security(("agency_key" = [])))]
+async fn receipt(
+    State(state): State<AppState>,
+    partner: Partner<Screen>,
+    Path(id): Path<Uuid>,
+) -> ApiResult<Json<serde_json::Value>> {
+    Ok(Json(
+        crate::services::reports::receipt(&state, id, partner.agency.id.0).await?,
+    ))
+}
+
+/// A screening receipt: what an agency was answered, signed like a credit report (Ed25519 over
+/// the canonical JSON of every other member; keys at `/.well-known/xinyong-keys.json`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ScreeningReceipt {
+    /// `screening_receipt`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The screening id.
+    pub id: Uuid,
+    /// Verification code.
+    pub verification_code: String,
+    /// Moment of the answer, Beijing time.
+    pub issued_at: String,
+    /// The agency answered.
+    pub agency_id: Uuid,
+    /// SHA-256 (hex) of the request body exactly as received.
+    pub request_sha256: String,
+    /// The change-feed sequence answered from.
+    pub snapshot_seq: i64,
+    /// When that snapshot was taken.
+    pub snapshot_at: DateTime<Utc>,
+    /// The similarity threshold used.
+    pub threshold: f64,
+    /// Counts by outcome.
+    pub summary: Summary,
+    /// One result per subject, in request order.
+    pub results: Vec<SubjectResult>,
+    /// The signing key.
+    pub key_id: String,
+    /// Ed25519 signature (base64).
+    pub signature: String,
 }
 
 fn status_of(matches: &[Match]) -> Status {
@@ -180,5 +254,7 @@ fn status_of(matches: &[Match]) -> Status {
 
 /// The routes of this module.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(screen))
+    OpenApiRouter::new()
+        .routes(routes!(screen))
+        .routes(routes!(receipt))
 }

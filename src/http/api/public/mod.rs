@@ -4,6 +4,7 @@
 pub mod lookup;
 pub mod objections;
 pub mod repairs;
+pub mod reports;
 
 use crate::state::AppState;
 use axum::middleware;
@@ -31,6 +32,7 @@ pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
         .merge(lookup::router())
         .merge(objections::router())
         .merge(repairs::router())
+        .merge(reports::router())
         .route_layer(middleware::from_fn_with_state(
             state.clone(),
             crate::http::ratelimit::limit,
