@@ -138,6 +138,7 @@ impl TestApp {
         config.encryption_key = Some(Secret::new("22".repeat(32)));
         config.max_body_bytes = 64 * 1024;
         config.rate_limit_per_minute = 0;
+        config.reports_per_minute = 1000;
         let mut pg = None;
         if backend == Backend::Postgres {
             let admin_url =

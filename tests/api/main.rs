@@ -26,6 +26,7 @@ mod publication;
 mod readiness;
 mod reindex;
 mod repairs;
+mod reports;
 mod screening;
 mod search;
 mod seed;
