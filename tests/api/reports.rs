@@ -523,3 +523,69 @@ db_tests!(
     a_search_proof_says_what_was_found_or_that_nothing_was,
     issuing_is_limited_per_client,
 );
+
+mod browser {
+    use super::{TIANHAN, listed_company};
+    use crate::browser::Browser;
+    use crate::helpers::{Backend, TestApp};
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    #[cfg_attr(
+        not(browser_tests),
+        ignore = "chromedriver is not installed: browser test skipped"
+    )]
+    async fn a_company_prints_its_report_and_anyone_checks_it_on_the_verification_page() {
+        let app = TestApp::spawn(Backend::Sqlite).await;
+        let (subject, _) = listed_company(&app).await;
+        let browser = Browser::start().await;
+        let base = app.base.clone();
+
+        browser.goto(&format!("{base}/subjects/{subject}")).await;
+        browser.wait_for("h1", TIANHAN).await;
+        browser.click(&browser.find("#report-link").await).await;
+        browser.wait_for("#doc-title", "信用报告").await;
+        browser.wait_for("#doc-subject", TIANHAN).await;
+        let code = browser.text(&browser.find("#doc-code").await).await;
+        assert_eq!(code.len(), 19, "{code}");
+        browser.find(".verify-box svg.qr").await;
+        browser.screenshot("report").await;
+
+        // The PDF as downloaded, then checked by code and by upload.
+        let pdf = app
+            .http
+            .get(format!("{base}/reports/{code}/report.pdf"))
+            .send()
+            .await
+            .expect("pdf");
+        let pdf_ok = pdf.status() == reqwest::StatusCode::OK;
+        let bytes = pdf.bytes().await.expect("bytes");
+
+        browser.goto(&format!("{base}/verify")).await;
+        browser.wait_for("h1", "报告验证").await;
+        browser.type_into(&browser.find("#code").await, &code.to_lowercase()).await;
+        browser.click(&browser.find(".search-form button").await).await;
+        browser.wait_for("#verdict", "真实有效").await;
+        browser.wait_for("#record-unchanged", "没有变化").await;
+        browser.wait_for("#doc-code", &code).await;
+        browser.screenshot("verify").await;
+
+        if pdf_ok {
+            let dir = tempfile::tempdir().expect("dir");
+            let path = dir.path().join("report.pdf");
+            std::fs::write(&path, &bytes).expect("write");
+            browser.goto(&format!("{base}/verify")).await;
+            browser
+                .type_into(&browser.find("#file").await, path.to_str().expect("path"))
+                .await;
+            browser.click(&browser.find(".upload-form button").await).await;
+            browser.wait_for("#verdict", "真实有效").await;
+            browser.wait_for("#doc-code", &code).await;
+        } else {
+            eprintln!("SKIPPED: the PDF upload step needs a CJK font (Debian: fonts-noto-cjk)");
+        }
+
+        // A wrong code says so.
+        browser.goto(&format!("{base}/verify?code=2222-3333-4444-5555")).await;
+        browser.wait_for("#verify-error", "没有找到").await;
+    }
+}
