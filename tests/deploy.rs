@@ -161,6 +161,8 @@ fn every_variable_set_on_an_instance_is_one_the_server_reads() {
             "DATABASE_URL",
             "XINYONG_HMAC_KEY",
             "XINYONG_ENCRYPTION_KEY",
+            "XINYONG_SIGNING_KEY",
+            "XINYONG_PUBLIC_URL",
             "MEILI_URL",
         ] {
             let value = service.values.get(&format!("environment.{var}"));
@@ -173,6 +175,7 @@ fn every_variable_set_on_an_instance_is_one_the_server_reads() {
         for var in [
             "XINYONG_HMAC_KEY",
             "XINYONG_ENCRYPTION_KEY",
+            "XINYONG_SIGNING_KEY",
             "MEILI_API_KEY",
             "XINYONG_AUDIT_KEY",
             "XINYONG_METRICS_TOKEN",

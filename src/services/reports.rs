@@ -360,6 +360,12 @@ async fn keep(
     Ok(Issued { row, document })
 }
 
+/// Whether the subject `id` is a natural person (whose report is issued only to them).
+pub async fn is_person(state: &AppState, id: entity::SubjectId) -> ApiResult<bool> {
+    let subject = entity::subject::Entity::find_by_id(id).one(&state.db).await?;
+    Ok(subject.is_some_and(|s| s.kind == entity::SubjectKind::NaturalPerson))
+}
+
 /// Issues a credit report on a public subject as of now. A natural person's report is issued
 /// only to the person: `claim` must name them (name and ID number), or 403
 /// `report_needs_standing`; the report shows them as the public profile does (masked).

@@ -18,6 +18,9 @@ use xinyong::state::AppState;
 pub enum Backend {
     Sqlite,
     Postgres,
+    /// SQLite with a Meilisearch server (`MEILI_URL`) as the search engine, in indexes of the
+    /// test's own.
+    Meili,
 }
 
 /// Every log line written by this test process, so tests can assert what never reaches a log.
@@ -153,6 +156,12 @@ impl TestApp {
                 .expect("create database");
             config.database_url = Some(with_database(&admin_url, &name));
             pg = Some(PgDatabase { admin_url, name });
+        }
+        if backend == Backend::Meili {
+            config.meili_url =
+                Some(std::env::var("MEILI_URL").expect("MEILI_URL for Meilisearch tests"));
+            config.meili_api_key = std::env::var("MEILI_API_KEY").ok().map(Secret::new);
+            config.meili_index_prefix = format!("t{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         }
         // Tests move the clock by years: tokens outlive them unless a test says otherwise.
         config.token_days = 3650;
@@ -305,6 +314,24 @@ impl TestApp {
     {
         E::find().count(&self.state.db).await.expect("count")
     }
+}
+
+/// Generates `meili::NAME` tests, on SQLite with a Meilisearch server as the engine, for each
+/// async `fn NAME(Backend)` given: the end-to-end tests that must hold on both engines. Skipped
+/// (reported as ignored) when `MEILI_URL` was not set at build time.
+#[macro_export]
+macro_rules! meili_tests {
+    ($($name:ident),* $(,)?) => {
+        mod meili {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                #[cfg_attr(not(meili_tests), ignore = "MEILI_URL is not set: Meilisearch variant skipped")]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Meili).await
+                }
+            )*
+        }
+    };
 }
 
 /// Generates `sqlite::NAME` and `postgres::NAME` tests for each async `fn NAME(Backend)` given.

@@ -646,3 +646,11 @@ mod browser {
         browser.screenshot("subject-phone").await;
     }
 }
+
+// The same, on a Meilisearch engine.
+crate::meili_tests!(
+    a_published_black_entry_shows_on_the_lookup_profile_and_list_pages,
+    pagination_and_facet_links_keep_every_parameter,
+    a_natural_person_is_shown_masked_and_only_by_name_and_number,
+    notices_and_a_published_notice_render,
+);

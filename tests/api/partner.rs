@@ -630,3 +630,8 @@ db_tests!(
     a_batch_accepts_good_records_names_each_rejection_and_is_idempotent,
     an_agency_cannot_change_another_agencys_records,
 );
+
+// The same, on a Meilisearch engine.
+crate::meili_tests!(
+    the_change_feed_replays_exactly_the_public_state,
+);

@@ -137,3 +137,8 @@ db_tests!(
     a_search_engine_that_does_not_answer_is_not_ready,
     an_embedded_index_directory_that_is_gone_is_not_ready,
 );
+
+// The same, on a Meilisearch engine.
+crate::meili_tests!(
+    an_outbox_older_than_the_limit_is_not_ready_until_drained,
+);

@@ -589,3 +589,8 @@ mod browser {
         browser.wait_for("#verify-error", "没有找到").await;
     }
 }
+
+// The same, on a Meilisearch engine.
+crate::meili_tests!(
+    a_search_proof_says_what_was_found_or_that_nothing_was,
+);

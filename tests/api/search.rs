@@ -281,8 +281,13 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
         .await
         .expect("text");
     assert!(metrics.contains("xinyong_outbox_pending 0"), "{metrics}");
+    let engine = if backend == Backend::Meili {
+        "meilisearch"
+    } else {
+        "embedded"
+    };
     assert!(
-        metrics.contains("xinyong_search_engine_info{engine=\"embedded\"} 1"),
+        metrics.contains(&format!("xinyong_search_engine_info{{engine=\"{engine}\"}} 1")),
         "{metrics}"
     );
 }
@@ -527,4 +532,15 @@ db_tests!(
     lookup_pages_are_capped_in_size_and_depth,
     public_endpoints_are_rate_limited_per_client,
     reindex_rebuilds_every_index_to_match_the_database,
+);
+
+// The same, on a Meilisearch engine.
+crate::meili_tests!(
+    an_engine_outage_loses_no_update,
+    a_published_entry_is_found_and_a_withdrawn_one_is_gone,
+    a_natural_person_is_found_only_by_exact_name_and_id_number,
+    lookup_pages_are_capped_in_size_and_depth,
+    reindex_rebuilds_every_index_to_match_the_database,
+    changing_the_masking_and_reindexing_changes_every_public_surface,
+    publicity_ends_at_the_maximum_and_not_a_day_early,
 );

@@ -474,12 +474,7 @@ fn show(doc: &Value, fresh: bool) -> Result<Response, PageError> {
 }
 
 async fn is_person(state: &AppState, id: SubjectId) -> Result<bool, PageError> {
-    use sea_orm::EntityTrait;
-    let subject = entity::subject::Entity::find_by_id(id)
-        .one(&state.db)
-        .await
-        .map_err(ApiError::from)?;
-    Ok(subject.is_some_and(|s| s.kind == entity::SubjectKind::NaturalPerson))
+    Ok(reports::is_person(state, id).await?)
 }
 
 /// `GET /subjects/{id}/report`: issues and shows a report; for a natural person, the form that
@@ -555,11 +550,15 @@ pub(super) async fn person(
     }
 }
 
-static FONTS: LazyLock<Mutex<HashMap<Option<PathBuf>, Arc<Result<Font, String>>>>> =
+/// A loaded font, or why none could be.
+type Loaded = Arc<Result<Font, String>>;
+
+/// The fonts loaded so far, by configured path.
+static FONTS: LazyLock<Mutex<HashMap<Option<PathBuf>, Loaded>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The report font of this configuration, loaded once.
-fn font(state: &AppState) -> Arc<Result<Font, String>> {
+fn font(state: &AppState) -> Loaded {
     let key = state.config.report_font.clone();
     let mut fonts = FONTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     fonts

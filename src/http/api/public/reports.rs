@@ -55,9 +55,13 @@ async fn issue_report_to_person(
     Json(input): Json<ReportRequestIn>,
 ) -> ApiResult<Json<Value>> {
     reports::count_issue(&state, client.key())?;
-    let claim = input.claim(state.clock.today())?;
+    let claim = if reports::is_person(&state, id).await? {
+        Some(input.claim(state.clock.today())?)
+    } else {
+        None
+    };
     Ok(Json(
-        reports::issue_report(&state, id, Some(claim)).await?.document,
+        reports::issue_report(&state, id, claim).await?.document,
     ))
 }
 
@@ -117,6 +121,12 @@ async fn verify_document(
     State(state): State<AppState>,
     Json(document): Json<Value>,
 ) -> ApiResult<Json<Verification>> {
+    if !document.is_object() {
+        return Err(crate::error::ApiError::new(
+            crate::error::ErrorCode::InvalidRequestBody,
+            "The body does not fit: a signed document is a JSON object.",
+        ));
+    }
     Ok(Json(reports::verify_document(&state, document).await?))
 }
 
