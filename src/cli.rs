@@ -26,6 +26,7 @@ pub async fn run(cli: Cli) -> Result<(), StartError> {
             token,
         }) => crate::remote::reindex(&server, token.as_deref()).await,
         Command::Reindex(_) => {
+            let _lock = crate::startup::lock_index(&cli.config)?;
             let state = build_state(cli.config, Clock::system()).await?;
             reindex(&state).await
         }

@@ -218,11 +218,44 @@ pub async fn open_search(config: &Config) -> Result<search::Engine, StartError> 
     engine.map_err(|e| StartError::Config(format!("search engine: {e}")))
 }
 
+/// The embedded search index held by one process. The embedded engine serves one instance: a
+/// second `serve` (or a local `reindex`) on the same data directory is refused at start instead
+/// of two processes writing one index. The lock is the operating system's (released when the
+/// process ends, however it ends); with Meilisearch there is none.
+#[derive(Debug)]
+pub struct IndexLock(Option<std::fs::File>);
+
+/// Takes the embedded index of `config` for this process, or says who holds it.
+pub fn lock_index(config: &Config) -> Result<IndexLock, StartError> {
+    if config.meili_url.is_some() {
+        return Ok(IndexLock(None));
+    }
+    std::fs::create_dir_all(&config.data_dir)?;
+    let path = config.data_dir.join("index.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)?;
+    match file.try_lock() {
+        Ok(()) => Ok(IndexLock(Some(file))),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Config(format!(
+            "another xinyong process (a running server, or a reindex) holds the embedded search index in {}: \
+             the embedded engine serves one instance. Stop that process, ask the running server to rebuild \
+             (xinyong reindex --server URL), or run several instances on Meilisearch (MEILI_URL)",
+            config.data_dir.display()
+        ))),
+        Err(std::fs::TryLockError::Error(e)) => Err(e.into()),
+    }
+}
+
 /// A built application: state ready, sockets bound.
 pub struct Application {
     state: AppState,
     listener: TcpListener,
     metrics_listener: Option<TcpListener>,
+    /// Held for as long as the application runs.
+    _index_lock: IndexLock,
 }
 
 impl Application {
@@ -231,6 +264,7 @@ impl Application {
     /// (`/readyz` and lookups answer 503) until the recovery worker has rebuilt it.
     pub async fn build(config: Config, clock: Clock) -> Result<Self, StartError> {
         let bind = config.bind;
+        let index_lock = lock_index(&config)?;
         let state = build_state(config, clock).await?;
         crate::workers::recovery::check_at_start(&state).await?;
         // The calendar may have changed since the last start (a new file, a year loaded by
@@ -252,6 +286,7 @@ impl Application {
             state,
             listener,
             metrics_listener,
+            _index_lock: index_lock,
         })
     }
 

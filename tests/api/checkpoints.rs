@@ -251,6 +251,7 @@ fn cli(app: &TestApp, command: &[&str]) -> xinyong::config::Cli {
     let dir = config.data_dir.display().to_string();
     let hmac = "11".repeat(32);
     let enc = "22".repeat(32);
+    let signing = "33".repeat(32);
     let mut args = vec![
         "xinyong",
         "--database-url",
@@ -261,6 +262,8 @@ fn cli(app: &TestApp, command: &[&str]) -> xinyong::config::Cli {
         &hmac,
         "--encryption-key",
         &enc,
+        "--signing-key",
+        &signing,
     ];
     args.extend_from_slice(command);
     xinyong::config::Cli::parse_from(args)

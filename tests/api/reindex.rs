@@ -142,7 +142,43 @@ async fn the_reindex_command_asks_the_running_server_and_follows_it(backend: Bac
     );
 }
 
+/// The embedded engine serves one instance: a second server on the same data directory, or a
+/// local `reindex` beside the running one, is refused at start and says what to do instead.
+async fn a_second_process_on_the_embedded_index_is_refused_at_start(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let config = (*app.state.config).clone();
+    let refused = xinyong::startup::Application::build(
+        config.clone(),
+        xinyong::clock::Clock::fixed(crate::helpers::test_now()),
+    )
+    .await;
+    let message = refused.err().map(|e| e.to_string()).unwrap_or_default();
+    let expected = format!(
+        "configuration: another xinyong process (a running server, or a reindex) holds the embedded search index in {}: the embedded engine serves one instance. Stop that process, ask the running server to rebuild (xinyong reindex --server URL), or run several instances on Meilisearch (MEILI_URL)",
+        config.data_dir.display()
+    );
+    assert_eq!(message, expected);
+    let out = tokio::task::block_in_place(|| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_xinyong"))
+            .arg("--data-dir")
+            .arg(&config.data_dir)
+            .arg("reindex")
+            .env_remove("DATABASE_URL")
+            .env_remove("MEILI_URL")
+            .output()
+            .expect("ran")
+    });
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim_end(),
+        format!("error: {expected}")
+    );
+    // The server goes on answering.
+    assert_eq!(app.get("/readyz", None).await.0, reqwest::StatusCode::OK);
+}
+
 db_tests!(
     the_running_server_rebuilds_its_index_while_lookups_keep_answering,
     the_reindex_command_asks_the_running_server_and_follows_it,
+    a_second_process_on_the_embedded_index_is_refused_at_start,
 );
