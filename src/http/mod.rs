@@ -4,6 +4,7 @@
 pub mod api;
 pub mod console;
 pub mod extract;
+pub mod filing;
 pub mod limits;
 pub mod openapi;
 pub mod pages;
