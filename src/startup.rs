@@ -141,6 +141,12 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         standing_limiter: Arc::new(
             crate::ratelimit::RateLimiter::per_hour(standing_rate).with_max_clients(max_clients),
         ),
+        case_lookup_limiter: Arc::new(
+            crate::ratelimit::RateLimiter::per_hour(
+                crate::services::cases::LOOKUP_FAILURES_PER_HOUR,
+            )
+            .with_max_clients(max_clients),
+        ),
         screening: Arc::default(),
         readiness: Arc::default(),
         rebuilds: Arc::default(),

@@ -92,7 +92,14 @@ pub fn metrics_router(state: AppState) -> Router {
 /// browser following a stale link).
 fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
     const API: &[&str] = &["/api/", "/healthz", "/readyz", "/metrics", "/.well-known/"];
-    const PAGES: &[&str] = &["/subjects/", "/lists/", "/notices", "/static/", "/office"];
+    const PAGES: &[&str] = &[
+        "/subjects/",
+        "/lists/",
+        "/notices",
+        "/cases",
+        "/static/",
+        "/office",
+    ];
     let path = uri.path();
     if API.iter().any(|p| path.starts_with(p)) {
         return false;

@@ -25,6 +25,9 @@ pub const CODE_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 /// Characters of a follow-up code (31^12, about 59 bits).
 pub const CODE_LEN: usize = 12;
 
+/// Failed status lookups (a wrong number or code) one client may make per hour.
+pub const LOOKUP_FAILURES_PER_HOUR: u32 = 20;
+
 /// A case's number and its follow-up code in clear: shown once, never stored.
 #[derive(Clone, PartialEq, Eq)]
 pub struct Issued {
@@ -204,6 +207,9 @@ mod tests {
             assert!(bare.bytes().all(|b| CODE_ALPHABET.contains(&b)), "{code}");
         }
         assert_eq!(normalise_code(" abcd-efgh jkmn "), "ABCDEFGHJKMN");
-        assert_eq!(normalise_number(" xf-20261203-000001"), "XF-20261203-000001");
+        assert_eq!(
+            normalise_number(" xf-20261203-000001"),
+            "XF-20261203-000001"
+        );
     }
 }

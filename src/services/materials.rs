@@ -86,10 +86,7 @@ impl Staging {
 
     /// The upload is complete: its first bytes (for the type check) and the staged file.
     pub async fn finish(mut self) -> ApiResult<(Vec<u8>, Staged)> {
-        self.file
-            .flush()
-            .await
-            .map_err(|e| io_error("flush", &e))?;
+        self.file.flush().await.map_err(|e| io_error("flush", &e))?;
         self.file
             .sync_all()
             .await
