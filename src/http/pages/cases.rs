@@ -139,6 +139,21 @@ fn field_error(field: &str, message: impl Into<String>, code: ErrorCode) -> Form
     }
 }
 
+/// A refusal as the form shows it: beside its field with the input layer's detail
+/// ([`crate::wording::shown`]), or above the form in Chinese alone.
+fn shown_error(err: &ApiError) -> FormError {
+    let mut shown = FormError::of(err);
+    if shown.field.is_empty() {
+        shown.message = match err.code {
+            ErrorCode::RepairWrongState => {
+                "该记录已有正在办理的信用修复申请，办结或退回后才能再次申请。".to_owned()
+            }
+            code => crate::wording::zh(code).to_owned(),
+        };
+    }
+    shown
+}
+
 /// The status a refusal is answered with, and whether it is shown on the form (anything the
 /// applicant can act on) rather than as an error page.
 fn on_form(err: &ApiError) -> bool {
@@ -232,7 +247,7 @@ pub(super) async fn file_objection(
         ),
         Ok((_, None)) => Err(ApiError::internal("objection filed without a number").into()),
         Err(e) if on_form(&e) => {
-            shown.error = FormError::of(&e);
+            shown.error = shown_error(&e);
             let status = e.code.status();
             let mut response = page(status, &shown)?;
             retry_after(&mut response, e.retry_after);
@@ -484,6 +499,14 @@ pub(super) async fn apply_for_repair(
         shown.error = error;
         return page(status, &shown);
     }
+    if form.files.is_empty() {
+        shown.error = field_error(
+            "materials",
+            "请上传至少一个证明材料文件（PDF、JPG 或 PNG）。",
+            ErrorCode::InvalidCaseField,
+        );
+        return page(StatusCode::BAD_REQUEST, &shown);
+    }
     let (staged, records): (Vec<Staged>, Vec<materials::MaterialFile>) =
         form.files.into_iter().unzip();
     let mut application = RepairApplicationIn {
@@ -512,7 +535,7 @@ pub(super) async fn apply_for_repair(
         ),
         Ok((_, None)) => Err(ApiError::internal("repair filed without a number").into()),
         Err(e) if on_form(&e) => {
-            shown.error = FormError::of(&e);
+            shown.error = shown_error(&e);
             let status = e.code.status();
             let mut response = page(status, &shown)?;
             retry_after(&mut response, e.retry_after);
