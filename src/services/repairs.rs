@@ -768,8 +768,8 @@ pub fn repair_notice(
     let _ = writeln!(t, "## 五、申请方式\n");
     let _ = writeln!(
         t,
-        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`，并填写主体名称及统一社会信用代码（自然人填写姓名及公民身份号码），与本记录所列主体一致方可提交。提交后可凭回执中的申请编号查询办理进度（`GET /api/v1/repairs/{{申请编号}}`）。\n",
-        entry.id
+        "在本网站该主体信用档案中本条记录下点击“信用修复申请”在线提交（`/cases/repair/{id}`），或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{id}`，并填写主体名称及统一社会信用代码（自然人填写姓名及公民身份号码），与本记录所列主体一致方可提交。在线提交的，凭提交成功时显示的受理编号和查询码在 `/cases` 查询办理进度；通过接口提交的，凭回执中的申请编号查询（`GET /api/v1/repairs/{{申请编号}}`）。\n",
+        id = entry.id
     );
     let _ = writeln!(t, "{}", md(&entry.authority_name));
     let _ = writeln!(t, "\n{}", zh_date(issued_on));
