@@ -721,7 +721,70 @@ async fn a_post_from_another_site_is_refused(backend: Backend) {
     assert_eq!(app.count(entity::objection::Entity).await, 1);
 }
 
+async fn the_web_forms_share_the_apis_filing_limits(backend: Backend) {
+    let app = TestApp::spawn_with(backend, |c| {
+        c.filings_open_per_client = 1;
+        c.standing_failures_per_hour = 1;
+    })
+    .await;
+    let (_, entry_id) = repairable_entry(&app).await;
+    // One open objection per client and entry, whether filed through the API or the form.
+    let (status, api) = app
+        .post("/api/v1/objections", None, json!({"entry_id": entry_id, "kind": "content", "reason": "款项已付清", "contact": CONTACT}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{api}");
+    let path = format!("/cases/objection/{entry_id}");
+    let (status, body) = post_form(
+        &app,
+        &path,
+        &[
+            ("kind", "content"),
+            ("reason", "款项已付清"),
+            ("contact", CONTACT),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(
+        by_id(&body, "form-error"),
+        "该条目的申请过多（您的申请尚在办理中，或今日申请已达上限），请稍后再试。"
+    );
+    assert_eq!(app.count(entity::objection::Entity).await, 1);
+
+    // A client whose application named another subject is stopped for a while, also on the form.
+    let mut wrong = vec![
+        Part::Text("subject_name", "汉中市另一家建设有限公司"),
+        Part::Text("subject_uscc", TIANHAN_USCC),
+        Part::Text("commitment_letter", "true"),
+        Part::Text("contact", CONTACT),
+    ];
+    wrong.push(Part::File("缴款凭证.pdf", "application/pdf", PDF.to_vec()));
+    let (status, _) = post_repair(&app, &entry_id, &wrong).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let mut right = standing();
+    right.push(Part::File("缴款凭证.pdf", "application/pdf", PDF.to_vec()));
+    let (status, body) = post_repair(&app, &entry_id, &right).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(app.count(entity::repair::Entity).await, 0);
+    assert_eq!(stored(&app), Vec::<String>::new());
+    let (status, body) = app
+        .post(
+            "/api/v1/repairs",
+            None,
+            json!({
+                "entry_id": entry_id, "subject_name": TIANHAN, "subject_uscc": TIANHAN_USCC,
+                "commitment_letter": true, "materials": ["罚款缴纳凭证"], "contact": CONTACT,
+            }),
+        )
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::TOO_MANY_REQUESTS, json!("too_many_filings"))
+    );
+}
+
 db_tests!(
+    the_web_forms_share_the_apis_filing_limits,
     the_repair_form_files_an_application_with_its_uploaded_pdf,
     a_file_that_is_not_a_pdf_jpg_or_png_is_refused_and_nothing_is_kept,
     too_many_or_too_large_files_are_refused_and_nothing_is_kept,
