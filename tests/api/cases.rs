@@ -807,12 +807,10 @@ mod browser_walk {
         let app = TestApp::spawn(Backend::Sqlite).await;
         let (subject_id, entry_id) = repairable_entry(&app).await;
         app.drain().await;
-        let upload = tempfile::Builder::new()
-            .prefix("缴款凭证")
-            .suffix(".pdf")
-            .tempfile()
-            .expect("temp file");
-        std::fs::write(upload.path(), PDF).expect("written");
+        // A fixed name, so the screenshot stays the same from run to run.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let upload = dir.path().join("缴款凭证.pdf");
+        std::fs::write(&upload, PDF).expect("written");
         let browser = Browser::start().await;
         let base = app.base.clone();
 
@@ -846,7 +844,7 @@ mod browser_walk {
         browser
             .type_into(
                 &browser.find("#f-materials").await,
-                &upload.path().display().to_string(),
+                &upload.display().to_string(),
             )
             .await;
         browser.screenshot("repair-form").await;
