@@ -2,8 +2,8 @@
 
 use crate::clock::Clock;
 use crate::config::{
-    AuditCommand, Cli, Command, Config, ImportArgs, ReindexArgs, ReportCommand, SeedArgs, ServeArgs,
-    TokenCommand,
+    AuditCommand, Cli, Command, Config, ImportArgs, ReindexArgs, ReportCommand, SeedArgs,
+    ServeArgs, TokenCommand,
 };
 use crate::startup::{Application, StartError, build_state, shutdown_signal};
 use crate::state::AppState;
@@ -94,7 +94,13 @@ fn report_verify(
         );
         std::process::exit(1);
     };
-    let field = |k: &str| document.get(k).and_then(|v| v.as_str()).unwrap_or("-").to_owned();
+    let field = |k: &str| {
+        document
+            .get(k)
+            .and_then(|v| v.as_str())
+            .unwrap_or("-")
+            .to_owned()
+    };
     let number = document
         .get("report_number")
         .or_else(|| document.get("id"))

@@ -505,12 +505,22 @@ pub struct Config {
     /// Ed25519 signing key of credit reports, search proofs and screening receipts: the 32-byte
     /// seed as hex or base64. Required with PostgreSQL; generated into the data directory for a
     /// SQLite development set-up.
-    #[arg(long, env = "XINYONG_SIGNING_KEY", hide_env_values = true, global = true)]
+    #[arg(
+        long,
+        env = "XINYONG_SIGNING_KEY",
+        hide_env_values = true,
+        global = true
+    )]
     pub signing_key: Option<Secret>,
 
     /// Public keys (hex or base64, comma-separated) of signing keys no longer in use: documents
     /// they signed keep verifying, and `/.well-known/xinyong-keys.json` lists them as retired.
-    #[arg(long, env = "XINYONG_RETIRED_SIGNING_KEYS", value_delimiter = ',', global = true)]
+    #[arg(
+        long,
+        env = "XINYONG_RETIRED_SIGNING_KEYS",
+        value_delimiter = ',',
+        global = true
+    )]
     pub retired_signing_keys: Vec<String>,
 
     /// The site's public address, printed on reports and in their QR code
@@ -606,7 +616,9 @@ impl Config {
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
-            return Err(format!("XINYONG_PUBLIC_URL must start with http:// or https://, found `{url}`"));
+            return Err(format!(
+                "XINYONG_PUBLIC_URL must start with http:// or https://, found `{url}`"
+            ));
         }
         if self.session_idle_minutes == 0 || self.session_hours == 0 {
             return Err(

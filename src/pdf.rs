@@ -60,7 +60,10 @@ impl Font {
                 Err(e) => tried.push(format!("{}: {e}", path.display())),
             }
         }
-        Err(format!("no CJK font could be loaded ({})", tried.join("; ")))
+        Err(format!(
+            "no CJK font could be loaded ({})",
+            tried.join("; ")
+        ))
     }
 
     /// A font from its file's bytes (a collection's simplified-Chinese face when it has one).
@@ -297,7 +300,9 @@ pub fn embedded_json(pdf: &[u8]) -> Option<&[u8]> {
     let rest = &pdf[at..];
     let s = find(rest, b"stream")? + b"stream".len();
     let rest = &rest[s..];
-    let rest = rest.strip_prefix(b"\r\n").or_else(|| rest.strip_prefix(b"\n"))?;
+    let rest = rest
+        .strip_prefix(b"\r\n")
+        .or_else(|| rest.strip_prefix(b"\n"))?;
     Some(rest)
 }
 

@@ -77,8 +77,12 @@ pub struct KeyFormatError(String);
 
 /// Reads a 32-byte Ed25519 public key written as hex or base64.
 pub fn parse_public_key(text: &str) -> Result<VerifyingKey, KeyFormatError> {
-    let bytes = crate::crypto::decode_key("public key", text)
-        .map_err(|_| KeyFormatError(format!("`{}` is not 32 bytes of hex or base64", text.trim())))?;
+    let bytes = crate::crypto::decode_key("public key", text).map_err(|_| {
+        KeyFormatError(format!(
+            "`{}` is not 32 bytes of hex or base64",
+            text.trim()
+        ))
+    })?;
     VerifyingKey::from_bytes(&bytes)
         .map_err(|_| KeyFormatError(format!("`{}` is not an Ed25519 public key", text.trim())))
 }
@@ -190,7 +194,9 @@ pub enum Forgery {
     #[error("signed with key `{0}`, which is not one of this site's keys")]
     UnknownKey(String),
     /// The signature does not match the content: something was changed after signing.
-    #[error("the signature does not match the content: the document was changed after it was signed")]
+    #[error(
+        "the signature does not match the content: the document was changed after it was signed"
+    )]
     BadSignature,
 }
 
@@ -299,10 +305,16 @@ mod tests {
     fn a_signed_document_verifies_and_one_changed_byte_does_not() {
         let s = signer();
         let doc = s.sign(object(json!({"content": {"name": "汉中市某某公司"}, "issued_at": "2026-12-03T10:00:00+08:00"})));
-        assert_eq!(verify(&doc, s.keys()).map(|k| k.status), Ok(KeyStatus::Current));
+        assert_eq!(
+            verify(&doc, s.keys()).map(|k| k.status),
+            Ok(KeyStatus::Current)
+        );
         let text = doc.to_string().replace("某某", "某甲");
         let changed: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
-        assert_eq!(verify(&changed, s.keys()).err(), Some(Forgery::BadSignature));
+        assert_eq!(
+            verify(&changed, s.keys()).err(),
+            Some(Forgery::BadSignature)
+        );
     }
 
     #[test]
@@ -310,13 +322,19 @@ mod tests {
         let old = signer();
         let doc = old.sign(object(json!({"content": 1})));
         let new = Signer::new([9; 32], vec![old.keys()[0].key]);
-        assert_eq!(verify(&doc, new.keys()).map(|k| k.status), Ok(KeyStatus::Retired));
+        assert_eq!(
+            verify(&doc, new.keys()).map(|k| k.status),
+            Ok(KeyStatus::Retired)
+        );
         let stranger = Signer::new([9; 32], vec![]);
         assert_eq!(
             verify(&doc, stranger.keys()).err(),
             Some(Forgery::UnknownKey(old.key_id().to_owned()))
         );
-        assert_eq!(verify(&json!({"content": 1}), new.keys()).err(), Some(Forgery::NotSigned));
+        assert_eq!(
+            verify(&json!({"content": 1}), new.keys()).err(),
+            Some(Forgery::NotSigned)
+        );
     }
 
     #[test]

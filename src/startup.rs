@@ -198,6 +198,12 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
         standing_limiter: Arc::new(
             crate::ratelimit::RateLimiter::per_hour(standing_rate).with_max_clients(max_clients),
         ),
+        case_lookup_limiter: Arc::new(
+            crate::ratelimit::RateLimiter::per_hour(
+                crate::services::cases::LOOKUP_FAILURES_PER_HOUR,
+            )
+            .with_max_clients(max_clients),
+        ),
         screening: Arc::default(),
         readiness: Arc::default(),
         rebuilds: Arc::default(),
@@ -223,12 +229,15 @@ pub async fn open_search(config: &Config) -> Result<search::Engine, StartError> 
 /// of two processes writing one index. The lock is the operating system's (released when the
 /// process ends, however it ends); with Meilisearch there is none.
 #[derive(Debug)]
-pub struct IndexLock(Option<std::fs::File>);
+pub struct IndexLock {
+    /// The locked file; the lock goes with it.
+    _file: Option<std::fs::File>,
+}
 
 /// Takes the embedded index of `config` for this process, or says who holds it.
 pub fn lock_index(config: &Config) -> Result<IndexLock, StartError> {
     if config.meili_url.is_some() {
-        return Ok(IndexLock(None));
+        return Ok(IndexLock { _file: None });
     }
     std::fs::create_dir_all(&config.data_dir)?;
     let path = config.data_dir.join("index.lock");
@@ -238,7 +247,7 @@ pub fn lock_index(config: &Config) -> Result<IndexLock, StartError> {
         .write(true)
         .open(&path)?;
     match file.try_lock() {
-        Ok(()) => Ok(IndexLock(Some(file))),
+        Ok(()) => Ok(IndexLock { _file: Some(file) }),
         Err(std::fs::TryLockError::WouldBlock) => Err(StartError::Config(format!(
             "another xinyong process (a running server, or a reindex) holds the embedded search index in {}: \
              the embedded engine serves one instance. Stop that process, ask the running server to rebuild \

@@ -44,6 +44,8 @@ pub struct AppState {
     pub readiness: Arc<crate::readiness::Readiness>,
     /// Repair applications refused for lack of standing, per entry and client key.
     pub standing_limiter: Arc<crate::ratelimit::RateLimiter<(entity::EntryId, std::net::IpAddr)>>,
+    /// Failed case-status lookups (wrong case number or follow-up code), per client key.
+    pub case_lookup_limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Rebuilds of the search index inside this process (one at a time).
     pub rebuilds: Arc<crate::workers::rebuilds::Rebuilds>,
 }

@@ -9,6 +9,7 @@ pub mod api_key;
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod calendar_year;
+pub mod case_counter;
 pub mod entry_revision;
 pub mod enums;
 pub mod ids;

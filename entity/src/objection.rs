@@ -38,6 +38,11 @@ pub struct Model {
     /// on anonymous filings; never the address, never public. `None` for filings made before it
     /// was kept, and for the office's own.
     pub client_key: Option<String>,
+    /// Case number (受理编号) of an objection filed from the web form, e.g.
+    /// `YY-20261203-000123`; `None` for one filed through the API (followed by its id).
+    pub case_number: Option<String>,
+    /// Keyed hash of the follow-up code (查询码) shown once to the web objector; never the code.
+    pub follow_up_hash: Option<String>,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created at.

@@ -42,6 +42,15 @@ pub struct Model {
     /// on anonymous filings; never the address, never public. `None` for filings made before it
     /// was kept, and for the office's own.
     pub client_key: Option<String>,
+    /// Case number (受理编号) of an application filed from the web form, e.g.
+    /// `XF-20261203-000123`; `None` for one filed through the API (followed by its id).
+    pub case_number: Option<String>,
+    /// Keyed hash of the follow-up code (查询码) shown once to the web applicant; never the code.
+    pub follow_up_hash: Option<String>,
+    /// The uploaded material files, a JSON array of `{sha256, name, size, media_type}`; the
+    /// files are kept under their hashes outside the web root and shown to the office only.
+    /// `None` when none were uploaded (the API's text references are in `materials`).
+    pub material_files: Option<Json>,
     /// Optimistic-concurrency version.
     pub version: i32,
     /// Created at.

@@ -17,6 +17,7 @@ mod m20261202_000012_add_staff_accounts;
 mod m20261202_000013_add_revisions_and_authorities;
 mod m20261202_000014_add_person_checks_and_lookup_limits;
 mod m20261203_000015_create_signed_documents;
+mod m20261203_000016_add_case_numbers_and_material_files;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000013_add_revisions_and_authorities::Migration),
             Box::new(m20261202_000014_add_person_checks_and_lookup_limits::Migration),
             Box::new(m20261203_000015_create_signed_documents::Migration),
+            Box::new(m20261203_000016_add_case_numbers_and_material_files::Migration),
         ]
     }
 }

@@ -81,7 +81,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DigestedJson<T> {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(';').next())
             .map(|m| m.trim().to_ascii_lowercase())
-            .is_some_and(|m| m == "application/json" || (m.starts_with("application/") && m.ends_with("+json")));
+            .is_some_and(|m| {
+                m == "application/json" || (m.starts_with("application/") && m.ends_with("+json"))
+            });
         if !is_json {
             return Err(ApiError::new(
                 ErrorCode::InvalidContentType,

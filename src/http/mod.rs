@@ -4,6 +4,7 @@
 pub mod api;
 pub mod console;
 pub mod extract;
+pub mod filing;
 pub mod limits;
 pub mod openapi;
 pub mod pages;
@@ -95,6 +96,7 @@ fn wants_page(uri: &Uri, headers: &HeaderMap) -> bool {
         "/subjects/",
         "/lists/",
         "/notices",
+        "/cases",
         "/static/",
         "/office",
         "/verify",

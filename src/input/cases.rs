@@ -126,6 +126,7 @@ impl RepairApplicationIn {
             },
             commitment_letter: self.commitment_letter,
             materials: self.materials,
+            files: Vec::new(),
             contact: self.contact,
         }
     }
@@ -269,15 +270,21 @@ pub struct Application {
     pub commitment_letter: Option<bool>,
     /// References to uploaded files or document numbers.
     pub materials: Vec<String>,
+    /// Material files uploaded with the web form, already checked and staged
+    /// ([`super::materials`]); empty for the API, whose materials are references.
+    pub files: Vec<super::materials::MaterialFile>,
     /// How to reach the applicant.
     pub contact: Option<String>,
 }
 
-/// The parts of an application that were checked: 1 to 20 material references and a contact.
+/// The parts of an application that were checked: material references or files (at least one
+/// of either) and a contact.
 #[derive(Debug)]
 pub struct CheckedApplication {
-    /// 1 to 20 references, each trimmed and bounded.
+    /// Up to 20 references, each trimmed and bounded.
     pub materials: Vec<String>,
+    /// Up to [`super::materials::MAX_FILES`] uploaded files.
+    pub files: Vec<super::materials::MaterialFile>,
     /// How to reach the applicant.
     pub contact: String,
 }
@@ -294,7 +301,14 @@ impl Application {
                 "`commitment_letter`: the credit commitment letter (信用承诺书) is required",
             ));
         }
-        if self.materials.is_empty() {
+        if self.files.len() > super::materials::MAX_FILES {
+            return Err(case_field(format!(
+                "`materials`: at most {} files, {} were sent.",
+                super::materials::MAX_FILES,
+                self.files.len()
+            )));
+        }
+        if self.materials.is_empty() && self.files.is_empty() {
             return Err(case_field(
                 "`materials`: at least one is required: references to uploaded files or document numbers showing that the obligations were performed (e.g. the receipt of the paid fine).",
             ));
@@ -326,7 +340,11 @@ impl Application {
                 "`contact`: at most {MAX_CONTACT_CHARS} characters."
             )));
         }
-        Ok(CheckedApplication { materials, contact })
+        Ok(CheckedApplication {
+            materials,
+            files: self.files,
+            contact,
+        })
     }
 }
 

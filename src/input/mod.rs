@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod cases;
 pub mod entries;
 pub mod lookup;
+pub mod materials;
 pub mod notices;
 pub mod paging;
 pub mod reports;

@@ -23,7 +23,10 @@ impl std::fmt::Debug for ReportRequestIn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReportRequestIn")
             .field("subject_name", &self.subject_name)
-            .field("subject_id_number", &self.subject_id_number.as_ref().map(|_| "***"))
+            .field(
+                "subject_id_number",
+                &self.subject_id_number.as_ref().map(|_| "***"),
+            )
             .finish()
     }
 }

@@ -5,10 +5,12 @@
 pub mod agencies;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod changes;
 pub mod entries;
 pub mod filings;
 pub mod intake;
+pub mod materials;
 pub mod notices;
 pub mod objections;
 pub mod outbox;

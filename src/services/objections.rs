@@ -167,6 +167,8 @@ pub async fn file(
         accepted_on: Set(None),
         deadlines_provisional: Set(due.provisional),
         client_key: Set(Some(filer.client_key.clone())),
+        case_number: Set(None),
+        follow_up_hash: Set(None),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),

@@ -96,6 +96,8 @@ pub fn audit_view(r: &repair::Model) -> Value {
         "id": r.id, "entry_id": r.entry_id, "commitment_letter": r.commitment_letter,
         "materials": materials_of(r).len(),
         "materials_sha256": sha256_hex(r.materials.to_string().as_bytes()),
+        "material_files": material_files_of(r).iter().map(|f| f.sha256.as_str()).collect::<Vec<_>>(),
+        "case_number": r.case_number,
         "status": r.status, "decision_note": r.decision_note, "applied_on": r.applied_on,
         "accept_due": r.accept_due, "decide_due": r.decide_due, "notify_due": r.notify_due,
         "accepted_on": r.accepted_on, "deadlines_provisional": r.deadlines_provisional,
@@ -114,6 +116,21 @@ pub fn materials_of(r: &repair::Model) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The uploaded material files of an application (none for one filed through the API).
+pub fn material_files_of(r: &repair::Model) -> Vec<crate::input::materials::MaterialFile> {
+    r.material_files
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default()
+}
+
+/// Whether the entry may be applied for on `today`: a black or key-attention entry whose
+/// minimum publicity period has passed (the rule [`apply`] checks; the pages use it to offer
+/// the application only where it can be filed).
+pub fn may_apply_on(entry: &list_entry::Model, today: NaiveDate) -> bool {
+    repairable(entry).is_ok_and(|min_until| min_until <= today)
 }
 
 /// Whether an open application is past one of its due dates on `today` (a due date is the last
@@ -255,6 +272,9 @@ pub async fn apply(
         accepted_by: Set(None),
         deadlines_provisional: Set(due.provisional),
         client_key: Set(Some(filer.client_key.clone())),
+        case_number: Set(None),
+        follow_up_hash: Set(None),
+        material_files: Set((!checked.files.is_empty()).then(|| json!(checked.files))),
         version: Set(1),
         created_at: Set(ctx.now),
         updated_at: Set(ctx.now),
@@ -758,8 +778,8 @@ pub fn repair_notice(
     let _ = writeln!(t, "## 五、申请方式\n");
     let _ = writeln!(
         t,
-        "通过本网站“信用修复”栏目在线提交申请，或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{}`，并填写主体名称及统一社会信用代码（自然人填写姓名及公民身份号码），与本记录所列主体一致方可提交。提交后可凭回执中的申请编号查询办理进度（`GET /api/v1/repairs/{{申请编号}}`）。\n",
-        entry.id
+        "在本网站该主体信用档案中本条记录下点击“信用修复申请”在线提交（`/cases/repair/{id}`），或由信息系统调用接口 `POST /api/v1/repairs` 提交，提交时请注明本条记录编号：`{id}`，并填写主体名称及统一社会信用代码（自然人填写姓名及公民身份号码），与本记录所列主体一致方可提交。在线提交的，凭提交成功时显示的受理编号和查询码在 `/cases` 查询办理进度；通过接口提交的，凭回执中的申请编号查询（`GET /api/v1/repairs/{{申请编号}}`）。\n",
+        id = entry.id
     );
     let _ = writeln!(t, "{}", md(&entry.authority_name));
     let _ = writeln!(t, "\n{}", zh_date(issued_on));

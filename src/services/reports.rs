@@ -249,7 +249,13 @@ fn random_chars(n: usize) -> String {
 /// A fresh verification code: 16 characters in four groups, from an alphabet without 0/O, 1/I/L.
 fn new_code() -> String {
     let raw = random_chars(16);
-    format!("{}-{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12], &raw[12..16])
+    format!(
+        "{}-{}-{}-{}",
+        &raw[0..4],
+        &raw[4..8],
+        &raw[8..12],
+        &raw[12..16]
+    )
 }
 
 /// A verification code as a reader types it (any case, with or without dashes or spaces), in
@@ -261,7 +267,13 @@ pub fn normalise_code(typed: &str) -> Option<String> {
         .map(|c| c.to_ascii_uppercase())
         .collect();
     (raw.len() == 16 && raw.bytes().all(|b| CODE_ALPHABET.contains(&b))).then(|| {
-        format!("{}-{}-{}-{}", &raw[0..4], &raw[4..8], &raw[8..12], &raw[12..16])
+        format!(
+            "{}-{}-{}-{}",
+            &raw[0..4],
+            &raw[4..8],
+            &raw[8..12],
+            &raw[12..16]
+        )
     })
 }
 
@@ -362,7 +374,9 @@ async fn keep(
 
 /// Whether the subject `id` is a natural person (whose report is issued only to them).
 pub async fn is_person(state: &AppState, id: entity::SubjectId) -> ApiResult<bool> {
-    let subject = entity::subject::Entity::find_by_id(id).one(&state.db).await?;
+    let subject = entity::subject::Entity::find_by_id(id)
+        .one(&state.db)
+        .await?;
     Ok(subject.is_some_and(|s| s.kind == entity::SubjectKind::NaturalPerson))
 }
 
@@ -380,9 +394,8 @@ pub async fn issue_report(
             .one(&state.db)
             .await?
             .ok_or_else(|| ApiError::internal(format!("subject {id} vanished")))?;
-        let own = claim.is_some_and(|c| {
-            crate::services::repairs::names_subject(&subject, c, &state.keys)
-        });
+        let own = claim
+            .is_some_and(|c| crate::services::repairs::names_subject(&subject, c, &state.keys));
         if !own {
             return Err(ApiError::new(
                 ErrorCode::ReportNeedsStanding,
@@ -489,7 +502,10 @@ async fn proof_content(state: &AppState, query: &ProofQuery) -> ApiResult<ProofC
         })
         .collect();
     let statement = if results.total == 0 {
-        format!("在{ISSUER}信用查询中检索“{}”，未查询到相关信用主体。", query.q.trim())
+        format!(
+            "在{ISSUER}信用查询中检索“{}”，未查询到相关信用主体。",
+            query.q.trim()
+        )
     } else {
         format!(
             "在{ISSUER}信用查询中检索“{}”，共查询到 {} 个信用主体{}。",
@@ -589,7 +605,10 @@ pub async fn by_code(state: &AppState, typed: &str) -> ApiResult<signed_document
 
 /// Verifies the document issued with `code`: as it was issued, whether its signature holds,
 /// and whether the record it describes has changed since.
-pub async fn verify_code(state: &AppState, code: &str) -> ApiResult<(signed_document::Model, Verification)> {
+pub async fn verify_code(
+    state: &AppState,
+    code: &str,
+) -> ApiResult<(signed_document::Model, Verification)> {
     let row = by_code(state, code).await?;
     let document = stored_document(&row)?;
     let verification = check(state, document, Some(&row)).await?;
@@ -604,14 +623,17 @@ pub async fn verify_document(state: &AppState, document: Value) -> ApiResult<Ver
         .and_then(Value::as_str)
         .and_then(normalise_code);
     let row = match code {
-        Some(code) => signed_document::Entity::find()
-            .filter(signed_document::Column::VerificationCode.eq(code))
-            .one(&state.db)
-            .await?,
+        Some(code) => {
+            signed_document::Entity::find()
+                .filter(signed_document::Column::VerificationCode.eq(code))
+                .one(&state.db)
+                .await?
+        }
         None => None,
     };
     let same = row.filter(|r| {
-        stored_document(r).is_ok_and(|stored| signing::canonical(&stored) == signing::canonical(&document))
+        stored_document(r)
+            .is_ok_and(|stored| signing::canonical(&stored) == signing::canonical(&document))
     });
     check(state, document, same.as_ref()).await
 }

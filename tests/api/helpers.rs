@@ -161,7 +161,8 @@ impl TestApp {
             config.meili_url =
                 Some(std::env::var("MEILI_URL").expect("MEILI_URL for Meilisearch tests"));
             config.meili_api_key = std::env::var("MEILI_API_KEY").ok().map(Secret::new);
-            config.meili_index_prefix = format!("t{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+            config.meili_index_prefix =
+                format!("t{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
         }
         // Tests move the clock by years: tokens outlive them unless a test says otherwise.
         config.token_days = 3650;

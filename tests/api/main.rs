@@ -8,6 +8,7 @@ mod import;
 
 mod auth;
 mod calendar;
+mod cases;
 mod checkpoints;
 mod console;
 mod console_admin;

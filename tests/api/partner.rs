@@ -632,6 +632,4 @@ db_tests!(
 );
 
 // The same, on a Meilisearch engine.
-crate::meili_tests!(
-    the_change_feed_replays_exactly_the_public_state,
-);
+crate::meili_tests!(the_change_feed_replays_exactly_the_public_state,);

@@ -139,6 +139,4 @@ db_tests!(
 );
 
 // The same, on a Meilisearch engine.
-crate::meili_tests!(
-    an_outbox_older_than_the_limit_is_not_ready_until_drained,
-);
+crate::meili_tests!(an_outbox_older_than_the_limit_is_not_ready_until_drained,);

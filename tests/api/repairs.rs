@@ -739,6 +739,8 @@ async fn the_repair_notice_tells_the_subject_when_and_how_to_apply(backend: Back
         "3个工作日内",
         "10个工作日内",
         "POST /api/v1/repairs",
+        "/cases/repair/",
+        "受理编号和查询码",
     ] {
         assert!(
             text.contains(expected),

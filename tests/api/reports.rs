@@ -58,27 +58,48 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
     assert_eq!(doc["content"]["subject"]["uscc"], TIANHAN_USCC);
     assert_eq!(doc["content"]["black"][0]["id"], json!(entry));
     assert_eq!(doc["content"]["red"], json!([]));
-    assert_eq!(doc["content"]["not_covered"].as_array().map(Vec::len), Some(4));
+    assert_eq!(
+        doc["content"]["not_covered"].as_array().map(Vec::len),
+        Some(4)
+    );
     let number = doc["report_number"].as_str().expect("number");
     assert!(number.starts_with("XYR-2026"), "{number}");
     assert!(doc["issued_at"].as_str().expect("time").ends_with("+08:00"));
     let code = code_of(&doc);
     assert_eq!(
         doc["verify_url"],
-        json!(format!("{}/verify?code={code}", app.state.config.public_url()))
+        json!(format!(
+            "{}/verify?code={code}",
+            app.state.config.public_url()
+        ))
     );
     // The key that signed it is published.
     let (status, keys) = app.get("/.well-known/xinyong-keys.json", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(keys, serde_json::to_value(app.state.signer.keys_document()).expect("keys"));
+    assert_eq!(
+        keys,
+        serde_json::to_value(app.state.signer.keys_document()).expect("keys")
+    );
     assert_eq!(keys["keys"][0]["key_id"], json!(key_id));
     assert_eq!(keys["keys"][0]["status"], "current");
 
     // Genuine, kept, unchanged.
     let v = verify(&app, &doc).await;
     assert_eq!(
-        (v["genuine"].clone(), v["on_record"].clone(), v["record_changed"].clone(), v["key_status"].clone(), v["problem"].clone()),
-        (json!(true), json!(true), json!(false), json!("current"), Value::Null),
+        (
+            v["genuine"].clone(),
+            v["on_record"].clone(),
+            v["record_changed"].clone(),
+            v["key_status"].clone(),
+            v["problem"].clone()
+        ),
+        (
+            json!(true),
+            json!(true),
+            json!(false),
+            json!("current"),
+            Value::Null
+        ),
         "{v}"
     );
     assert_eq!(v["document"], doc);
@@ -89,7 +110,10 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
     // The code as a reader types it: lower case, spaces instead of dashes.
     let typed = code.to_lowercase().replace('-', "%20");
     let (status, again) = app.get(&format!("/api/v1/reports/{typed}"), None).await;
-    assert_eq!((status, again["document"].clone()), (StatusCode::OK, doc.clone()));
+    assert_eq!(
+        (status, again["document"].clone()),
+        (StatusCode::OK, doc.clone())
+    );
 
     // One byte changed in the content: not genuine.
     let text = doc.to_string().replacen("天汉", "天汊", 1);
@@ -97,12 +121,19 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
     assert_ne!(forged, doc);
     let v = verify(&app, &forged).await;
     assert_eq!(
-        (v["genuine"].clone(), v["on_record"].clone(), v["record_changed"].clone(), v["problem"].clone()),
+        (
+            v["genuine"].clone(),
+            v["on_record"].clone(),
+            v["record_changed"].clone(),
+            v["problem"].clone()
+        ),
         (
             json!(false),
             json!(false),
             Value::Null,
-            json!("the signature does not match the content: the document was changed after it was signed")
+            json!(
+                "the signature does not match the content: the document was changed after it was signed"
+            )
         ),
         "{v}"
     );
@@ -115,9 +146,7 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
         json!("signed with key `0123456789abcdef`, which is not one of this site's keys")
     );
     // An unknown code.
-    let (status, body) = app
-        .get("/api/v1/reports/2222-3333-4444-5555", None)
-        .await;
+    let (status, body) = app.get("/api/v1/reports/2222-3333-4444-5555", None).await;
     assert_eq!(
         (status, body),
         (
@@ -143,7 +172,10 @@ async fn a_report_issued_before_a_withdrawal_still_verifies_and_says_the_record_
     let doc = report(&app, &subject).await;
     let code = code_of(&doc);
     let (_, read) = app
-        .get(&format!("/api/v1/office/entries/{entry}"), Some(ADMIN_TOKEN))
+        .get(
+            &format!("/api/v1/office/entries/{entry}"),
+            Some(ADMIN_TOKEN),
+        )
         .await;
     let (status, body) = app
         .post(
@@ -178,7 +210,10 @@ async fn a_report_issued_before_a_withdrawal_still_verifies_and_says_the_record_
     let html = page.text().await.expect("html");
     assert!(html.contains("真实有效"), "{html}");
     assert!(html.contains("id=\"record-changed\""), "{html}");
-    assert!(html.contains("失信被执行人"), "the report as issued: {html}");
+    assert!(
+        html.contains("失信被执行人"),
+        "the report as issued: {html}"
+    );
 }
 
 async fn a_person_report_is_issued_only_to_the_person(backend: Backend) {
@@ -191,11 +226,19 @@ async fn a_person_report_is_issued_only_to_the_person(backend: Backend) {
     let refused = error(
         "report_needs_standing",
         "auth",
-        format!("A credit report about natural person `{person}` is issued only to that person: send their name and resident ID number, exactly as registered."),
+        format!(
+            "A credit report about natural person `{person}` is issued only to that person: send their name and resident ID number, exactly as registered."
+        ),
     );
-    assert_eq!(app.get(&url, None).await, (StatusCode::FORBIDDEN, refused.clone()));
+    assert_eq!(
+        app.get(&url, None).await,
+        (StatusCode::FORBIDDEN, refused.clone())
+    );
     let wrong = json!({"subject_name": "张三", "subject_id_number": "610702200001010026"});
-    assert_eq!(app.post(&url, None, wrong).await, (StatusCode::FORBIDDEN, refused));
+    assert_eq!(
+        app.post(&url, None, wrong).await,
+        (StatusCode::FORBIDDEN, refused)
+    );
     let (status, body) = app.post(&url, None, json!({"subject_name": "张三"})).await;
     assert_eq!(
         (status, body["code"].clone()),
@@ -242,7 +285,11 @@ fn pdf_tools() -> bool {
         eprintln!("SKIPPED: the PDF checks need a CJK font (Debian: fonts-noto-cjk): {e}");
         return false;
     }
-    if std::process::Command::new("pdftotext").arg("-v").output().is_err() {
+    if std::process::Command::new("pdftotext")
+        .arg("-v")
+        .output()
+        .is_err()
+    {
         eprintln!("SKIPPED: the PDF checks need pdftotext (Debian: poppler-utils)");
         return false;
     }
@@ -276,7 +323,9 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
         .expect("pdf");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(
-        resp.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        resp.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/pdf")
     );
     let bytes = resp.bytes().await.expect("bytes").to_vec();
@@ -289,7 +338,8 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
         .output()
         .expect("pdftotext");
     let text = String::from_utf8_lossy(&text.stdout);
-    let doc = xinyong::services::reports::document_in_file(&bytes).expect("the PDF carries its JSON");
+    let doc =
+        xinyong::services::reports::document_in_file(&bytes).expect("the PDF carries its JSON");
     let code = code_of(&doc);
     assert!(text.contains(TIANHAN), "{text}");
     assert!(text.contains(&code), "{text}");
@@ -303,9 +353,21 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
     let keys_file = dir.path().join("keys.json");
     std::fs::write(&keys_file, keys.to_string()).expect("keys");
     let keys_arg = keys_file.to_str().expect("path");
-    let (rc, out) = run_cli(&["report", "verify", pdf.to_str().expect("path"), "--keys", keys_arg]);
+    let (rc, out) = run_cli(&[
+        "report",
+        "verify",
+        pdf.to_str().expect("path"),
+        "--keys",
+        keys_arg,
+    ]);
     assert_eq!(rc, 0, "{out}");
-    assert!(out.starts_with(&format!("GENUINE: credit_report {}", doc["report_number"].as_str().expect("n"))), "{out}");
+    assert!(
+        out.starts_with(&format!(
+            "GENUINE: credit_report {}",
+            doc["report_number"].as_str().expect("n")
+        )),
+        "{out}"
+    );
     // The JSON, as downloaded, verifies too; one changed byte does not.
     let json_file = dir.path().join("report.json");
     let downloaded = app
@@ -318,11 +380,23 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
         .await
         .expect("bytes");
     std::fs::write(&json_file, &downloaded).expect("write");
-    let (rc, out) = run_cli(&["report", "verify", json_file.to_str().expect("p"), "--keys", keys_arg]);
+    let (rc, out) = run_cli(&[
+        "report",
+        "verify",
+        json_file.to_str().expect("p"),
+        "--keys",
+        keys_arg,
+    ]);
     assert_eq!(rc, 0, "{out}");
     let forged = String::from_utf8_lossy(&downloaded).replacen("失信被执行人", "失信被执行者", 1);
     std::fs::write(&json_file, forged).expect("write");
-    let (rc, out) = run_cli(&["report", "verify", json_file.to_str().expect("p"), "--keys", keys_arg]);
+    let (rc, out) = run_cli(&[
+        "report",
+        "verify",
+        json_file.to_str().expect("p"),
+        "--keys",
+        keys_arg,
+    ]);
     assert_eq!(rc, 1, "{out}");
     assert!(out.contains("NOT VERIFIED"), "{out}");
     assert!(out.contains("changed after it was signed"), "{out}");
@@ -363,16 +437,27 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
         .await
         .expect("upload");
     assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert!(page.text().await.expect("html").contains("不是本网站出具的带签名的报告"));
+    assert!(
+        page.text()
+            .await
+            .expect("html")
+            .contains("不是本网站出具的带签名的报告")
+    );
 }
 
 async fn a_screening_receipt_verifies_and_a_forged_one_does_not(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     listed_company(&app).await;
     let key = app
-        .agency_key("汉中市公共资源交易中心", &code("12", "MB296179"), true, &["screen"])
+        .agency_key(
+            "汉中市公共资源交易中心",
+            &code("12", "MB296179"),
+            true,
+            &["screen"],
+        )
         .await;
-    let body = json!({"purpose": "资格审查", "subjects": [{"reference": "s1", "uscc": TIANHAN_USCC}]});
+    let body =
+        json!({"purpose": "资格审查", "subjects": [{"reference": "s1", "uscc": TIANHAN_USCC}]});
     let (status, out) = app
         .post("/api/v1/partner/screenings", Some(&key), body.clone())
         .await;
@@ -386,17 +471,26 @@ async fn a_screening_receipt_verifies_and_a_forged_one_does_not(backend: Backend
     assert_eq!(receipt["snapshot_seq"], out["snapshot_seq"]);
     assert_eq!(
         receipt["request_sha256"],
-        json!(xinyong::crypto::sha256_hex(&serde_json::to_vec(&body).expect("bytes")))
+        json!(xinyong::crypto::sha256_hex(
+            &serde_json::to_vec(&body).expect("bytes")
+        ))
     );
     let v = verify(&app, &receipt).await;
     assert_eq!(
-        (v["genuine"].clone(), v["on_record"].clone(), v["record_changed"].clone()),
+        (
+            v["genuine"].clone(),
+            v["on_record"].clone(),
+            v["record_changed"].clone()
+        ),
         (json!(true), json!(true), Value::Null),
         "{v}"
     );
     // Returned again to the agency that screened.
     let url = format!("/api/v1/partner/screenings/{id}");
-    assert_eq!(app.get(&url, Some(&key)).await, (StatusCode::OK, receipt.clone()));
+    assert_eq!(
+        app.get(&url, Some(&key)).await,
+        (StatusCode::OK, receipt.clone())
+    );
     // Forged: the answer turned from flagged to clear.
     let mut forged = receipt.clone();
     forged["results"][0]["status"] = json!("clear");
@@ -427,7 +521,9 @@ async fn a_screening_receipt_verifies_and_a_forged_one_does_not(backend: Backend
 async fn a_search_proof_says_what_was_found_or_that_nothing_was(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let (subject, _) = listed_company(&app).await;
-    let (status, proof) = app.get("/api/v1/lookup/proof?q=%E5%A4%A9%E6%B1%89", None).await;
+    let (status, proof) = app
+        .get("/api/v1/lookup/proof?q=%E5%A4%A9%E6%B1%89", None)
+        .await;
     assert_eq!(status, StatusCode::OK, "{proof}");
     assert_eq!(proof["type"], "search_proof");
     assert_eq!(proof["content"]["query"], json!({"q": "天汉"}));
@@ -444,7 +540,10 @@ async fn a_search_proof_says_what_was_found_or_that_nothing_was(backend: Backend
         (json!(true), json!(false))
     );
     let (status, none) = app
-        .get("/api/v1/lookup/proof?q=%E7%A7%A6%E5%B2%AD%E8%8D%AF%E4%B8%9A", None)
+        .get(
+            "/api/v1/lookup/proof?q=%E7%A7%A6%E5%B2%AD%E8%8D%AF%E4%B8%9A",
+            None,
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{none}");
     assert_eq!(none["content"]["total"], json!(0));
@@ -455,7 +554,11 @@ async fn a_search_proof_says_what_was_found_or_that_nothing_was(backend: Backend
     );
     // A company found later makes the empty proof "changed since".
     let other = app
-        .create_subject("legal_person", "陕西秦岭药业股份有限公司", &code("91", "MA6YL3K1"))
+        .create_subject(
+            "legal_person",
+            "陕西秦岭药业股份有限公司",
+            &code("91", "MA6YL3K1"),
+        )
         .await;
     let mut entry = black_entry(&other);
     entry["document_number"] = json!("(2026)陕07执124号");
@@ -483,7 +586,10 @@ async fn a_search_proof_says_what_was_found_or_that_nothing_was(backend: Backend
         .text()
         .await
         .expect("html");
-    assert!(html.contains("href=\"/proof?q=%E5%A4%A9%E6%B1%89\""), "{html}");
+    assert!(
+        html.contains("href=\"/proof?q=%E5%A4%A9%E6%B1%89\""),
+        "{html}"
+    );
     let page = app
         .http
         .get(format!("{}/proof?q=%E5%A4%A9%E6%B1%89", app.base))
@@ -506,11 +612,11 @@ async fn issuing_is_limited_per_client(backend: Backend) {
         .await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     let message = body["message"].as_str().expect("message").to_owned();
-    assert!(message.starts_with("Too many reports or proofs from this client; retry after "), "{message}");
-    assert_eq!(
-        body,
-        error("too_many_reports", "invalid_request", message)
+    assert!(
+        message.starts_with("Too many reports or proofs from this client; retry after "),
+        "{message}"
     );
+    assert_eq!(body, error("too_many_reports", "invalid_request", message));
     assert_eq!(app.count(entity::signed_document::Entity).await, 2);
 }
 
@@ -562,8 +668,12 @@ mod browser {
 
         browser.goto(&format!("{base}/verify")).await;
         browser.wait_for("h1", "报告验证").await;
-        browser.type_into(&browser.find("#code").await, &code.to_lowercase()).await;
-        browser.click(&browser.find(".search-form button").await).await;
+        browser
+            .type_into(&browser.find("#code").await, &code.to_lowercase())
+            .await;
+        browser
+            .click(&browser.find(".search-form button").await)
+            .await;
         browser.wait_for("#verdict", "真实有效").await;
         browser.wait_for("#record-unchanged", "没有变化").await;
         browser.wait_for("#doc-code", &code).await;
@@ -577,7 +687,9 @@ mod browser {
             browser
                 .type_into(&browser.find("#file").await, path.to_str().expect("path"))
                 .await;
-            browser.click(&browser.find(".upload-form button").await).await;
+            browser
+                .click(&browser.find(".upload-form button").await)
+                .await;
             browser.wait_for("#verdict", "真实有效").await;
             browser.wait_for("#doc-code", &code).await;
         } else {
@@ -585,12 +697,12 @@ mod browser {
         }
 
         // A wrong code says so.
-        browser.goto(&format!("{base}/verify?code=2222-3333-4444-5555")).await;
+        browser
+            .goto(&format!("{base}/verify?code=2222-3333-4444-5555"))
+            .await;
         browser.wait_for("#verify-error", "没有找到").await;
     }
 }
 
 // The same, on a Meilisearch engine.
-crate::meili_tests!(
-    a_search_proof_says_what_was_found_or_that_nothing_was,
-);
+crate::meili_tests!(a_search_proof_says_what_was_found_or_that_nothing_was,);

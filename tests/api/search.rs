@@ -287,7 +287,9 @@ async fn reindex_rebuilds_every_index_to_match_the_database(backend: Backend) {
         "embedded"
     };
     assert!(
-        metrics.contains(&format!("xinyong_search_engine_info{{engine=\"{engine}\"}} 1")),
+        metrics.contains(&format!(
+            "xinyong_search_engine_info{{engine=\"{engine}\"}} 1"
+        )),
         "{metrics}"
     );
 }

@@ -174,6 +174,7 @@ struct RepairPage {
     status: &'static str,
     overdue: bool,
     materials: Vec<String>,
+    files: Vec<crate::input::materials::MaterialFile>,
     entry_title: String,
     actions: Vec<CaseAction>,
     decisions: Vec<Decision>,
@@ -270,6 +271,7 @@ async fn repair_page(
             status: repair_status(r.status),
             overdue: repairs::is_overdue(&r, today),
             materials: repairs::materials_of(&r),
+            files: repairs::material_files_of(&r),
             entry_title: format!("{} · {}", entry.list_name, entry.document_number),
             actions,
             decisions,
@@ -288,6 +290,48 @@ pub(super) async fn repair_case(
 ) -> ConsoleResult {
     let r = repairs::get(&state.db, repair_id(&id)?).await?;
     repair_page(&state, &staff, r, String::new(), StatusCode::OK).await
+}
+
+/// `GET /office/repairs/{id}/materials/{sha256}`: one uploaded material of the application, for
+/// a signed-in member only (never served publicly), as a download with its recorded type and
+/// name.
+pub(super) async fn repair_material(
+    State(state): State<AppState>,
+    _staff: Staff,
+    Path((id, sha256)): Path<(String, String)>,
+) -> ConsoleResult {
+    use axum::http::{HeaderValue, header};
+    use axum::response::IntoResponse;
+    let r = repairs::get(&state.db, repair_id(&id)?).await?;
+    let Some(file) = repairs::material_files_of(&r)
+        .into_iter()
+        .find(|f| f.sha256 == sha256)
+    else {
+        return Err(ApiError::new(
+            ErrorCode::RouteNotFound,
+            "This application has no such material.",
+        )
+        .into());
+    };
+    let bytes = crate::services::materials::read(&state.config.data_dir, &file.sha256).await?;
+    let mut response = bytes.into_response();
+    let headers = response.headers_mut();
+    let media_type = HeaderValue::from_str(&file.media_type)
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    headers.insert(header::CONTENT_TYPE, media_type);
+    let encoded =
+        percent_encoding::utf8_percent_encode(&file.name, percent_encoding::NON_ALPHANUMERIC);
+    if let Ok(value) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"material\"; filename*=UTF-8''{encoded}"
+    )) {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    Ok(response)
 }
 
 /// A step's form.

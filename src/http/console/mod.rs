@@ -68,6 +68,10 @@ pub fn router() -> Router<AppState> {
         .route("/office/repairs", get(cases::repair_queue))
         .route("/office/repairs/{id}", get(cases::repair_case))
         .route("/office/repairs/{id}/{step}", post(cases::repair_step))
+        .route(
+            "/office/repairs/{id}/materials/{sha256}",
+            get(cases::repair_material),
+        )
         .route("/office/revisions", get(cases::revision_queue))
         .route("/office/revisions/{id}", get(cases::revision))
         .route("/office/revisions/{id}/{step}", post(cases::revision_step))

@@ -5,10 +5,12 @@
 //! and nothing from other origins, and read everything through [`crate::services::public`], so
 //! they show exactly what the public API shows. Errors become HTML error pages ([`PageError`]).
 
+mod cases;
 mod error;
 mod lists;
 mod lookup;
 mod notices;
+mod origin;
 mod report;
 mod subjects;
 mod view;
@@ -46,6 +48,20 @@ pub fn router() -> Router<AppState> {
         .route("/lists/black", get(lists::black))
         .route("/notices", get(notices::list))
         .route("/notices/{id}", get(notices::page))
+        .route("/cases", get(cases::status_form).post(cases::status))
+        .route(
+            "/cases/objection/{entry}",
+            get(cases::objection_form).post(cases::file_objection),
+        )
+        .route(
+            "/cases/repair/{entry}",
+            get(cases::repair_form)
+                .post(cases::apply_for_repair)
+                // Uploads are larger than a form: the files' own caps, and room for the rest.
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    cases::MAX_REPAIR_FORM_BYTES,
+                )),
+        )
         .route("/static/site.css", get(stylesheet))
 }
 

@@ -31,7 +31,10 @@ use uuid::Uuid;
 pub const MAX_UPLOAD: usize = 4 * 1024 * 1024;
 
 fn text(v: &Value, key: &str) -> String {
-    v.get(key).and_then(Value::as_str).unwrap_or_default().to_owned()
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned()
 }
 
 fn opt_text(v: &Value, key: &str) -> Option<String> {
@@ -326,11 +329,17 @@ impl DocView {
                     b.push(Block::Field("决定文书号".into(), e.document_number.clone()));
                     b.push(Block::Field("认定日期".into(), e.decision_date.clone()));
                     b.push(Block::Field("列入日期".into(), e.listing_date.clone()));
-                    b.push(Block::Field(s.until_label.into(), e.publicity_until.clone()));
+                    b.push(Block::Field(
+                        s.until_label.into(),
+                        e.publicity_until.clone(),
+                    ));
                     b.push(Block::Gap);
                 }
             }
-            b.push(Block::Heading(format!("五、曝光台（{} 条）", r.notices.len())));
+            b.push(Block::Heading(format!(
+                "五、曝光台（{} 条）",
+                r.notices.len()
+            )));
             if r.notices.is_empty() {
                 b.push(Block::Text("查询期内无相关信息".into()));
             }
@@ -560,7 +569,9 @@ static FONTS: LazyLock<Mutex<HashMap<Option<PathBuf>, Loaded>>> =
 /// The report font of this configuration, loaded once.
 fn font(state: &AppState) -> Loaded {
     let key = state.config.report_font.clone();
-    let mut fonts = FONTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut fonts = FONTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     fonts
         .entry(key.clone())
         .or_insert_with(|| {
@@ -591,7 +602,10 @@ pub fn pdf_bytes(state: &AppState, doc: &Value) -> Result<Vec<u8>, ApiError> {
         title: format!("{} {}", view.title, view.number),
         footer: format!("{} {} · 验证码 {}", reports::ISSUER, view.title, view.code),
         blocks: view.pdf_blocks(),
-        attachment: (format!("{}.json", view.number), doc.to_string().into_bytes()),
+        attachment: (
+            format!("{}.json", view.number),
+            doc.to_string().into_bytes(),
+        ),
     };
     pdf::write(font, &document)
         .map_err(|e| ApiError::internal(format!("writing a PDF report: {e}")))
@@ -601,7 +615,8 @@ fn download(bytes: Vec<u8>, content_type: &'static str, filename: &str) -> Respo
     let mut response = (StatusCode::OK, bytes).into_response();
     let headers = response.headers_mut();
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    let encoded = percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC);
+    let encoded =
+        percent_encoding::utf8_percent_encode(filename, percent_encoding::NON_ALPHANUMERIC);
     if let Ok(v) = HeaderValue::from_str(&format!(
         "attachment; filename=\"report\"; filename*=UTF-8''{encoded}"
     )) {

@@ -33,6 +33,8 @@ struct SubjectPage {
     sections: Vec<EntrySection>,
     notices: Vec<NoticeSummary>,
     as_of: String,
+    /// The entries that may be applied for repair today.
+    repairable: Vec<String>,
 }
 
 impl SubjectPage {
@@ -79,8 +81,31 @@ impl SubjectPage {
             ],
             notices: p.notices,
             as_of: p.as_of.to_string(),
+            repairable: Vec::new(),
         }
     }
+
+    /// Whether the entry `id` offers the repair application.
+    fn may_repair(&self, id: &str) -> bool {
+        self.repairable.iter().any(|r| r == id)
+    }
+}
+
+/// The ids of the entries among `ids` that may be applied for repair on `today` (the rule of
+/// [`crate::services::repairs::may_apply_on`]).
+async fn repairable(state: &AppState, ids: Vec<Uuid>) -> Result<Vec<String>, PageError> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let today = state.clock.today();
+    let entries = entity::list_entry::Entity::find()
+        .filter(entity::list_entry::Column::Id.is_in(ids))
+        .all(&state.db)
+        .await
+        .map_err(ApiError::from)?;
+    Ok(entries
+        .iter()
+        .filter(|e| crate::services::repairs::may_apply_on(e, today))
+        .map(|e| e.id.to_string())
+        .collect())
 }
 
 /// `GET /subjects/{id}`: a subject's credit profile.
@@ -96,5 +121,12 @@ pub(super) async fn page(
         )
     })?;
     let profile = public::profile(&state, SubjectId(uuid)).await?;
-    render(&SubjectPage::new(profile))
+    let ids = [&profile.black, &profile.key_attention]
+        .iter()
+        .flat_map(|l| l.iter())
+        .filter_map(|e| Uuid::parse_str(&e.id).ok())
+        .collect();
+    let mut page = SubjectPage::new(profile);
+    page.repairable = repairable(&state, ids).await?;
+    render(&page)
 }

@@ -166,9 +166,15 @@ async fn screen(
     fields.insert("threshold".into(), to_json(&request.threshold)?);
     fields.insert("summary".into(), summary.clone());
     fields.insert("results".into(), results.clone());
-    let receipt =
-        crate::services::reports::issue_receipt(&state, &txn, log.id, partner.agency.id.0, now, fields)
-            .await?;
+    let receipt = crate::services::reports::issue_receipt(
+        &state,
+        &txn,
+        log.id,
+        partner.agency.id.0,
+        now,
+        fields,
+    )
+    .await?;
     txn.commit().await?;
     tracing::info!(agency.id = %partner.agency.id, screening.id = %log.id, subjects = request_subjects,
         flagged = log.flagged, "partner screening");

@@ -10,22 +10,6 @@ use crate::state::AppState;
 use axum::middleware;
 use utoipa_axum::router::OpenApiRouter;
 
-/// The filer of an anonymous objection or repair application at `client`, with the limits
-/// configured.
-fn filer(
-    state: &AppState,
-    client: crate::http::ratelimit::ClientAddr,
-) -> crate::services::filings::Filer {
-    crate::services::filings::Filer::new(
-        &state.keys,
-        client.key(),
-        crate::services::filings::FilingLimits {
-            open_per_client: state.config.filings_open_per_client,
-            per_entry_day: state.config.filings_per_entry_day,
-        },
-    )
-}
-
 /// Every public API route, behind the per-client rate limit.
 pub fn router(state: &AppState) -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -3,6 +3,7 @@
 
 use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Json, Path};
+use crate::http::filing;
 use crate::http::ratelimit::ClientAddr;
 use crate::input::cases::ObjectionIn;
 use crate::services::objections;
@@ -70,12 +71,7 @@ async fn file_objection(
     Json(input): Json<ObjectionIn>,
 ) -> ApiResult<(StatusCode, Json<ObjectionReceipt>)> {
     let cmd = input.parse()?;
-    let filer = super::filer(&state, client);
-    let model = state
-        .write("public".into(), async |txn, ctx| {
-            objections::file(txn, ctx, &state.calendar.current(), cmd, &filer).await
-        })
-        .await?;
+    let (model, _) = filing::file_objection(&state, client, cmd, filing::Follow::ById).await?;
     Ok((StatusCode::CREATED, Json(model.into())))
 }
 

@@ -2,8 +2,9 @@
 //! subject applies once the minimum publicity period has passed and follows the case by the
 //! application's id. Free of charge; rate-limited like every public route.
 
-use crate::error::{ApiError, ApiResult, ErrorBody, ErrorCode};
+use crate::error::{ApiResult, ErrorBody};
 use crate::http::extract::{Json, Path};
+use crate::http::filing;
 use crate::http::ratelimit::ClientAddr;
 use crate::input::cases::RepairApplicationIn;
 use crate::services::repairs;
@@ -105,36 +106,14 @@ async fn apply_for_repair(
     client: ClientAddr,
     Json(input): Json<RepairApplicationIn>,
 ) -> ApiResult<(StatusCode, Json<RepairReceipt>)> {
-    let application = input.application();
-    // Failed standing checks are counted per entry and client, so the masked ID number on a
-    // list cannot be completed by trying the hidden digits; the subject's own attempts from
-    // elsewhere are not affected.
-    let guesses = (application.entry_id, client.key());
-    if let Err(wait) = state.standing_limiter.peek(&guesses) {
-        let mut err = ApiError::new(
-            ErrorCode::TooManyFilings,
-            format!(
-                "Too many applications from this client for entry `{}` named another subject; retry after {wait} seconds.",
-                application.entry_id
-            ),
-        );
-        err.retry_after = Some(wait);
-        return Err(err);
-    }
-    let filer = super::filer(&state, client);
-    let applied = state
-        .write("public".into(), async |txn, ctx| {
-            repairs::apply(txn, ctx, &state.calendar.current(), application, &filer).await
-        })
-        .await;
-    if applied
-        .as_ref()
-        .is_err_and(|e| e.code == ErrorCode::NoStanding)
-    {
-        let _ = state.standing_limiter.check(guesses);
-    }
-    let model = applied?;
-    tracing::info!(repair.id = %model.id, entry.id = %model.entry_id, "credit repair applied for");
+    let (model, _) = filing::apply_for_repair(
+        &state,
+        client,
+        input.application(),
+        filing::Follow::ById,
+        &[],
+    )
+    .await?;
     Ok((
         StatusCode::CREATED,
         Json(RepairReceipt {

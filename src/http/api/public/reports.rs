@@ -35,7 +35,9 @@ async fn issue_report(
     Path(id): Path<SubjectId>,
 ) -> ApiResult<Json<Value>> {
     reports::count_issue(&state, client.key())?;
-    Ok(Json(reports::issue_report(&state, id, None).await?.document))
+    Ok(Json(
+        reports::issue_report(&state, id, None).await?.document,
+    ))
 }
 
 /// Issue a credit report on a natural person, to that person: the name and resident ID number,
@@ -80,7 +82,9 @@ async fn issue_proof(
     params.criteria()?;
     reports::count_issue(&state, client.key())?;
     Ok(Json(
-        reports::issue_proof(&state, proof_query(params)).await?.document,
+        reports::issue_proof(&state, proof_query(params))
+            .await?
+            .document,
     ))
 }
 
