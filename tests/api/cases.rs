@@ -910,5 +910,33 @@ mod browser_walk {
         let hit = browser.wait_for(".hit", TIANHAN).await;
         let text = browser.text(&hit).await;
         assert!(text.contains("无红黑名单记录"), "{text}");
+
+        // The company's report now, downloaded as JSON, is checked on the verification page.
+        browser.click(&browser.find(".hit-name a").await).await;
+        browser.click(&browser.find("#report-link").await).await;
+        browser.wait_for("#doc-title", "信用报告").await;
+        browser.wait_for("#doc-black-title", "0 条").await;
+        let code = browser.text(&browser.find("#doc-code").await).await;
+        let json = app
+            .http
+            .get(format!("{base}/reports/{code}/report.json"))
+            .send()
+            .await
+            .expect("download")
+            .bytes()
+            .await
+            .expect("bytes");
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("report.json");
+        std::fs::write(&path, &json).expect("write");
+        browser.goto(&format!("{base}/verify")).await;
+        browser
+            .type_into(&browser.find("#file").await, path.to_str().expect("path"))
+            .await;
+        browser
+            .click(&browser.find(".upload-form button").await)
+            .await;
+        browser.wait_for("#verdict", "真实有效").await;
+        browser.wait_for("#doc-code", &code).await;
     }
 }
