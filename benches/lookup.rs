@@ -4,6 +4,11 @@
 //! - lookup latency directly on the engine and through the HTTP API (p50/p99),
 //! - commit-to-searchable lag: office write → indexer worker → found by the public lookup.
 //!
+//! With `MEILI_URL` (and `MEILI_API_KEY`) set, the engine is that Meilisearch server, and the
+//! bench also times Meilisearch's own indexing of the same documents: it reads back every document
+//! of each rebuilt index with the index's settings, sends them to a scratch index as one NDJSON
+//! upload per 25,000 documents, and waits for the last task — the floor `reindex` is compared with.
+//!
 //! Run: `cargo bench --bench lookup` (add `BENCH_SUBJECTS=10000` for a quick run).
 
 use sea_orm::{EntityTrait, PaginatorTrait, QueryOrder, QuerySelect};
@@ -64,6 +69,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.encryption_key = Some(Secret::new("22".repeat(32)));
     config.rate_limit_per_minute = 0;
     config.database_url = std::env::var("BENCH_DATABASE_URL").ok();
+    config.meili_url = std::env::var("MEILI_URL").ok().filter(|u| !u.is_empty());
+    config.meili_api_key = std::env::var("MEILI_API_KEY").ok().map(Secret::new);
+    config.meili_index_prefix = format!("bench{}_", std::process::id());
     let app = Application::build(config, Clock::system()).await?;
     let state = app.state().clone();
     println!(
@@ -96,6 +104,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         indexed.notices,
         indexed.subjects as f64 / reindex_time.as_secs_f64()
     );
+
+    let raw_time = match &state.config.meili_url {
+        Some(url) => {
+            let key = std::env::var("MEILI_API_KEY").ok();
+            Some(meili_own_time(url, key.as_deref(), &state.config.meili_index_prefix).await?)
+        }
+        None => None,
+    };
+    if let Some(raw) = raw_time {
+        println!(
+            "Meilisearch's own indexing of the same documents: {raw:.2?} (reindex / own = {:.2})",
+            reindex_time.as_secs_f64() / raw.as_secs_f64()
+        );
+    }
 
     // Queries a citizen would type: full names, trade-name fragments, codes.
     let total = entity::subject::Entity::find().count(&state.db).await?;
@@ -208,5 +230,133 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("lookup, HTTP API", api);
     report("commit-to-searchable lag", lag);
     println!("seed {seed_time:.2?}, reindex {reindex_time:.2?}");
+    if let Some(raw) = raw_time {
+        println!("Meilisearch's own time for the same documents {raw:.2?}");
+    }
     Ok(())
+}
+
+/// Meilisearch's own time to index the documents of every index under `prefix`: read back (not
+/// timed) with their settings, then sent to scratch indexes in 25,000-document NDJSON uploads,
+/// timed until the last task has succeeded. The scratch indexes are deleted afterwards.
+async fn meili_own_time(
+    url: &str,
+    key: Option<&str>,
+    prefix: &str,
+) -> Result<Duration, Box<dyn std::error::Error>> {
+    use serde_json::Value;
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str| {
+        let req = http.request(method, format!("{url}{path}"));
+        match key {
+            Some(k) => req.bearer_auth(k),
+            None => req,
+        }
+    };
+    let wait = |uid: u64| {
+        let call = &call;
+        async move {
+            loop {
+                let task: Value = call(reqwest::Method::GET, &format!("/tasks/{uid}"))
+                    .send()
+                    .await?
+                    .json()
+                    .await?;
+                match task["status"].as_str() {
+                    Some("succeeded") => return Ok::<_, Box<dyn std::error::Error>>(()),
+                    Some("failed") | Some("canceled") => {
+                        return Err(format!("task {uid}: {task}").into());
+                    }
+                    _ => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        }
+    };
+    let indexes: Value = call(reqwest::Method::GET, "/indexes?limit=1000")
+        .send()
+        .await?
+        .json()
+        .await?;
+    let uids: Vec<String> = indexes["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["uid"].as_str())
+        .filter(|u| u.starts_with(prefix) && !u.contains("_rebuild_"))
+        .map(str::to_owned)
+        .collect();
+    let mut batches = Vec::new();
+    for uid in &uids {
+        let settings: Value = call(reqwest::Method::GET, &format!("/indexes/{uid}/settings"))
+            .send()
+            .await?
+            .json()
+            .await?;
+        let scratch = format!("{uid}_raw");
+        let created: Value = call(reqwest::Method::POST, "/indexes")
+            .json(&serde_json::json!({"uid": scratch, "primaryKey": "id"}))
+            .send()
+            .await?
+            .json()
+            .await?;
+        wait(created["taskUid"].as_u64().unwrap_or_default()).await?;
+        let applied: Value = call(
+            reqwest::Method::PATCH,
+            &format!("/indexes/{scratch}/settings"),
+        )
+        .json(&settings)
+        .send()
+        .await?
+        .json()
+        .await?;
+        wait(applied["taskUid"].as_u64().unwrap_or_default()).await?;
+        let mut offset = 0;
+        loop {
+            let page: Value = call(
+                reqwest::Method::POST,
+                &format!("/indexes/{uid}/documents/fetch"),
+            )
+            .json(&serde_json::json!({"offset": offset, "limit": 25_000}))
+            .send()
+            .await?
+            .json()
+            .await?;
+            let docs = page["results"].as_array().cloned().unwrap_or_default();
+            if docs.is_empty() {
+                break;
+            }
+            offset += docs.len();
+            let mut ndjson = Vec::new();
+            for d in &docs {
+                serde_json::to_writer(&mut ndjson, d)?;
+                ndjson.push(b'\n');
+            }
+            batches.push((scratch.clone(), ndjson));
+        }
+    }
+    let t = Instant::now();
+    let mut last = Vec::new();
+    for (scratch, ndjson) in batches {
+        let task: Value = call(
+            reqwest::Method::POST,
+            &format!("/indexes/{scratch}/documents?primaryKey=id"),
+        )
+        .header("content-type", "application/x-ndjson")
+        .body(ndjson)
+        .send()
+        .await?
+        .json()
+        .await?;
+        last.push(task["taskUid"].as_u64().unwrap_or_default());
+    }
+    for uid in last {
+        wait(uid).await?;
+    }
+    let own = t.elapsed();
+    for uid in &uids {
+        call(reqwest::Method::DELETE, &format!("/indexes/{uid}_raw"))
+            .send()
+            .await?;
+    }
+    Ok(own)
 }

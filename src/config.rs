@@ -45,6 +45,21 @@ pub enum Command {
     /// Signed credit reports, search proofs and screening receipts.
     #[command(subcommand)]
     Report(ReportCommand),
+    /// Back up the embedded mode (SQLite) while the server runs: an online snapshot of the
+    /// database and a manifest with its checksum and the fingerprints of the keys it needs.
+    Backup {
+        /// A new directory to write the backup into.
+        #[arg(long, value_name = "DIR")]
+        out: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty data directory, with the backup's keys configured: the
+    /// database is put back, migrated, the search index rebuilt from it and the audit chain
+    /// verified.
+    Restore {
+        /// The backup directory (`xinyong backup --out`).
+        #[arg(long, value_name = "DIR")]
+        from: std::path::PathBuf,
+    },
 }
 
 /// `report` sub-commands.

@@ -56,8 +56,13 @@ pub enum KeyError {
 pub struct Keys {
     hmac: [u8; 32],
     cipher: Aes256Gcm,
+    /// A public identifier of the encryption key (the cipher does not give its key back).
+    encryption_id: String,
     audit: [u8; 32],
 }
+
+/// The label of the keys' public identifiers ([`Keys::fingerprints`]).
+const KEY_ID_LABEL: &str = "xinyong/key-id/v1";
 
 /// The label under which the audit key is derived from the keyed-hash key.
 const AUDIT_KEY_LABEL: &str = "xinyong/audit-checkpoint-key/v1";
@@ -134,11 +139,23 @@ impl Keys {
     /// Builds the keys from their 32-byte values; the audit key is derived from the keyed-hash
     /// key (see [`Keys::with_audit_key`] for one of its own).
     pub fn new(hmac: [u8; 32], encryption: [u8; 32]) -> Self {
+        let mut encryption_id = hmac_hex(&encryption, KEY_ID_LABEL.as_bytes());
+        encryption_id.truncate(16);
         Self {
             hmac,
             cipher: Aes256Gcm::new(&encryption.into()),
+            encryption_id,
             audit: hmac_bytes(&hmac, AUDIT_KEY_LABEL.as_bytes()),
         }
+    }
+
+    /// Public identifiers (16 hex digits each) of the keyed-hash, encryption and audit keys, in
+    /// that order: a backup records them, so that a restore with other keys is refused before
+    /// it makes the stored hashes and ciphertexts unreadable. They reveal nothing of the keys.
+    pub fn fingerprints(&self) -> [String; 3] {
+        let mut hmac = hmac_hex(&self.hmac, KEY_ID_LABEL.as_bytes());
+        hmac.truncate(16);
+        [hmac, self.encryption_id.clone(), self.audit_key_id()]
     }
 
     /// The same keys with an audit key of its own (`XINYONG_AUDIT_KEY`).

@@ -3,6 +3,7 @@
 //! public credit lookup.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -1,6 +1,7 @@
 //! Integration tests: the real application over a real socket, on SQLite always and on PostgreSQL
 //! when `TEST_DATABASE_URL` is set.
 
+mod backup;
 mod browser;
 mod fixtures;
 mod helpers;

@@ -600,6 +600,24 @@ async fn a_search_proof_says_what_was_found_or_that_nothing_was(backend: Backend
     let html = page.text().await.expect("html");
     assert!(html.contains("共查询到 1 个信用主体"), "{html}");
     assert!(html.contains("<svg class=\"qr\""), "{html}");
+    // Its PDF carries the same signed JSON.
+    if xinyong::pdf::Font::find(None).is_ok() {
+        let code = code_of(&proof);
+        let pdf = app
+            .http
+            .get(format!("{}/reports/{code}/report.pdf", app.base))
+            .send()
+            .await
+            .expect("pdf");
+        assert_eq!(pdf.status(), StatusCode::OK);
+        let bytes = pdf.bytes().await.expect("bytes");
+        assert_eq!(
+            xinyong::services::reports::document_in_file(&bytes),
+            Some(proof.clone())
+        );
+    } else {
+        eprintln!("SKIPPED: the proof's PDF needs a CJK font (Debian: fonts-noto-cjk)");
+    }
 }
 
 async fn issuing_is_limited_per_client(backend: Backend) {
