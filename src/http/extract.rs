@@ -31,21 +31,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     /// limit is passed, not after it is all received) and a body that declares a larger
     /// `Content-Length` is refused before a byte of it is read.
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::RequestExt as _;
-        use axum::body::HttpBody as _;
-        let req = req.with_limited_body();
-        let declared = req
-            .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        // The limited body's size hint is capped at the limit (exact when the declared length
-        // reaches it), so a declared length above the hint's upper bound is over the limit.
-        if let (Some(declared), Some(max)) = (declared, req.body().size_hint().upper())
-            && declared > max
-        {
-            return Err(too_large());
-        }
+        let req = limited(req)?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(value)) => Ok(Json(value)),
             Err(rejection) => Err(json_rejection(rejection)),
@@ -62,19 +48,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DigestedJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        use axum::RequestExt as _;
-        use axum::body::HttpBody as _;
-        let req = req.with_limited_body();
-        let declared = req
-            .headers()
-            .get(axum::http::header::CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if let (Some(declared), Some(max)) = (declared, req.body().size_hint().upper())
-            && declared > max
-        {
-            return Err(too_large());
-        }
+        let req = limited(req)?;
         let is_json = req
             .headers()
             .get(axum::http::header::CONTENT_TYPE)
@@ -113,6 +87,27 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for DigestedJson<T> {
             Err(rejection) => Err(json_rejection(rejection)),
         }
     }
+}
+
+/// The request with its body read through the route's body limit, refused at once when its
+/// declared `Content-Length` is over that limit.
+fn limited(req: Request) -> Result<Request, ApiError> {
+    use axum::RequestExt as _;
+    use axum::body::HttpBody as _;
+    let req = req.with_limited_body();
+    let declared = req
+        .headers()
+        .get(axum::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    // The limited body's size hint is capped at the limit (exact when the declared length
+    // reaches it), so a declared length above the hint's upper bound is over the limit.
+    if let (Some(declared), Some(max)) = (declared, req.body().size_hint().upper())
+        && declared > max
+    {
+        return Err(too_large());
+    }
+    Ok(req)
 }
 
 fn too_large() -> ApiError {

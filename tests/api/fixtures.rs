@@ -12,6 +12,18 @@ pub const TIANHAN: &str = "汉中市天汉建设工程有限公司";
 pub const TIANHAN_USCC: &str = "91610702MA6YL3K09Y";
 
 /// The `id` of a created or read resource.
+/// A valid unified social credit code of region 610700 for an eight-character organisation body,
+/// e.g. `org_code("91", "MA6YL3K1")`.
+pub fn org_code(prefix: &str, body: &str) -> String {
+    let region = xinyong::domain::RegionCode::parse("610700").expect("region");
+    let mut p = prefix.chars();
+    let (registration, category) = (p.next().expect("registration"), p.next().expect("category"));
+    xinyong::domain::Uscc::from_parts(registration, category, &region, body)
+        .expect("code")
+        .as_str()
+        .to_owned()
+}
+
 pub fn id_of(body: &Value) -> String {
     body["id"].as_str().expect("id").to_owned()
 }

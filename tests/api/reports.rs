@@ -3,21 +3,10 @@
 //! and offline with `xinyong report verify`.
 
 use crate::db_tests;
-use crate::fixtures::{TIANHAN, TIANHAN_USCC, black_entry, error};
+use crate::fixtures::{TIANHAN, TIANHAN_USCC, black_entry, error, org_code as code};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp, captured_logs};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-
-/// A valid code for an eight-character organisation body.
-fn code(prefix: &str, body: &str) -> String {
-    let region = xinyong::domain::RegionCode::parse("610700").expect("region");
-    let mut p = prefix.chars();
-    let (registration, category) = (p.next().expect("registration"), p.next().expect("category"));
-    xinyong::domain::Uscc::from_parts(registration, category, &region, body)
-        .expect("code")
-        .as_str()
-        .to_owned()
-}
 
 /// A company with one published black entry; (subject id, entry id).
 async fn listed_company(app: &TestApp) -> (String, String) {
@@ -296,6 +285,20 @@ fn pdf_tools() -> bool {
     true
 }
 
+/// Uploads `bytes` as the file of the verification page; the status and the page.
+async fn upload(app: &TestApp, bytes: Vec<u8>, name: &'static str) -> (StatusCode, String) {
+    let form = reqwest::multipart::Form::new()
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+    let page = app
+        .http
+        .post(format!("{}/verify", app.base))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    (page.status(), page.text().await.expect("html"))
+}
+
 fn run_cli(args: &[&str]) -> (i32, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_xinyong"))
         .args(args)
@@ -411,38 +414,12 @@ async fn the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline
     assert_eq!(rc, 1, "{out}");
 
     // Uploaded on the verification page.
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(bytes.clone()).file_name("report.pdf"),
-    );
-    let page = app
-        .http
-        .post(format!("{}/verify", app.base))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(page.status(), StatusCode::OK);
-    let html = page.text().await.expect("html");
+    let (status, html) = upload(&app, bytes.clone(), "report.pdf").await;
+    assert_eq!(status, StatusCode::OK);
     assert!(html.contains("真实有效") && html.contains(&code), "{html}");
-    let form = reqwest::multipart::Form::new().part(
-        "file",
-        reqwest::multipart::Part::bytes(b"%PDF-1.7 not ours".to_vec()).file_name("x.pdf"),
-    );
-    let page = app
-        .http
-        .post(format!("{}/verify", app.base))
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(page.status(), StatusCode::BAD_REQUEST);
-    assert!(
-        page.text()
-            .await
-            .expect("html")
-            .contains("不是本网站出具的带签名的报告")
-    );
+    let (status, html) = upload(&app, b"%PDF-1.7 not ours".to_vec(), "x.pdf").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("不是本网站出具的带签名的报告"), "{html}");
 }
 
 async fn a_screening_receipt_verifies_and_a_forged_one_does_not(backend: Backend) {

@@ -1,23 +1,13 @@
 //! Batch screening (信用核查) by partner agencies.
 
 use crate::db_tests;
+use crate::fixtures::org_code as code;
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const PERSON_ID: &str = "610702200001010026";
 const TIANHAN: &str = "91610702MA6YL3K09Y";
-
-/// A valid code for an eight-character organisation body.
-fn code(prefix: &str, body: &str) -> String {
-    let region = xinyong::domain::RegionCode::parse("610700").expect("region");
-    let mut p = prefix.chars();
-    let (registration, category) = (p.next().expect("registration"), p.next().expect("category"));
-    xinyong::domain::Uscc::from_parts(registration, category, &region, body)
-        .expect("code")
-        .as_str()
-        .to_owned()
-}
 
 fn listing(subject: Value, list: &str, document: &str) -> Value {
     let mut entry = json!({"list": list, "list_name": if list == "red" { "纳税信用A级纳税人" } else { "重大税收违法失信主体" },
