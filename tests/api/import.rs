@@ -341,6 +341,8 @@ async fn the_console_import_runs_in_the_background_and_its_page_follows_it(backe
         "{}",
         page.body
     );
+    // While it runs the page offers no second upload (it refreshes every second).
+    assert!(!page.body.contains("name=\"agency\""), "{}", page.body);
     std::fs::write(
         imports.join(&running).join("status.json"),
         status("running", chrono::Utc::now() - chrono::Duration::minutes(5)),

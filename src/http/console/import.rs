@@ -375,11 +375,18 @@ pub(super) async fn show(
     let status: JobStatus = serde_json::from_slice(&bytes)
         .map_err(|e| ApiError::internal(format!("an import's status.json: {e}")))?;
     let file_name = status.file_name.clone();
+    let job = JobView::of(id, status, chrono::Utc::now());
+    // While it runs the page refreshes every second and shows no form: nothing to look up.
+    let agencies = if job.running {
+        Vec::new()
+    } else {
+        agency_options(&state).await?
+    };
     render(&ImportPage {
         layout: staff.layout("import"),
-        agencies: agency_options(&state).await?,
+        agencies,
         error: String::new(),
-        job: Some(JobView::of(id, status, chrono::Utc::now())),
+        job: Some(job),
         file_name,
     })
 }
