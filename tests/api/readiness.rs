@@ -14,20 +14,24 @@ fn ready(lag: u64) -> serde_json::Value {
     })
 }
 
+/// A change to a subject committed `seconds_ago` and not yet indexed.
+async fn waiting_change(app: &TestApp, seconds_ago: i64) {
+    xinyong::services::outbox::enqueue(
+        &app.state.db,
+        entity::OutboxTarget::Subject,
+        uuid::Uuid::new_v4(),
+        app.state.clock.now() - chrono::Duration::seconds(seconds_ago),
+    )
+    .await
+    .expect("outbox row");
+}
+
 async fn an_outbox_older_than_the_limit_is_not_ready_until_drained(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     assert_eq!(app.get("/readyz", None).await, (StatusCode::OK, ready(0)));
 
     // A change committed 301 seconds ago and not yet indexed (the limit is 300 by default).
-    let now = app.state.clock.now();
-    xinyong::services::outbox::enqueue(
-        &app.state.db,
-        entity::OutboxTarget::Subject,
-        uuid::Uuid::new_v4(),
-        now - chrono::Duration::seconds(301),
-    )
-    .await
-    .expect("outbox row");
+    waiting_change(&app, 301).await;
     assert_eq!(
         app.get("/readyz", None).await,
         (
@@ -42,39 +46,17 @@ async fn an_outbox_older_than_the_limit_is_not_ready_until_drained(backend: Back
     );
 
     // Within the limit, a waiting change is ready and its lag is shown.
-    xinyong::services::outbox::enqueue(
-        &app.state.db,
-        entity::OutboxTarget::Subject,
-        uuid::Uuid::new_v4(),
-        now - chrono::Duration::seconds(30),
-    )
-    .await
-    .expect("outbox row");
+    waiting_change(&app, 30).await;
     assert_eq!(app.drain().await, 2);
     assert_eq!(app.get("/readyz", None).await, (StatusCode::OK, ready(0)));
 
-    xinyong::services::outbox::enqueue(
-        &app.state.db,
-        entity::OutboxTarget::Subject,
-        uuid::Uuid::new_v4(),
-        now - chrono::Duration::seconds(30),
-    )
-    .await
-    .expect("outbox row");
+    waiting_change(&app, 30).await;
     assert_eq!(app.get("/readyz", None).await, (StatusCode::OK, ready(30)));
 }
 
 async fn the_outbox_limit_is_configured(backend: Backend) {
     let app = TestApp::spawn_with(backend, |c| c.ready_max_outbox_lag_secs = 10).await;
-    let now = app.state.clock.now();
-    xinyong::services::outbox::enqueue(
-        &app.state.db,
-        entity::OutboxTarget::Entry,
-        uuid::Uuid::new_v4(),
-        now - chrono::Duration::seconds(11),
-    )
-    .await
-    .expect("outbox row");
+    waiting_change(&app, 11).await;
     let (status, body) = app.get("/readyz", None).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["code"], "indexing_behind");

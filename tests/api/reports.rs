@@ -287,8 +287,10 @@ fn pdf_tools() -> bool {
 
 /// Uploads `bytes` as the file of the verification page; the status and the page.
 async fn upload(app: &TestApp, bytes: Vec<u8>, name: &'static str) -> (StatusCode, String) {
-    let form = reqwest::multipart::Form::new()
-        .part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name(name),
+    );
     let page = app
         .http
         .post(format!("{}/verify", app.base))
