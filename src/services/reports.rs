@@ -394,6 +394,22 @@ pub async fn issue_report(
             .one(&state.db)
             .await?
             .ok_or_else(|| ApiError::internal(format!("subject {id} vanished")))?;
+        // Counted like a person lookup, per name and day from all clients together: the
+        // answer (issued or refused) tells whether a name and ID number belong to a listed
+        // person, so the hidden digits of a masked number must not be guessable here either.
+        if let Some(Claim::Person { name, .. }) = &claim {
+            crate::services::filings::PersonLookups {
+                per_name_day: state.config.person_lookups_per_name_day,
+            }
+            .count(
+                &state.db,
+                &state.keys,
+                name,
+                state.clock.today(),
+                state.clock.now(),
+            )
+            .await?;
+        }
         let own = claim
             .is_some_and(|c| crate::services::repairs::names_subject(&subject, c, &state.keys));
         if !own {

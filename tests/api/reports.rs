@@ -268,6 +268,52 @@ async fn a_person_report_is_issued_only_to_the_person(backend: Backend) {
     assert_eq!(pdf.status(), StatusCode::FORBIDDEN);
 }
 
+/// The attack: a person's entry is public with a masked ID number; whoever tries the hidden
+/// digits one by one on the report form learns the number from the one report issued. Tries are
+/// counted per name and day from all clients together, as person lookups are.
+async fn guessing_a_persons_id_number_through_reports_is_throttled(backend: Backend) {
+    const ID: &str = "610702200001010018";
+    let app = TestApp::spawn_with(backend, |c| c.person_lookups_per_name_day = 3).await;
+    let person = app.create_person("张三", ID).await;
+    app.publish_entry(black_entry(&person)).await;
+    app.drain().await;
+    let url = format!("/api/v1/subjects/{person}/report");
+    for guess in [
+        "610702200001010026",
+        "610702200001010034",
+        "610702200001010042",
+    ] {
+        let body = json!({"subject_name": "张三", "subject_id_number": guess});
+        let (status, out) = app.post(&url, None, body).await;
+        assert_eq!(
+            (status, out["code"].clone()),
+            (StatusCode::FORBIDDEN, json!("report_needs_standing")),
+            "{out}"
+        );
+    }
+    // The right number, once the name's tries for the day are spent: refused, no report.
+    let (status, out) = app
+        .post(
+            &url,
+            None,
+            json!({"subject_name": "张三", "subject_id_number": ID}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{out}");
+    assert_eq!(out["code"], "person_lookup_throttled");
+    assert_eq!(app.count(entity::signed_document::Entity).await, 0);
+    // The next day the person gets their report.
+    app.clock.advance(chrono::Duration::days(1));
+    let (status, out) = app
+        .post(
+            &url,
+            None,
+            json!({"subject_name": "张三", "subject_id_number": ID}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+}
+
 /// Whether this machine can write PDF reports (a CJK font) and read them back (`pdftotext`).
 fn pdf_tools() -> bool {
     if let Err(e) = xinyong::pdf::Font::find(None) {
@@ -621,6 +667,7 @@ db_tests!(
     a_report_is_signed_and_one_changed_byte_fails_verification,
     a_report_issued_before_a_withdrawal_still_verifies_and_says_the_record_changed,
     a_person_report_is_issued_only_to_the_person,
+    guessing_a_persons_id_number_through_reports_is_throttled,
     the_pdf_report_shows_the_chinese_name_and_the_code_and_verifies_offline,
     a_screening_receipt_verifies_and_a_forged_one_does_not,
     a_search_proof_says_what_was_found_or_that_nothing_was,
