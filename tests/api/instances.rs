@@ -1,0 +1,322 @@
+//! Several server instances on one PostgreSQL database and one Meilisearch index: writes through
+//! both at once end with the index equal to the database's public projection, and the expiry
+//! worker, run by both at the same moment, expires each entry once.
+
+use crate::fixtures::{black_entry, id_of};
+use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
+use entity::{EntryStatus, OutboxTarget, audit_event, list_entry, outbox, subject};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use search::{Document, EntryDoc, Filter, Query, SubjectDoc};
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use xinyong::domain::RegionCode;
+use xinyong::domain::uscc::Uscc;
+use xinyong::workers::indexer;
+
+/// Subjects written at once, each with one entry.
+const SUBJECTS: usize = 6;
+/// Renames of each subject, alternating between the instances.
+const RENAMES: usize = 6;
+
+/// A valid code for the `i`-th company of a test.
+fn uscc(i: usize) -> String {
+    let region = RegionCode::parse("610702").expect("region");
+    Uscc::from_parts('9', '1', &region, &format!("MA6YL{i:03}"))
+        .expect("valid parts")
+        .as_str()
+        .to_owned()
+}
+
+/// The black entry of the `n`-th company, with a document number of its own.
+fn entry_of(n: usize, subject_id: &str) -> Value {
+    let mut entry = black_entry(subject_id);
+    entry["document_number"] = json!(format!("(2026)陕07执{}号", 100 + n));
+    entry
+}
+
+/// The first instance, on PostgreSQL with `meili` as the engine (Meilisearch, in indexes of the
+/// test's own) or the embedded engine; and a second one beside it.
+async fn two_instances(meili: bool) -> (TestApp, TestApp) {
+    let a = TestApp::spawn_with(Backend::Postgres, |config| {
+        if meili {
+            config.meili_url =
+                Some(std::env::var("MEILI_URL").expect("MEILI_URL for Meilisearch tests"));
+            config.meili_api_key = std::env::var("MEILI_API_KEY")
+                .ok()
+                .map(xinyong::crypto::Secret::new);
+            config.meili_index_prefix =
+                format!("t{}_", &uuid::Uuid::new_v4().simple().to_string()[..12]);
+        }
+    })
+    .await;
+    let b = a.another_instance().await;
+    (a, b)
+}
+
+/// The instance of step `i`: they alternate.
+fn pick(apps: &[Arc<TestApp>; 2], i: usize) -> &TestApp {
+    &apps[i % 2]
+}
+
+async fn ok(app: &TestApp, method: reqwest::Method, path: &str, body: Value) -> Value {
+    let (status, body) = app.send(method, path, Some(ADMIN_TOKEN), Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{path}: {body}");
+    body
+}
+
+/// Renames subject `id` `RENAMES` times and then, for odd `n`, withdraws its entry, each step
+/// through the other instance than the step before.
+async fn write_subject(apps: [Arc<TestApp>; 2], n: usize, id: String, entry: String) {
+    let mut version = 1;
+    for step in 0..RENAMES {
+        let renamed = ok(
+            pick(&apps, n + step),
+            reqwest::Method::PATCH,
+            &format!("/api/v1/office/subjects/{id}"),
+            json!({"version": version, "name": format!("汉中市天汉第{n}建设工程有限公司{step}")}),
+        )
+        .await;
+        version = renamed["version"].as_i64().expect("version");
+    }
+    if n % 2 == 1 {
+        let (_, current) = pick(&apps, n)
+            .get(
+                &format!("/api/v1/office/entries/{entry}"),
+                Some(ADMIN_TOKEN),
+            )
+            .await;
+        ok(
+            pick(&apps, n + 1),
+            reqwest::Method::POST,
+            &format!("/api/v1/office/entries/{entry}/withdraw"),
+            json!({"version": current["version"], "reason": "原决定已被撤销"}),
+        )
+        .await;
+    }
+}
+
+/// The one document of `D` with this id in the index of `app`, if any.
+async fn indexed<D: Document>(app: &TestApp, id: &str) -> Option<D> {
+    let results = app
+        .state
+        .search
+        .search::<D>(&Query {
+            filters: vec![Filter::eq("id", id)],
+            ..Query::default()
+        })
+        .await
+        .expect("search");
+    assert!(
+        results.total <= 1,
+        "{id} is indexed {} times",
+        results.total
+    );
+    results.hits.into_iter().next().map(|h| h.doc)
+}
+
+/// Every subject and entry document the index holds is the database's projection, and nothing
+/// the projection leaves out is indexed; as both instances see it.
+async fn assert_index_is_the_projection(apps: [&TestApp; 2]) {
+    let state = &apps[0].state;
+    let projector = state.projector();
+    let subject_ids: Vec<_> = subject::Entity::find()
+        .all(&state.db)
+        .await
+        .expect("subjects")
+        .into_iter()
+        .map(|s| s.id)
+        .collect();
+    let entry_ids: Vec<_> = list_entry::Entity::find()
+        .all(&state.db)
+        .await
+        .expect("entries")
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    let (subjects, gone_subjects) = indexer::subject_docs(&state.db, &projector, &subject_ids)
+        .await
+        .expect("subject projection");
+    let (entries, gone_entries) = indexer::entry_docs(&state.db, &projector, &entry_ids)
+        .await
+        .expect("entry projection");
+    assert_eq!(subjects.len(), SUBJECTS);
+    assert_eq!(
+        entries.len(),
+        SUBJECTS / 2,
+        "the odd subjects' entries are withdrawn"
+    );
+    for app in apps {
+        for doc in &subjects {
+            assert_eq!(
+                indexed::<SubjectDoc>(app, &doc.id).await.as_ref(),
+                Some(doc)
+            );
+        }
+        for id in &gone_subjects {
+            assert_eq!(indexed::<SubjectDoc>(app, id).await, None, "{id}");
+        }
+        for doc in &entries {
+            assert_eq!(indexed::<EntryDoc>(app, &doc.id).await.as_ref(), Some(doc));
+        }
+        for id in &gone_entries {
+            assert_eq!(indexed::<EntryDoc>(app, id).await, None, "{id}");
+        }
+        let search = &app.state.search;
+        assert_eq!(
+            search.count::<SubjectDoc>().await.expect("count"),
+            subjects.len() as u64
+        );
+        assert_eq!(
+            search.count::<EntryDoc>().await.expect("count"),
+            entries.len() as u64
+        );
+        // The public lookup answers the same through either instance.
+        let (status, found) = app.get("/api/v1/lookup?list=black", None).await;
+        assert_eq!(status, StatusCode::OK, "{found}");
+        assert_eq!(found["total"], entries.len(), "{found}");
+    }
+}
+
+async fn writes_through_two_instances_leave_the_index_equal_to_the_database() {
+    let (a, b) = two_instances(true).await;
+    let apps = [Arc::new(a), Arc::new(b)];
+    let mut written = Vec::new();
+    for n in 0..SUBJECTS {
+        let id = apps[0]
+            .create_subject(
+                "legal_person",
+                &format!("汉中市天汉第{n}建设工程有限公司"),
+                &uscc(n),
+            )
+            .await;
+        // Drafted through one instance, published through the other.
+        let draft = pick(&apps, n).draft_entry(entry_of(n, &id)).await;
+        pick(&apps, n + 1).publish_entry_draft(&draft).await;
+        written.push((id, id_of(&draft)));
+    }
+
+    // Both indexers run while the writes go on, as in two servers.
+    let stop = Arc::new(AtomicBool::new(false));
+    let indexers: Vec<_> = apps
+        .iter()
+        .map(|app| {
+            let state = app.state.clone();
+            let stop = Arc::clone(&stop);
+            tokio::spawn(async move {
+                while !stop.load(Ordering::Relaxed) {
+                    indexer::run_once(&state).await.expect("a batch");
+                    tokio::task::yield_now().await;
+                }
+            })
+        })
+        .collect();
+    let writers: Vec<_> = written
+        .into_iter()
+        .enumerate()
+        .map(|(n, (id, entry))| tokio::spawn(write_subject(apps.clone(), n, id, entry)))
+        .collect();
+    for task in writers {
+        task.await.expect("writer task");
+    }
+    stop.store(true, Ordering::Relaxed);
+    for task in indexers {
+        task.await.expect("indexer task");
+    }
+    let [a, b] = apps;
+    let (da, db) = tokio::join!(indexer::drain(&a.state), indexer::drain(&b.state));
+    da.expect("first drains");
+    db.expect("second drains");
+    assert_eq!(
+        outbox::Entity::find()
+            .count(&a.state.db)
+            .await
+            .expect("count"),
+        0
+    );
+    assert_index_is_the_projection([&a, &b]).await;
+    // The first instance owns the database: the second goes first.
+    drop(b);
+}
+
+async fn expiry_run_by_two_instances_at_once_expires_each_entry_once() {
+    let (a, b) = two_instances(false).await;
+    let mut entries = Vec::new();
+    for n in 0..SUBJECTS {
+        let id = a
+            .create_subject(
+                "legal_person",
+                &format!("汉中市天汉第{n}建设工程有限公司"),
+                &uscc(n),
+            )
+            .await;
+        entries.push(a.publish_entry(entry_of(n, &id)).await);
+    }
+    let queued = |db: sea_orm::DatabaseConnection| async move {
+        outbox::Entity::find()
+            .filter(outbox::Column::Target.eq(OutboxTarget::Entry))
+            .count(&db)
+            .await
+            .expect("count")
+    };
+    let before = queued(a.state.db.clone()).await;
+    // The day after the last public day of a black entry decided on 2026-03-10.
+    a.clock.set(
+        chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2029, 3, 9, 16, 0, 0)
+            .single()
+            .expect("time"),
+    );
+    let (ea, eb) = tokio::join!(
+        xinyong::workers::expiry::run_once(&a.state),
+        xinyong::workers::expiry::run_once(&b.state),
+    );
+    let (ea, eb) = (ea.expect("first expires"), eb.expect("second expires"));
+    assert_eq!(ea + eb, SUBJECTS as u64, "{ea} + {eb}");
+    let expired = list_entry::Entity::find()
+        .filter(list_entry::Column::Status.eq(EntryStatus::Expired))
+        .count(&a.state.db)
+        .await
+        .expect("count");
+    assert_eq!(expired, SUBJECTS as u64);
+    let events = audit_event::Entity::find()
+        .filter(audit_event::Column::Action.eq("entry.expire"))
+        .count(&a.state.db)
+        .await
+        .expect("count");
+    assert_eq!(events, SUBJECTS as u64, "one audit event per entry");
+    assert_eq!(
+        queued(a.state.db.clone()).await - before,
+        SUBJECTS as u64,
+        "one outbox row per entry"
+    );
+    for entry in &entries {
+        assert_eq!(
+            a.audit_actions(entry).await.last().map(String::as_str),
+            Some("entry.expire")
+        );
+    }
+    drop(b);
+}
+
+mod postgres_meilisearch {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(
+        not(all(pg_tests, meili_tests)),
+        ignore = "TEST_DATABASE_URL and MEILI_URL are both needed: the two-instance test on PostgreSQL and Meilisearch is skipped"
+    )]
+    async fn writes_through_two_instances_leave_the_index_equal_to_the_database() {
+        super::writes_through_two_instances_leave_the_index_equal_to_the_database().await
+    }
+}
+
+mod postgres {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
+    )]
+    async fn expiry_run_by_two_instances_at_once_expires_each_entry_once() {
+        super::expiry_run_by_two_instances_at_once_expires_each_entry_once().await
+    }
+}
