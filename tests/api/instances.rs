@@ -6,7 +6,7 @@ use crate::fixtures::{black_entry, id_of};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use entity::{EntryStatus, OutboxTarget, audit_event, list_entry, outbox, subject};
 use reqwest::StatusCode;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, TransactionTrait};
 use search::{Document, EntryDoc, Filter, Query, SubjectDoc};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -16,9 +16,9 @@ use xinyong::domain::uscc::Uscc;
 use xinyong::workers::indexer;
 
 /// Subjects written at once, each with one entry.
-const SUBJECTS: usize = 6;
+const SUBJECTS: usize = 8;
 /// Renames of each subject, alternating between the instances.
-const RENAMES: usize = 6;
+const RENAMES: usize = 12;
 
 /// A valid code for the `i`-th company of a test.
 fn uscc(i: usize) -> String {
@@ -299,6 +299,32 @@ async fn expiry_run_by_two_instances_at_once_expires_each_entry_once() {
     drop(b);
 }
 
+async fn an_indexer_batch_waits_for_the_batch_of_another_instance() {
+    let (a, b) = two_instances(false).await;
+    let id = a
+        .create_subject("legal_person", "汉中市天汉第一建设工程有限公司", &uscc(1))
+        .await;
+    // The first instance is in the middle of a batch: it holds the indexer's turn.
+    let batch = a.state.db.begin().await.expect("begin");
+    xinyong::db::take_turn(&batch, xinyong::db::Turn::Indexer)
+        .await
+        .expect("turn");
+    let second = tokio::spawn({
+        let state = b.state.clone();
+        async move { indexer::run_once(&state).await.expect("a batch") }
+    });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert!(!second.is_finished(), "the second batch waits for the first");
+    assert_eq!(indexed::<SubjectDoc>(&b, &id).await, None);
+    batch.commit().await.expect("commit");
+    assert_eq!(second.await.expect("batch task"), 1);
+    assert_eq!(
+        indexed::<SubjectDoc>(&b, &id).await.map(|d| d.id),
+        Some(id)
+    );
+    drop(b);
+}
+
 mod postgres_meilisearch {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     #[cfg_attr(
@@ -318,5 +344,14 @@ mod postgres {
     )]
     async fn expiry_run_by_two_instances_at_once_expires_each_entry_once() {
         super::expiry_run_by_two_instances_at_once_expires_each_entry_once().await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
+    )]
+    async fn an_indexer_batch_waits_for_the_batch_of_another_instance() {
+        super::an_indexer_batch_waits_for_the_batch_of_another_instance().await
     }
 }
