@@ -1,6 +1,7 @@
 //! Several server instances on one PostgreSQL database and one Meilisearch index: writes through
 //! both at once end with the index equal to the database's public projection, and the expiry
-//! worker, run by both at the same moment, expires each entry once.
+//! worker, run by both at the same moment, expires each entry once; a partner key's request rate
+//! is one budget whichever instance its requests reach.
 
 use crate::fixtures::{black_entry, id_of};
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
@@ -325,6 +326,44 @@ async fn an_indexer_batch_waits_for_the_batch_of_another_instance() {
     drop(b);
 }
 
+async fn a_partner_key_has_one_rate_across_instances() {
+    let (a, b) = two_instances(false).await;
+    let (status, agency) = a
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "汉中市中级人民法院", "uscc": "11610700016176094D"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{agency}");
+    // Four a minute, bursts of one: a request every fifteen seconds.
+    let (status, key) = a
+        .post(
+            &format!("/api/v1/office/agencies/{}/keys", id_of(&agency)),
+            Some(ADMIN_TOKEN),
+            json!({"name": "a", "scopes": ["screen"], "rate_limit_per_minute": 4}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{key}");
+    let key = key["key"].as_str().expect("key").to_owned();
+    let (status, body) = a.get("/api/v1/partner/whoami", Some(&key)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    // The other instance knows the key has spent its burst.
+    let (status, body) = b.get("/api/v1/partner/whoami", Some(&key)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(
+        body,
+        crate::fixtures::error(
+            "rate_limited",
+            "invalid_request",
+            "Too many requests; retry after 15 seconds."
+        )
+    );
+    let (status, body) = a.get("/api/v1/partner/whoami", Some(&key)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    drop(b);
+}
+
 mod postgres_meilisearch {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     #[cfg_attr(
@@ -353,5 +392,14 @@ mod postgres {
     )]
     async fn an_indexer_batch_waits_for_the_batch_of_another_instance() {
         super::an_indexer_batch_waits_for_the_batch_of_another_instance().await
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    #[cfg_attr(
+        not(pg_tests),
+        ignore = "TEST_DATABASE_URL is not set: PostgreSQL variant skipped"
+    )]
+    async fn a_partner_key_has_one_rate_across_instances() {
+        super::a_partner_key_has_one_rate_across_instances().await
     }
 }
