@@ -315,14 +315,14 @@ async fn an_indexer_batch_waits_for_the_batch_of_another_instance() {
         async move { indexer::run_once(&state).await.expect("a batch") }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert!(!second.is_finished(), "the second batch waits for the first");
+    assert!(
+        !second.is_finished(),
+        "the second batch waits for the first"
+    );
     assert_eq!(indexed::<SubjectDoc>(&b, &id).await, None);
     batch.commit().await.expect("commit");
     assert_eq!(second.await.expect("batch task"), 1);
-    assert_eq!(
-        indexed::<SubjectDoc>(&b, &id).await.map(|d| d.id),
-        Some(id)
-    );
+    assert_eq!(indexed::<SubjectDoc>(&b, &id).await.map(|d| d.id), Some(id));
     drop(b);
 }
 
