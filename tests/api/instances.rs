@@ -364,6 +364,52 @@ async fn a_partner_key_has_one_rate_across_instances() {
     drop(b);
 }
 
+async fn a_partner_keys_budget_refills_at_its_rate(backend: Backend) {
+    use xinyong::services::key_rates::take;
+    let app = TestApp::spawn(backend).await;
+    let key = app
+        .agency_key(
+            "汉中市中级人民法院",
+            "11610700016176094D",
+            false,
+            &["screen"],
+        )
+        .await;
+    let (_, me) = app.get("/api/v1/partner/whoami", Some(&key)).await;
+    let id = entity::ApiKeyId(
+        me["key_id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .expect("key id"),
+    );
+    // Four a minute (one every fifteen seconds), bursts of two; later than the request above.
+    let t0 = chrono::TimeZone::with_ymd_and_hms(&chrono::Utc, 2030, 1, 1, 0, 0, 0)
+        .single()
+        .expect("time");
+    let at = |secs| t0 + chrono::Duration::seconds(secs);
+    let db = &app.state.db;
+    let mut seen = Vec::new();
+    for secs in [0, 0, 0, 10, 15, 15, 45, 45, 45] {
+        seen.push(take(db, id, 4, 2, at(secs)).await.expect("taken"));
+    }
+    assert_eq!(
+        seen,
+        [
+            Ok(()),
+            Ok(()),
+            Err(15),
+            Err(5),
+            Ok(()),
+            Err(15),
+            Ok(()),
+            Ok(()),
+            Err(15)
+        ]
+    );
+}
+
+crate::db_tests!(a_partner_keys_budget_refills_at_its_rate);
+
 mod postgres_meilisearch {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     #[cfg_attr(
@@ -375,7 +421,7 @@ mod postgres_meilisearch {
     }
 }
 
-mod postgres {
+mod two_on_postgres {
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
     #[cfg_attr(
         not(pg_tests),
