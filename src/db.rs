@@ -47,6 +47,45 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction,
     .await
 }
 
+/// The jobs that take turns across server instances on one PostgreSQL database, each named by a
+/// fixed advisory-lock key (arbitrary constants, distinct from the audit chain's).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Turn {
+    /// A batch of the search indexer: one batch at a time, so that the engine receives the
+    /// documents in the order their states were read (see [`crate::workers::indexer`]).
+    Indexer,
+    /// A batch of the expiry worker: two instances never expire the same entry twice.
+    Expiry,
+    /// A rebuild of the search index from the database: one at a time, whichever instance
+    /// was asked.
+    Rebuild,
+}
+
+impl Turn {
+    fn key(self) -> i64 {
+        match self {
+            Turn::Indexer => 0x0058_5949_4e44_4558,
+            Turn::Expiry => 0x0058_5945_5850_4952,
+            Turn::Rebuild => 0x0058_5952_4542_4c44,
+        }
+    }
+}
+
+/// Waits for `turn` and holds it until the transaction `txn` ends (PostgreSQL:
+/// `pg_advisory_xact_lock`, which the server releases at commit, rollback, or when the
+/// connection drops, so a crashed instance never keeps it). Nothing on SQLite, where one server
+/// writes (see [`crate::startup`]).
+pub async fn take_turn(txn: &DatabaseTransaction, turn: Turn) -> Result<(), DbErr> {
+    if is_postgres(txn) {
+        txn.execute_raw(sea_orm::Statement::from_string(
+            DbBackend::Postgres,
+            format!("SELECT pg_advisory_xact_lock({})", turn.key()),
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
 /// Whether a connection is PostgreSQL.
 pub fn is_postgres(db: &impl ConnectionTrait) -> bool {
     db.get_database_backend() == DbBackend::Postgres

@@ -1,7 +1,9 @@
-//! Token-bucket rate limiting (anti-scraping): a bucket per client for the public,
-//! per key id for partners; and who the client is: the socket's peer, or the address a trusted
-//! reverse proxy says it forwarded for, with IPv6 clients counted per /64 (one subscriber's
-//! network, which hands out its low 64 bits freely).
+//! Token-bucket rate limiting (anti-scraping), in memory: a bucket per client of the public
+//! endpoints, of logins and of some failures, each server instance counting its own (the partner
+//! API's per-key rate is kept in the database instead: [`crate::services::key_rates`]); and who
+//! the client is: the socket's peer, or the address a trusted reverse proxy says it forwarded
+//! for, with IPv6 clients counted per /64 (one subscriber's network, which hands out its low 64
+//! bits freely).
 
 use ipnet::IpNet;
 use std::collections::HashMap;
@@ -15,7 +17,7 @@ pub const DEFAULT_MAX_CLIENTS: usize = 100_000;
 /// How often, at most, buckets that have refilled are swept out.
 const PRUNE_EVERY: Duration = Duration::from_secs(60);
 
-/// Token buckets by client: an address for the public, a key id for partners. The number of
+/// Token buckets by client (an address, or what a limit counts per). The number of
 /// clients tracked is bounded: buckets that have refilled are swept out (their clients lose
 /// nothing), and at the cap the least recently seen are forgotten, so a flood of distinct
 /// addresses cannot grow the map without end.
@@ -100,7 +102,7 @@ impl<K: std::hash::Hash + Eq + Clone> RateLimiter<K> {
         }
     }
 
-    /// Like [`RateLimiter::check`] with a rate of the client's own (a partner key's limit).
+    /// Like [`RateLimiter::check`] with a rate of the client's own.
     pub fn check_rate(&self, client: K, per_minute: u32, burst: u32) -> Result<(), u64> {
         if per_minute == 0 {
             return Ok(());

@@ -194,7 +194,6 @@ pub async fn build_state(config: Config, clock: Clock) -> Result<AppState, Start
             crate::ratelimit::RateLimiter::new(config_login_rate, config_login_rate)
                 .with_max_clients(max_clients),
         ),
-        key_limiter: Arc::new(crate::ratelimit::RateLimiter::new(0, 1)),
         standing_limiter: Arc::new(
             crate::ratelimit::RateLimiter::per_hour(standing_rate).with_max_clients(max_clients),
         ),

@@ -36,8 +36,6 @@ pub struct AppState {
     pub limiter: Arc<crate::ratelimit::RateLimiter>,
     /// Login attempts per client address.
     pub login_limiter: Arc<crate::ratelimit::RateLimiter>,
-    /// Per-key rate limiter of the partner API.
-    pub key_limiter: Arc<crate::ratelimit::RateLimiter<entity::ApiKeyId>>,
     /// The screening index, kept while the public state is unchanged.
     pub screening: Arc<crate::services::screening::Cache>,
     /// Whether lookups may be answered from the search index (not while it is rebuilt).

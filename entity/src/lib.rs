@@ -6,6 +6,7 @@
 pub mod agency;
 pub mod agency_authority;
 pub mod api_key;
+pub mod api_key_rate;
 pub mod audit_checkpoint;
 pub mod audit_event;
 pub mod calendar_year;

@@ -18,6 +18,7 @@ mod m20261202_000013_add_revisions_and_authorities;
 mod m20261202_000014_add_person_checks_and_lookup_limits;
 mod m20261203_000015_create_signed_documents;
 mod m20261203_000016_add_case_numbers_and_material_files;
+mod m20261203_000017_add_key_rates;
 
 /// Runs the schema steps in order; used by `xinyong migrate` and at `serve` start-up.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000014_add_person_checks_and_lookup_limits::Migration),
             Box::new(m20261203_000015_create_signed_documents::Migration),
             Box::new(m20261203_000016_add_case_numbers_and_material_files::Migration),
+            Box::new(m20261203_000017_add_key_rates::Migration),
         ]
     }
 }

@@ -10,6 +10,7 @@ pub mod changes;
 pub mod entries;
 pub mod filings;
 pub mod intake;
+pub mod key_rates;
 pub mod materials;
 pub mod notices;
 pub mod objections;

@@ -1,6 +1,13 @@
 //! The expiry worker: ends publicity at the maximum period — no application
 //! needed. An expired entry leaves every public surface (its outbox rows remove it from the
 //! index) and stays in the database for the office and the audit trail.
+//!
+//! Every instance runs it; on PostgreSQL each batch first takes the expiry turn
+//! ([`crate::db::Turn::Expiry`]) and only then reads what is due, so two instances running it at
+//! the same moment take turns and the second finds the first's entries expired already: each
+//! entry is expired, audited and queued for the index once. Waiting for the turn (rather than
+//! skipping) means that when [`run_once`] returns, everything due has been expired, by this
+//! instance or another.
 
 use super::{Shutdown, sleep_or_stop};
 use crate::services::entries::save;
@@ -20,6 +27,7 @@ pub async fn run_once(state: &AppState) -> Result<u64, DbErr> {
         let ctx = state.write_ctx("system".into());
         let today = ctx.today;
         let txn = crate::db::begin_write(&state.db).await?;
+        crate::db::take_turn(&txn, crate::db::Turn::Expiry).await?;
         let due = list_entry::Entity::find()
             .filter(list_entry::Column::Status.eq(EntryStatus::Published))
             .filter(

@@ -3,8 +3,27 @@
 //! the document when the row is gone or no longer public. So replaying a row is harmless, and a
 //! batch that fails (engine down) is retried with back-off without losing anything.
 //!
-//! On PostgreSQL rows are claimed with `FOR UPDATE SKIP LOCKED`, so several server instances can
-//! drain one outbox without indexing a row twice at once. SQLite has one writer and one server.
+//! Several server instances on one PostgreSQL database and one Meilisearch index take turns: a
+//! batch runs inside a transaction that first takes the indexer's advisory lock
+//! ([`crate::db::Turn::Indexer`]), then claims its rows and reads the current state of what they
+//! name. That is what keeps an older document from being written over a newer one. Without the
+//! turn, instance A could read entry E, instance B read E after a later change and write it, and
+//! A then write its older copy last: Meilisearch replaces a document by id unconditionally, in
+//! the order the writes reach it, and would keep A's. With the turn, a batch reads only after
+//! the previous batch has handed its writes to the engine (the engine call returns once the
+//! write is queued or applied, before the lock is released), so each write carries a state at
+//! least as new as every write queued before it, and the engine applies them in that order. A
+//! change committed after a batch read its state has an outbox row of its own (written in the
+//! same transaction), which a later batch applies.
+//!
+//! A version number stored in each document and compared before writing would not do it alone:
+//! neither engine can write on condition, so the comparison and the write would be two steps
+//! that two instances could still interleave; once batches take turns, the re-read gives the
+//! same guarantee without it. The cost is that batches do not overlap across instances, which
+//! the indexer's throughput (one batch is one engine call per index) makes small.
+//!
+//! Rows are still claimed with `FOR UPDATE SKIP LOCKED`, so a claim never waits on a row another
+//! transaction holds. SQLite has one writer and one server, and takes no turn.
 
 use super::{Shutdown, sleep_or_stop};
 use crate::services::projection::{Projector, notice_counts, public_entries_of};
@@ -43,6 +62,8 @@ pub async fn run_once(state: &AppState) -> Result<usize, IndexError> {
         .limit(BATCH);
     if crate::db::is_postgres(&state.db) {
         let txn = state.db.begin().await?;
+        // Before the claim: this batch reads what the previous one left (module docs).
+        crate::db::take_turn(&txn, crate::db::Turn::Indexer).await?;
         let rows = due
             .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
             .all(&txn)

@@ -1,12 +1,23 @@
 //! `xinyong reindex`: rebuilds every index from the database into fresh indexes and swaps each in
 //! atomically, while the live ones keep serving. Changes committed during the rebuild are applied
 //! again afterwards, so none is lost to the swap.
+//!
+//! With several instances on one PostgreSQL database, a rebuild first takes the rebuild turn
+//! ([`crate::db::Turn::Rebuild`]), held for the whole rebuild, so two instances asked at the
+//! same time rebuild one after the other instead of filling the same fresh indexes at once; and
+//! the changes are applied again in an indexer turn, so that they are read and written in order
+//! with the indexer's batches (see [`crate::workers::indexer`]).
 
+use crate::db::Turn;
 use crate::services::projection::{notice_counts, public_entries_of};
 use crate::state::AppState;
 use crate::workers::indexer::{IndexError, entry_docs, notice_docs, subject_docs};
+use chrono::{DateTime, Utc};
 use entity::{list_entry, notice, subject};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
+};
 use search::{EntryDoc, NoticeDoc, SubjectDoc};
 
 const CHUNK: u64 = 1000;
@@ -30,6 +41,14 @@ pub async fn reindex(
     state: &AppState,
     progress: Progress<'_>,
 ) -> Result<ReindexReport, IndexError> {
+    // Held (on PostgreSQL) until this function returns: the transaction only carries the lock.
+    let turn = if crate::db::is_postgres(&state.db) {
+        let txn = state.db.begin().await?;
+        crate::db::take_turn(&txn, Turn::Rebuild).await?;
+        Some(txn)
+    } else {
+        None
+    };
     let started = state.clock.now();
     let db = &state.db;
     let projector = state.projector();
@@ -111,6 +130,27 @@ pub async fn reindex(
     progress("notices", docs.len() as u64, docs.len() as u64);
 
     // Re-apply what changed while the fresh indexes were being filled.
+    if crate::db::is_postgres(db) {
+        let txn = db.begin().await?;
+        crate::db::take_turn(&txn, Turn::Indexer).await?;
+        reapply(state, &txn, started).await?;
+        txn.commit().await?;
+    } else {
+        reapply(state, db, started).await?;
+    }
+    if let Some(turn) = turn {
+        turn.commit().await?;
+    }
+    Ok(report)
+}
+
+/// Writes again the documents of everything changed since `started`, read through `db`.
+async fn reapply(
+    state: &AppState,
+    db: &impl ConnectionTrait,
+    started: DateTime<Utc>,
+) -> Result<(), IndexError> {
+    let projector = state.projector();
     let changed_subjects: Vec<_> = subject::Entity::find()
         .filter(subject::Column::UpdatedAt.gte(started))
         .all(db)
@@ -141,5 +181,5 @@ pub async fn reindex(
     let (docs, gone) = notice_docs(db, &projector, &changed_notices).await?;
     state.search.upsert(&docs).await?;
     state.search.delete::<NoticeDoc>(&gone).await?;
-    Ok(report)
+    Ok(())
 }

@@ -186,6 +186,31 @@ impl TestApp {
         }
     }
 
+    /// A second server instance beside this one, as a second machine would run it: the same
+    /// configuration (database, search engine and index prefix, keys) and clock, a data
+    /// directory and a port of its own, no background workers. The first instance owns the
+    /// database: drop the second first.
+    pub async fn another_instance(&self) -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = (*self.state.config).clone();
+        config.data_dir = dir.path().to_owned();
+        let app = Application::build(config, self.clock.clone())
+            .await
+            .expect("the second instance starts");
+        let addr = app.local_addr().expect("bound");
+        let state = app.state().clone();
+        tokio::spawn(app.run_without_workers(std::future::pending()));
+        TestApp {
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            state,
+            clock: self.clock.clone(),
+            editor: tokio::sync::OnceCell::new(),
+            _dir: dir,
+            _pg: None,
+        }
+    }
+
     pub async fn send(
         &self,
         method: reqwest::Method,

@@ -16,6 +16,7 @@ mod console_admin;
 mod contract;
 mod credentials;
 mod entries;
+mod instances;
 mod integrity;
 mod limits;
 mod notices;

@@ -106,9 +106,15 @@ impl<S: Scope> FromRequestParts<AppState> for Partner<S> {
         let limited = if per_minute == 0 {
             Err(60)
         } else {
-            state
-                .key_limiter
-                .check_rate(key.id, per_minute, per_minute.div_ceil(4).max(1))
+            // In the database, so that the rate holds across server instances.
+            crate::services::key_rates::take(
+                &state.db,
+                key.id,
+                per_minute,
+                per_minute.div_ceil(4).max(1),
+                chrono::Utc::now(),
+            )
+            .await?
         };
         if let Err(wait) = limited {
             let mut err = ApiError::new(
