@@ -3,8 +3,8 @@
 //! bytes of every other member (keys sorted at every level, no insignificant white space), so a
 //! reader can check a saved copy with nothing but the public key. `key_id` names the key: the
 //! first 16 hex digits of the SHA-256 of the public key. Public keys, current and retired, are
-//! served at `/.well-known/xinyong-keys.json`; retiring a key keeps the documents it signed
-//! verifiable.
+//! served at `/.well-known/xinyong-keys.json` (each with that id as `kid`); retiring a key keeps
+//! the documents it signed verifiable.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
@@ -30,7 +30,9 @@ pub enum KeyStatus {
 /// A public key as published.
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct PublicKeyOut {
-    /// First 16 hex digits of the SHA-256 of the public key.
+    /// First 16 hex digits of the SHA-256 of the public key: the `key_id` of the documents it
+    /// signed (`kid`, as in a JSON Web Key Set).
+    #[serde(rename = "kid")]
     pub key_id: String,
     /// Always `Ed25519`.
     pub algorithm: String,

@@ -5,17 +5,20 @@ use super::cases::{Claim, Standing};
 use crate::error::ApiResult;
 use serde::Deserialize;
 use utoipa::ToSchema;
+use validator::Validate;
 
 /// Who asks for a natural person's report. Its `Debug` never shows the ID number.
-#[derive(Default, Deserialize, ToSchema)]
+#[derive(Default, Deserialize, ToSchema, Validate)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"subject_name": "张三", "subject_id_number": "610702200001010018"}))]
 pub struct ReportRequestIn {
     /// The person's name, as registered.
     #[schema(max_length = 200)]
+    #[validate(length(max = 200))]
     pub subject_name: Option<String>,
     /// The person's resident ID number.
     #[schema(max_length = 18)]
+    #[validate(length(max = 18))]
     pub subject_id_number: Option<String>,
 }
 
@@ -32,6 +35,13 @@ impl std::fmt::Debug for ReportRequestIn {
 }
 
 impl ReportRequestIn {
+    /// Checks the bounds the schema states, whoever the report is about (400
+    /// `invalid_case_field`).
+    pub fn check(&self) -> ApiResult<()> {
+        self.validate()
+            .map_err(|e| super::validation_error(crate::error::ErrorCode::InvalidCaseField, &e))
+    }
+
     /// The person the requester says they are (400 `invalid_case_field` naming the field).
     pub fn claim(self, today: chrono::NaiveDate) -> ApiResult<Claim> {
         Standing {

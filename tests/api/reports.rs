@@ -69,7 +69,7 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
         keys,
         serde_json::to_value(app.state.signer.keys_document()).expect("keys")
     );
-    assert_eq!(keys["keys"][0]["key_id"], json!(key_id));
+    assert_eq!(keys["keys"][0]["kid"], json!(key_id));
     assert_eq!(keys["keys"][0]["status"], "current");
 
     // Genuine, kept, unchanged.
@@ -146,6 +146,27 @@ async fn a_report_is_signed_and_one_changed_byte_fails_verification(backend: Bac
                 "No report or proof was issued with verification code `2222-3333-4444-5555`."
             )
         )
+    );
+    // The body of the person's form is checked for anyone: an array or an overlong name is a 400.
+    let url = format!("/api/v1/subjects/{subject}/report");
+    assert_eq!(
+        app.post(&url, None, json!([null, null])).await,
+        (
+            StatusCode::BAD_REQUEST,
+            error(
+                "invalid_request_body",
+                "invalid_request",
+                "The body does not fit: it must be an object with `subject_name` and `subject_id_number`."
+            )
+        )
+    );
+    let (status, body) = app
+        .post(&url, None, json!({"subject_name": "名".repeat(201)}))
+        .await;
+    assert_eq!(
+        (status, body["code"].clone()),
+        (StatusCode::BAD_REQUEST, json!("invalid_case_field")),
+        "{body}"
     );
     // One row per issued report, and the log names the number, never the subject's name.
     assert_eq!(app.count(entity::signed_document::Entity).await, 1);

@@ -54,8 +54,24 @@ async fn issue_report_to_person(
     State(state): State<AppState>,
     client: ClientAddr,
     Path(id): Path<SubjectId>,
-    Json(input): Json<ReportRequestIn>,
+    Json(body): Json<Value>,
 ) -> ApiResult<Json<Value>> {
+    // Read as a value first: a struct of optional fields would also take an array.
+    let input: ReportRequestIn = match body {
+        Value::Object(_) => serde_json::from_value(body).map_err(|e| {
+            crate::error::ApiError::new(
+                crate::error::ErrorCode::InvalidRequestBody,
+                format!("The body does not fit: {e}"),
+            )
+        })?,
+        _ => {
+            return Err(crate::error::ApiError::new(
+                crate::error::ErrorCode::InvalidRequestBody,
+                "The body does not fit: it must be an object with `subject_name` and `subject_id_number`.",
+            ));
+        }
+    };
+    input.check()?;
     reports::count_issue(&state, client.key())?;
     let claim = if reports::is_person(&state, id).await? {
         Some(input.claim(state.clock.today())?)
