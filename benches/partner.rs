@@ -14,18 +14,17 @@
 use entity::{EntryStatus, list_entry, subject};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde_json::json;
-use std::io::Write;
 use std::time::Instant;
 use xinyong::clock::Clock;
 use xinyong::config::Config;
 use xinyong::crypto::Secret;
-use xinyong::domain::{RegionCode, Uscc};
 use xinyong::services::screening::{DEFAULT_THRESHOLD, Probe};
 use xinyong::startup::Application;
 
+mod support;
+use support::AGENCY_USCC;
+
 const TOKEN: &str = "bench-admin-token-0123456789";
-const AGENCY_USCC: &str = "11610700MB2961796E";
-const HEADINGS: &str = "主体类别,主体名称,统一社会信用代码,名单类型,名单名称,失信等级,列入事由,认定依据,认定部门,决定文书号,认定日期";
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -49,32 +48,6 @@ async fn app(
     Ok(Application::build(config, Clock::system()).await?)
 }
 
-/// A CSV of `n` black-list rows, each a new company.
-fn write_csv(path: &std::path::Path, n: usize) -> Result<(), Box<dyn std::error::Error>> {
-    let region = RegionCode::parse("610702")?;
-    let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().collect();
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
-    writeln!(out, "\u{feff}{HEADINGS}")?;
-    for i in 0..n {
-        let mut rest = i;
-        let mut body = String::from("MC");
-        let mut symbols = ['0'; 6];
-        for s in symbols.iter_mut().rev() {
-            *s = alphabet[rest % 31];
-            rest /= 31;
-        }
-        body.extend(symbols);
-        let code = Uscc::from_parts('9', '1', &region, &body)?;
-        writeln!(
-            out,
-            "法人,汉中市导入测试第{i}号有限公司,{},黑名单,重大税收违法失信主体,严重,虚开增值税专用发票,《重大税收违法失信主体信息公布管理办法》第六条,国家税务总局汉中市税务局,汉税稽罚〔2026〕{i}号,2026-05-01",
-            code.as_str()
-        )?;
-    }
-    out.flush()?;
-    Ok(())
-}
-
 async fn import_bench(
     label: &str,
     database_url: Option<String>,
@@ -84,19 +57,7 @@ async fn import_bench(
     let dir = tempfile::tempdir()?;
     let app = app(dir.path(), database_url).await?;
     let state = app.state().clone();
-    let txn = xinyong::db::begin_write(&state.db).await?;
-    let agency = xinyong::input::agencies::AgencyIn {
-        name: "国家税务总局汉中市税务局".into(),
-        uscc: AGENCY_USCC.into(),
-        trusted: true,
-        authorities: None,
-    }
-    .parse()
-    .map_err(|e| e.message)?;
-    xinyong::services::agencies::create(&txn, &state.write_ctx("bench".into()), agency)
-        .await
-        .map_err(|e| e.message)?;
-    txn.commit().await?;
+    support::create_tax_agency(&state).await?;
     // The share of reading and checking alone, without the database.
     let agency = entity::agency::Entity::find()
         .one(&state.db)
@@ -279,7 +240,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let subjects = env_number("BENCH_SUBJECTS", 100_000) as u64;
     let files = tempfile::tempdir()?;
     let csv = files.path().join("records.csv");
-    write_csv(&csv, records)?;
+    support::write_import_csv(&csv, records as u64, "MC")?;
     import_bench("sqlite", None, &csv, records).await?;
     match std::env::var("BENCH_DATABASE_URL") {
         Ok(url) => import_bench("postgres", Some(url), &csv, records).await?,

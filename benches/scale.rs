@@ -13,18 +13,18 @@
 //! Run: `cargo bench --bench scale` (`BENCH_SUBJECTS=10000` for a smoke run).
 
 use serde_json::json;
-use std::io::Write as _;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use xinyong::clock::Clock;
 use xinyong::config::Config;
 use xinyong::crypto::Secret;
-use xinyong::domain::{RegionCode, Uscc};
 use xinyong::startup::Application;
 
+mod support;
+use support::AGENCY_USCC;
+
 const TOKEN: &str = "bench-admin-token-0123456789";
-const AGENCY_USCC: &str = "11610700MB2961796E";
 
 type Error = Box<dyn std::error::Error>;
 
@@ -59,22 +59,6 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 
 fn enc(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
-}
-
-/// A code of region 610702 for the number `n` (distinct from the synthetic set's).
-fn code(prefix: &str, n: u64) -> Result<String, Error> {
-    let alphabet: Vec<char> = "0123456789ABCDEFGHJKLMNPQRTUWXY".chars().collect();
-    let mut rest = n;
-    let mut symbols = ['0'; 6];
-    for s in symbols.iter_mut().rev() {
-        *s = alphabet[(rest % 31) as usize];
-        rest /= 31;
-    }
-    let body: String = prefix.chars().chain(symbols).collect();
-    let region = RegionCode::parse("610702")?;
-    Ok(Uscc::from_parts('9', '1', &region, &body)?
-        .as_str()
-        .to_owned())
 }
 
 struct Row {
@@ -217,7 +201,9 @@ async fn main() -> Result<(), Error> {
             let mut i = 0u64;
             while writing.load(Ordering::Relaxed) {
                 let started = Instant::now();
-                let Ok(uscc) = code("WR", i) else { break };
+                let Ok(uscc) = support::uscc("WR", i) else {
+                    break;
+                };
                 i += 1;
                 let body = json!({"kind": "legal_person", "name": format!("汉中市规模测量第{i}有限公司"), "uscc": uscc});
                 let created = http
@@ -278,34 +264,9 @@ async fn main() -> Result<(), Error> {
     });
 
     // Import through `xinyong import`'s code path.
-    let txn = xinyong::db::begin_write(&state.db).await?;
-    let agency = xinyong::input::agencies::AgencyIn {
-        name: "国家税务总局汉中市税务局".into(),
-        uscc: AGENCY_USCC.into(),
-        trusted: true,
-        authorities: None,
-    }
-    .parse()
-    .map_err(|e| e.message)?;
-    xinyong::services::agencies::create(&txn, &state.write_ctx("bench".into()), agency)
-        .await
-        .map_err(|e| e.message)?;
-    txn.commit().await?;
+    support::create_tax_agency(&state).await?;
     let csv = dir.path().join("import.csv");
-    {
-        let mut out = std::io::BufWriter::new(std::fs::File::create(&csv)?);
-        writeln!(
-            out,
-            "\u{feff}主体类别,主体名称,统一社会信用代码,名单类型,名单名称,失信等级,列入事由,认定依据,认定部门,决定文书号,认定日期"
-        )?;
-        for i in 0..records {
-            writeln!(
-                out,
-                "法人,汉中市导入规模第{i}号有限公司,{},黑名单,重大税收违法失信主体,严重,虚开增值税专用发票,《重大税收违法失信主体信息公布管理办法》第六条,国家税务总局汉中市税务局,汉税稽罚〔2026〕{i}号,2026-05-01",
-                code("MD", i)?
-            )?;
-        }
-    }
+    support::write_import_csv(&csv, records, "MD")?;
     let t = Instant::now();
     let report = xinyong::import::run(
         &state,

@@ -318,7 +318,7 @@ fn content_of(profile: public::Profile) -> ReportContent {
 }
 
 /// The digest of what a report describes: the subject and its public records, not the moment.
-fn report_digest(content: &ReportContent) -> ApiResult<String> {
+fn report_digest(content: &ReportContent) -> String {
     let record = serde_json::json!({
         "subject": content.subject,
         "red": content.red,
@@ -326,7 +326,7 @@ fn report_digest(content: &ReportContent) -> ApiResult<String> {
         "key_attention": content.key_attention,
         "notices": content.notices,
     });
-    Ok(signing::digest(&record))
+    signing::digest(&record)
 }
 
 fn proof_digest(content: &ProofContent) -> String {
@@ -343,6 +343,28 @@ fn unsigned(doc: &impl Serialize) -> ApiResult<Map<String, Value>> {
         }
         Ok(_) => Err(ApiError::internal("a signed document must be an object")),
         Err(e) => Err(ApiError::internal(format!("serialising a document: {e}"))),
+    }
+}
+
+/// The row of a report or proof, anyone may look up by its code.
+fn public_row(
+    kind: &str,
+    number: &str,
+    code: String,
+    subject_id: Option<Uuid>,
+    record_digest: String,
+    issued_at: DateTime<Utc>,
+) -> signed_document::Model {
+    signed_document::Model {
+        id: Uuid::new_v4(),
+        kind: kind.to_owned(),
+        number: number.to_owned(),
+        verification_code: code,
+        subject_id,
+        agency_id: None,
+        issued_at,
+        record_digest: Some(record_digest),
+        document: String::new(),
     }
 }
 
@@ -423,7 +445,7 @@ pub async fn issue_report(
     }
     let now = state.clock.now();
     let content = content_of(profile);
-    let digest = report_digest(&content)?;
+    let digest = report_digest(&content);
     let code = new_code();
     let report = SignedReport {
         kind: CREDIT_REPORT.into(),
@@ -435,17 +457,14 @@ pub async fn issue_report(
         key_id: String::new(),
         signature: String::new(),
     };
-    let row = signed_document::Model {
-        id: Uuid::new_v4(),
-        kind: CREDIT_REPORT.into(),
-        number: report.report_number.clone(),
-        verification_code: code,
-        subject_id: Some(id.0),
-        agency_id: None,
-        issued_at: now,
-        record_digest: Some(digest),
-        document: String::new(),
-    };
+    let row = public_row(
+        CREDIT_REPORT,
+        &report.report_number,
+        code,
+        Some(id.0),
+        digest,
+        now,
+    );
     let issued = keep(state, &state.db, row, unsigned(&report)?).await?;
     tracing::info!(
         report.number = %issued.row.number,
@@ -477,17 +496,8 @@ pub async fn issue_proof(state: &AppState, query: ProofQuery) -> ApiResult<Issue
         key_id: String::new(),
         signature: String::new(),
     };
-    let row = signed_document::Model {
-        id: Uuid::new_v4(),
-        kind: SEARCH_PROOF.into(),
-        number: proof.report_number.clone(),
-        verification_code: code,
-        subject_id: None,
-        agency_id: None,
-        issued_at: now,
-        record_digest: Some(proof_digest(&proof.content)),
-        document: String::new(),
-    };
+    let digest = proof_digest(&proof.content);
+    let row = public_row(SEARCH_PROOF, &proof.report_number, code, None, digest, now);
     let issued = keep(state, &state.db, row, unsigned(&proof)?).await?;
     tracing::info!(report.number = %issued.row.number, "search proof issued");
     Ok(issued)
@@ -606,29 +616,37 @@ fn code_not_found(code: &str) -> ApiError {
     )
 }
 
-/// A stored document by its verification code (reports and proofs; receipts are fetched by
-/// their agency).
-pub async fn by_code(state: &AppState, typed: &str) -> ApiResult<signed_document::Model> {
+/// The document of any kind kept under a (normalised) verification code.
+async fn with_code(state: &AppState, code: &str) -> ApiResult<Option<signed_document::Model>> {
+    Ok(signed_document::Entity::find()
+        .filter(signed_document::Column::VerificationCode.eq(code))
+        .one(&state.db)
+        .await?)
+}
+
+/// A stored report or proof by its verification code as typed (receipts are fetched by their
+/// agency).
+async fn by_code(state: &AppState, typed: &str) -> ApiResult<signed_document::Model> {
     let shown: String = typed.chars().take(40).collect();
     let code = normalise_code(typed).ok_or_else(|| code_not_found(&shown))?;
-    signed_document::Entity::find()
-        .filter(signed_document::Column::VerificationCode.eq(code.as_str()))
-        .filter(signed_document::Column::Kind.ne(SCREENING_RECEIPT))
-        .one(&state.db)
+    with_code(state, &code)
         .await?
+        .filter(|row| row.kind != SCREENING_RECEIPT)
         .ok_or_else(|| code_not_found(&code))
+}
+
+/// The report or proof issued with `code`, exactly as kept (no verification: for showing and
+/// downloading it again).
+pub async fn document_by_code(state: &AppState, code: &str) -> ApiResult<Value> {
+    stored_document(&by_code(state, code).await?)
 }
 
 /// Verifies the document issued with `code`: as it was issued, whether its signature holds,
 /// and whether the record it describes has changed since.
-pub async fn verify_code(
-    state: &AppState,
-    code: &str,
-) -> ApiResult<(signed_document::Model, Verification)> {
+pub async fn verify_code(state: &AppState, code: &str) -> ApiResult<Verification> {
     let row = by_code(state, code).await?;
     let document = stored_document(&row)?;
-    let verification = check(state, document, Some(&row)).await?;
-    Ok((row, verification))
+    check(state, document, Some(&row)).await
 }
 
 /// Verifies a document someone holds: its signature, whether this site keeps the same
@@ -639,12 +657,7 @@ pub async fn verify_document(state: &AppState, document: Value) -> ApiResult<Ver
         .and_then(Value::as_str)
         .and_then(normalise_code);
     let row = match code {
-        Some(code) => {
-            signed_document::Entity::find()
-                .filter(signed_document::Column::VerificationCode.eq(code))
-                .one(&state.db)
-                .await?
-        }
+        Some(code) => with_code(state, &code).await?,
         None => None,
     };
     let same = row.filter(|r| {
@@ -666,7 +679,7 @@ async fn check(
         Err(e) => (false, Some(e.to_string()), None, None),
     };
     let record_changed = match row {
-        Some(r) if genuine => changed_since(state, r).await?,
+        Some(r) if genuine => changed_since(state, r, &document).await?,
         _ => None,
     };
     Ok(Verification {
@@ -681,8 +694,12 @@ async fn check(
     })
 }
 
-/// Whether the public record a document describes differs now from when it was issued.
-async fn changed_since(state: &AppState, row: &signed_document::Model) -> ApiResult<Option<bool>> {
+/// Whether the public record the kept `document` describes differs now from when it was issued.
+async fn changed_since(
+    state: &AppState,
+    row: &signed_document::Model,
+    document: &Value,
+) -> ApiResult<Option<bool>> {
     let Some(then) = &row.record_digest else {
         return Ok(None);
     };
@@ -692,14 +709,13 @@ async fn changed_since(state: &AppState, row: &signed_document::Model) -> ApiRes
                 return Ok(None);
             };
             match public::profile(state, entity::SubjectId(id)).await {
-                Ok(profile) => report_digest(&content_of(profile))?,
+                Ok(profile) => report_digest(&content_of(profile)),
                 // No longer public at all: that is a change.
                 Err(e) if e.code == ErrorCode::SubjectNotFound => return Ok(Some(true)),
                 Err(e) => return Err(e),
             }
         }
         SEARCH_PROOF => {
-            let document = stored_document(row)?;
             let query: ProofQuery = document
                 .pointer("/content/query")
                 .cloned()

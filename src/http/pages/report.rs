@@ -482,10 +482,6 @@ fn show(doc: &Value, fresh: bool) -> Result<Response, PageError> {
     })
 }
 
-async fn is_person(state: &AppState, id: SubjectId) -> Result<bool, PageError> {
-    Ok(reports::is_person(state, id).await?)
-}
-
 /// `GET /subjects/{id}/report`: issues and shows a report; for a natural person, the form that
 /// asks for the name and ID number first.
 pub(super) async fn page(
@@ -494,7 +490,7 @@ pub(super) async fn page(
     PagePath(id): PagePath,
 ) -> Result<Response, PageError> {
     let id = parse_subject(&id)?;
-    if is_person(&state, id).await? {
+    if reports::is_person(&state, id).await? {
         // Shown only while the person's record is public (else: not found).
         crate::services::public::profile(&state, id).await?;
         return render(&PersonReportPage {
@@ -644,7 +640,7 @@ pub(super) async fn pdf(
     PagePath(id): PagePath,
 ) -> Result<Response, PageError> {
     let id = parse_subject(&id)?;
-    if is_person(&state, id).await? {
+    if reports::is_person(&state, id).await? {
         crate::services::public::profile(&state, id).await?;
         return Err(ApiError::new(
             ErrorCode::ReportNeedsStanding,
@@ -675,8 +671,7 @@ pub(super) async fn proof(
 }
 
 async fn stored(state: &AppState, code: &str) -> Result<Value, PageError> {
-    let (_, verification) = reports::verify_code(state, code).await?;
-    Ok(verification.document)
+    Ok(reports::document_by_code(state, code).await?)
 }
 
 /// `GET /reports/{code}`: a kept report or proof, as issued.
@@ -736,7 +731,7 @@ pub(super) async fn verify(
         return render(&verify_form(String::new(), None));
     }
     match reports::verify_code(&state, &code).await {
-        Ok((_, v)) => render(&VerifyPage {
+        Ok(v) => render(&VerifyPage {
             result: Some(VerifyResult::of(v)),
             ..verify_form(code, None)
         }),

@@ -127,7 +127,7 @@ async fn verify_code(
     State(state): State<AppState>,
     Path(code): Path<String>,
 ) -> ApiResult<Json<Verification>> {
-    Ok(Json(reports::verify_code(&state, &code).await?.1))
+    Ok(Json(reports::verify_code(&state, &code).await?))
 }
 
 /// Verify a signed document someone holds (a report, a proof or a screening receipt, as JSON):
