@@ -114,30 +114,51 @@ pub fn present(
     Some(document)
 }
 
-/// The public state as of the last change: for every entry whose last change is not a removal,
-/// that change, in sequence order; and the sequence it is as of. Sequence numbers follow commit
-/// order, so every change up to the one read first is already visible.
-pub async fn snapshot(
+/// Public entries a snapshot reads per query.
+pub const SNAPSHOT_PAGE: u64 = 1000;
+
+/// One page of the snapshot as of `as_of`: the last change up to `as_of` of each entry then
+/// public, for the entries whose last change comes after `after`, in sequence order, at most
+/// `limit`. Read the pages of one snapshot in one transaction (see [`begin_snapshot`]).
+pub async fn snapshot_page(
     db: &impl ConnectionTrait,
-) -> Result<(i64, Vec<public_change::Model>), DbErr> {
-    let as_of = last_seq(db).await?;
-    // The last change of each entry up to `as_of` (an integer read above, not caller input).
+    as_of: i64,
+    after: i64,
+    limit: u64,
+) -> Result<Vec<public_change::Model>, DbErr> {
+    // Integers only (read from the database or bounded by the caller), never caller text.
     let sql = format!(
         "SELECT pc.seq, pc.entry_id, pc.change, pc.reason, pc.at, pc.document \
          FROM public_changes pc \
-         WHERE pc.seq <= {as_of} AND pc.change <> 'removed' \
+         WHERE pc.seq > {after} AND pc.seq <= {as_of} AND pc.change <> 'removed' \
            AND pc.seq = (SELECT MAX(l.seq) FROM public_changes l \
                          WHERE l.entry_id = pc.entry_id AND l.seq <= {as_of}) \
-         ORDER BY pc.seq"
+         ORDER BY pc.seq LIMIT {limit}"
     );
-    let rows = public_change::Entity::find()
+    public_change::Entity::find()
         .from_raw_sql(sea_orm::Statement::from_string(
             db.get_database_backend(),
             sql,
         ))
         .all(db)
-        .await?;
-    Ok((as_of, rows))
+        .await
+}
+
+/// A read-only transaction that sees one state of the database for as long as it is open:
+/// PostgreSQL's repeatable read; on SQLite every transaction reads one snapshot.
+pub async fn begin_snapshot(
+    db: &sea_orm::DatabaseConnection,
+) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{AccessMode, IsolationLevel, TransactionTrait};
+    if crate::db::is_postgres(db) {
+        db.begin_with_config(
+            Some(IsolationLevel::RepeatableRead),
+            Some(AccessMode::ReadOnly),
+        )
+        .await
+    } else {
+        db.begin().await
+    }
 }
 
 /// The last sequence number (0 before the first change).

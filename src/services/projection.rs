@@ -280,11 +280,14 @@ pub async fn public_entries_of(
 ) -> Result<HashMap<entity::SubjectId, Vec<list_entry::Model>>, DbErr> {
     let mut map: HashMap<_, Vec<_>> = HashMap::new();
     for chunk in subject_ids.chunks(500) {
-        let rows = list_entry::Entity::find_public(today)
+        // By subject only, publicity judged here: with the publicity conditions in the query,
+        // SQLite's planner picks the status index and reads every published entry per chunk,
+        // which made a rebuild grow with the square of the entries.
+        let rows = list_entry::Entity::find()
             .filter(list_entry::Column::SubjectId.is_in(chunk.iter().copied()))
             .all(db)
             .await?;
-        for e in rows {
+        for e in rows.into_iter().filter(|e| e.is_public_on(today)) {
             map.entry(e.subject_id).or_default().push(e);
         }
     }

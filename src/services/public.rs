@@ -433,11 +433,15 @@ pub async fn profile(state: &AppState, id: SubjectId) -> ApiResult<Profile> {
         .one(&state.db)
         .await?
         .ok_or_else(|| not_found(id))?;
-    let entries = list_entry::Entity::find_public(today)
+    // By subject only, publicity judged here (see `projection::public_entries_of`).
+    let entries: Vec<_> = list_entry::Entity::find()
         .filter(list_entry::Column::SubjectId.eq(id))
         .order_by_desc(list_entry::Column::DecisionDate)
         .all(&state.db)
-        .await?;
+        .await?
+        .into_iter()
+        .filter(|e| e.is_public_on(today))
+        .collect();
     if s.kind == entity::SubjectKind::NaturalPerson && entries.is_empty() {
         return Err(not_found(id));
     }

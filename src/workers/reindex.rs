@@ -97,7 +97,9 @@ pub async fn reindex(
     let mut done = 0;
     let mut last = None;
     loop {
-        let mut query = list_entry::Entity::find_public(today)
+        // Every entry in key order, publicity judged here (see `public_entries_of`): each chunk
+        // is a range of the primary key, never a sort of all public entries.
+        let mut query = list_entry::Entity::find()
             .order_by_asc(list_entry::Column::Id)
             .limit(CHUNK)
             .find_also_related(subject::Entity);
@@ -107,6 +109,10 @@ pub async fn reindex(
         let rows = query.all(db).await?;
         let Some((tail, _)) = rows.last() else { break };
         last = Some(tail.id);
+        let rows: Vec<_> = rows
+            .into_iter()
+            .filter(|(e, _)| e.is_public_on(today))
+            .collect();
         let docs: Vec<EntryDoc> = rows
             .iter()
             .filter_map(|(e, s)| s.as_ref().and_then(|s| projector.entry_doc(e, s)))

@@ -452,7 +452,7 @@ async fn read_feed(
     }
 }
 
-/// Reads `/api/v1/partner/snapshot`, checks its checksum line and header, and returns its
+/// Reads `/api/v1/partner/snapshot`, checks its checksum line and `as_of` header, and returns its
 /// `as_of` and entries.
 async fn read_snapshot(
     app: &TestApp,
@@ -467,10 +467,13 @@ async fn read_snapshot(
         .expect("sent");
     assert_eq!(resp.status(), StatusCode::OK);
     assert_eq!(resp.headers()["content-type"], "application/x-ndjson");
-    let header_sha = resp.headers()["x-snapshot-sha256"]
+    // Streamed: the checksum is known only at the end, in the closing line.
+    assert!(resp.headers().get("x-snapshot-sha256").is_none());
+    let header_as_of: i64 = resp.headers()["x-snapshot-as-of"]
         .to_str()
         .expect("ascii")
-        .to_owned();
+        .parse()
+        .expect("a number");
     let text = resp.text().await.expect("body");
     let body = text.strip_suffix('\n').expect("ends with a newline");
     let (records, last) = match body.rfind('\n') {
@@ -480,7 +483,7 @@ async fn read_snapshot(
     let last: serde_json::Value = serde_json::from_str(last).expect("closing line");
     let sha = xinyong::crypto::sha256_hex(records.as_bytes());
     assert_eq!(last["snapshot"]["sha256"], sha.as_str());
-    assert_eq!(header_sha, sha);
+    assert_eq!(last["snapshot"]["as_of"], header_as_of);
     let mut entries = std::collections::BTreeMap::new();
     for line in records.lines() {
         let r: serde_json::Value = serde_json::from_str(line).expect("line");

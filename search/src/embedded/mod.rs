@@ -558,8 +558,8 @@ fn search_generation<D: Document>(
     let started = Instant::now();
     let fields = &generation.fields;
     let analyzed = AnalyzedQuery::parse(&query.q);
-    let tantivy_query = query::build(&analyzed, &query.filters, fields)?;
     let searcher = generation.reader.searcher();
+    let tantivy_query = query::build(&analyzed, &query.filters, fields, &searcher)?;
     let facet_fields = query
         .facets
         .iter()
@@ -571,20 +571,11 @@ fn search_generation<D: Document>(
             Ok((name.clone(), fields.column_name(*field).to_owned()))
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    let (total, facets): (usize, FacetCounts) = searcher.search(
-        tantivy_query.as_ref(),
-        &(
-            Count,
-            FacetCollector {
-                fields: facet_fields,
-            },
-        ),
-    )?;
-    let addresses = if query.limit == 0 {
-        Vec::new()
-    } else {
-        top_docs(&searcher, tantivy_query.as_ref(), query, fields)?
+    let facets = FacetCollector {
+        fields: facet_fields,
     };
+    let (total, facets, addresses) =
+        collect_page(&searcher, tantivy_query.as_ref(), query, fields, facets)?;
     let mut hits = Vec::with_capacity(addresses.len());
     for address in addresses {
         let stored: TantivyDocument = searcher.doc(address)?;
@@ -611,24 +602,31 @@ fn search_generation<D: Document>(
     })
 }
 
-/// The requested page, by relevance or by a sortable field, ties broken by id.
-fn top_docs(
+fn addresses<K>(page: Vec<(K, DocAddress)>) -> Vec<DocAddress> {
+    page.into_iter().map(|(_, address)| address).collect()
+}
+
+/// The number of matches, the facet counts and the requested page (by relevance or by a
+/// sortable field, ties broken by id), in one pass over the matching documents.
+fn collect_page(
     searcher: &tantivy::Searcher,
     query: &dyn tantivy::query::Query,
     request: &Query,
     fields: &Fields,
-) -> Result<Vec<DocAddress>, Error> {
+    facets: FacetCollector,
+) -> Result<(usize, FacetCounts, Vec<DocAddress>), Error> {
+    if request.limit == 0 {
+        let (total, facets) = searcher.search(query, &(Count, facets))?;
+        return Ok((total, facets, Vec::new()));
+    }
     let top = TopDocs::with_limit(request.limit).and_offset(request.offset);
     let by_id = (SortByString::for_field(ID_FIELD), Order::Asc);
     Ok(match &request.sort {
-        None => searcher
-            .search(
-                query,
-                &top.order_by(((SortBySimilarityScore, Order::Desc), by_id)),
-            )?
-            .into_iter()
-            .map(|(_, address)| address)
-            .collect(),
+        None => {
+            let top = top.order_by(((SortBySimilarityScore, Order::Desc), by_id));
+            let (total, facets, page) = searcher.search(query, &(Count, facets, top))?;
+            (total, facets, addresses(page))
+        }
         Some(sort) => {
             let field = fields.sorts.get(sort.field.as_str()).ok_or_else(|| {
                 Error::InvalidQuery(format!("field `{}` is not sortable", sort.field))
@@ -640,11 +638,9 @@ fn top_docs(
             };
             let by_field =
                 SortByStaticFastValue::<i64>::for_field(fields.column_name(*field).to_owned());
-            searcher
-                .search(query, &top.order_by(((by_field, order), by_id)))?
-                .into_iter()
-                .map(|(_, address)| address)
-                .collect()
+            let top = top.order_by(((by_field, order), by_id));
+            let (total, facets, page) = searcher.search(query, &(Count, facets, top))?;
+            (total, facets, addresses(page))
         }
     })
 }

@@ -2,18 +2,27 @@
 //!
 //! Every query term must match (AND), in any searchable field, as:
 //! - a whole word (BM25, boosted 3x, more in earlier fields),
-//! - the start of a word, when it is the last word and the user may still be typing,
+//! - the start of a word, when it is the last word and the user may still be typing (the
+//!   first [`MAX_PREFIX_TERMS`] indexed words with that start, each a term of its own),
 //! - a word one typo away, for Latin words of at least five letters,
 //! - a run of character bigrams of a bigram field (CJK fragments such as `天汉`, `建设工程`),
 //! - a code field value (terms with digits; a prefix of one while typing).
 //!
 //! Contiguous CJK runs of the query earn a bonus when they occur contiguously, and a query
 //! equal to a whole code (USCC, document number) matches that code and ranks first.
+//!
+//! Everything here is built from posting lists that intersect lazily: a word prefix is expanded
+//! into its words, and a filter on several values is a union of their terms. tantivy's automaton
+//! and term-set queries would instead mark every matching document of the segment in a bit set
+//! before the first intersection step, which for a prefix such as `有限公司` or the filter on
+//! the three kinds of organisation costs a pass over most of a million-document index per query.
 
-use tantivy::Term;
+use std::collections::BTreeSet;
+
+use tantivy::{Searcher, Term};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
-    PhraseQuery, Query, RegexQuery, TermQuery, TermSetQuery,
+    PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 
@@ -41,6 +50,10 @@ const CODE_PREFIX_BOOST: f32 = 2.0;
 const CODE_EXACT_BOOST: f32 = 100.0;
 /// A code prefix needs at least this many characters.
 const MIN_CODE_PREFIX: usize = 4;
+/// Most indexed words a word prefix stands for (in byte order: the shortest continuations of
+/// a prefix come first among words sharing their start), as Meilisearch bounds its prefix
+/// derivations.
+pub(crate) const MAX_PREFIX_TERMS: usize = 50;
 
 type Clause = (Occur, Box<dyn Query>);
 
@@ -57,15 +70,17 @@ fn text_term(field: Field, text: &str) -> Term {
     Term::from_field_text(field, text)
 }
 
-/// The query for `aq` restricted by `filters`.
+/// The query for `aq` restricted by `filters`, over the segments of `searcher` (whose term
+/// dictionaries expand word prefixes).
 pub(crate) fn build(
     aq: &AnalyzedQuery,
     filters: &[Filter],
     fields: &Fields,
+    searcher: &Searcher,
 ) -> Result<Box<dyn Query>, Error> {
     let mut clauses: Vec<Clause> = Vec::new();
     if !aq.is_empty() {
-        clauses.push((Occur::Must, text_query(aq, fields)));
+        clauses.push((Occur::Must, text_query(aq, fields, searcher)?));
     }
     for filter in filters {
         let query = filter_query(filter, fields)?;
@@ -78,12 +93,16 @@ pub(crate) fn build(
     })
 }
 
-fn text_query(aq: &AnalyzedQuery, fields: &Fields) -> Box<dyn Query> {
+fn text_query(
+    aq: &AnalyzedQuery,
+    fields: &Fields,
+    searcher: &Searcher,
+) -> Result<Box<dyn Query>, Error> {
     let mut text: Vec<Clause> = aq
         .terms
         .iter()
-        .map(|term| (Occur::Must, term_query(term, fields)))
-        .collect();
+        .map(|term| Ok((Occur::Must, term_query(term, fields, searcher)?)))
+        .collect::<Result<_, Error>>()?;
     for run in &aq.cjk_runs {
         for (rank, _, field) in &fields.bigrams {
             if let Some(query) = bigram_run(*field, run) {
@@ -96,14 +115,58 @@ fn text_query(aq: &AnalyzedQuery, fields: &Fields) -> Box<dyn Query> {
     }
     let text: Box<dyn Query> = Box::new(BooleanQuery::new(text));
     let Some(code) = aq.code.as_deref().filter(|_| !fields.codes.is_empty()) else {
-        return text;
+        return Ok(text);
     };
     let mut either: Vec<Clause> = vec![(Occur::Should, text)];
     for (_, field) in &fields.codes {
         let exact = TermQuery::new(text_term(*field, code), IndexRecordOption::Basic);
         either.push((Occur::Should, boosted(exact, CODE_EXACT_BOOST)));
     }
-    Box::new(BooleanQuery::new(either))
+    Ok(Box::new(BooleanQuery::new(either)))
+}
+
+/// The indexed words of `field` that start with `prefix`, in any segment: at most
+/// [`MAX_PREFIX_TERMS`], the first in byte order.
+fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Result<Vec<Term>, Error> {
+    let mut words: BTreeSet<Vec<u8>> = BTreeSet::new();
+    for segment in searcher.segment_readers() {
+        let index = segment.inverted_index(field)?;
+        let mut stream = index.terms().range().ge(prefix.as_bytes()).into_stream()?;
+        let mut taken = 0;
+        while taken < MAX_PREFIX_TERMS && stream.advance() {
+            let word = stream.key();
+            if !word.starts_with(prefix.as_bytes()) {
+                break;
+            }
+            words.insert(word.to_vec());
+            taken += 1;
+        }
+    }
+    Ok(words
+        .into_iter()
+        .take(MAX_PREFIX_TERMS)
+        .filter_map(|w| String::from_utf8(w).ok())
+        .map(|w| text_term(field, &w))
+        .collect())
+}
+
+/// Any of `terms`, each scored as a whole word (a prefix's words), or `None` for none.
+fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
+    let mut terms = terms.into_iter();
+    let first = terms.next()?;
+    let rest: Vec<Clause> = terms
+        .map(|t| {
+            let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    let first: Box<dyn Query> = Box::new(TermQuery::new(first, IndexRecordOption::Basic));
+    if rest.is_empty() {
+        return Some(first);
+    }
+    let mut clauses = vec![(Occur::Should, first)];
+    clauses.extend(rest);
+    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 fn boosted_box(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -127,7 +190,11 @@ fn bigram_run(field: Field, run: &str) -> Option<Box<dyn Query>> {
 }
 
 /// The alternatives by which one query term may match.
-fn term_query(term: &QueryTerm, fields: &Fields) -> Box<dyn Query> {
+fn term_query(
+    term: &QueryTerm,
+    fields: &Fields,
+    searcher: &Searcher,
+) -> Result<Box<dyn Query>, Error> {
     let mut alternatives: Vec<Clause> = Vec::new();
     let mut push = |query: Box<dyn Query>| alternatives.push((Occur::Should, query));
     for (rank, (_, field)) in fields.words.iter().enumerate() {
@@ -137,9 +204,12 @@ fn term_query(term: &QueryTerm, fields: &Fields) -> Box<dyn Query> {
             TermQuery::new(word.clone(), IndexRecordOption::WithFreqs),
             WORD_BOOST * weight,
         ));
-        if term.prefix {
+        if term.prefix
+            && let Some(words) = any_term(prefix_terms(searcher, *field, &term.text)?)
+        {
+            // Constant: a prefix says the word is being typed, not how well it matches.
             push(boosted(
-                FuzzyTermQuery::new_prefix(word.clone(), 0, true),
+                ConstScoreQuery::new(words, 1.0),
                 PREFIX_BOOST * weight,
             ));
         }
@@ -190,7 +260,7 @@ fn term_query(term: &QueryTerm, fields: &Fields) -> Box<dyn Query> {
             }
         }
     }
-    Box::new(BooleanQuery::new(alternatives))
+    Ok(Box::new(BooleanQuery::new(alternatives)))
 }
 
 fn filter_query(filter: &Filter, fields: &Fields) -> Result<Box<dyn Query>, Error> {
@@ -200,7 +270,9 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Result<Box<dyn Query>, Erro
     let term = |value: &FilterValue| text_term(field, &value.as_key());
     Ok(match filter {
         Filter::Eq(_, value) => Box::new(TermQuery::new(term(value), IndexRecordOption::Basic)),
-        Filter::In(_, values) if values.is_empty() => Box::new(EmptyQuery),
-        Filter::In(_, values) => Box::new(TermSetQuery::new(values.iter().map(term))),
+        Filter::In(_, values) => match any_term(values.iter().map(term).collect()) {
+            Some(query) => query,
+            None => Box::new(EmptyQuery),
+        },
     })
 }

@@ -84,8 +84,9 @@ async fn change_feed(
 /// A full snapshot of what the public sees, for a consumer starting the feed: JSON lines, one
 /// `{"seq", "entry_id", "entry"}` per public entry (its last change), then one closing line
 /// `{"snapshot": {"as_of", "entries", "sha256"}}` whose `sha256` covers every byte before it.
-/// Continue with `GET /api/v1/partner/changes?since=<as_of>`. The same values are in the
-/// `X-Snapshot-As-Of` and `X-Snapshot-Sha256` headers.
+/// Continue with `GET /api/v1/partner/changes?since=<as_of>`. `as_of` is also in the
+/// `X-Snapshot-As-Of` header. The body is streamed as it is read from one consistent state of
+/// the database; a response cut short lacks the closing line.
 #[utoipa::path(get, path = "/api/v1/partner/snapshot", tag = "partner",
     responses((status = 200, content_type = "application/x-ndjson", body = String,
             example = json!("{\"seq\":41,\"entry_id\":\"…\",\"entry\":{…}}\n{\"snapshot\":{\"as_of\":57,\"entries\":1,\"sha256\":\"…\"}}\n")),
@@ -97,31 +98,15 @@ async fn feed_snapshot(
 ) -> ApiResult<axum::response::Response> {
     use axum::http::header::{CONTENT_TYPE, HeaderValue};
     use axum::response::IntoResponse;
-    let (as_of, rows) = changes::snapshot(&state.db).await?;
-    #[derive(Serialize)]
-    struct Line {
-        seq: i64,
-        entry_id: Uuid,
-        entry: Option<serde_json::Value>,
-    }
-    let mut body = Vec::with_capacity(rows.len() * 1024);
-    let count = rows.len();
-    for r in rows {
-        let line = Line {
-            seq: r.seq,
-            entry_id: r.entry_id,
-            entry: changes::present(r.document, state.config.id_mask),
-        };
-        serde_json::to_writer(&mut body, &line).map_err(ApiError::internal)?;
-        body.push(b'\n');
-    }
-    let sha256 = crate::crypto::sha256_hex(&body);
-    serde_json::to_writer(
-        &mut body,
-        &serde_json::json!({"snapshot": {"as_of": as_of, "entries": count, "sha256": sha256}}),
-    )
-    .map_err(ApiError::internal)?;
-    body.push(b'\n');
+    let txn = changes::begin_snapshot(&state.db).await?;
+    let as_of = changes::last_seq(&txn).await?;
+    // The first page is read before the answer starts, so that a failing database is a 503.
+    let first = changes::snapshot_page(&txn, as_of, 0, changes::SNAPSHOT_PAGE).await?;
+    let (sender, receiver) = tokio::sync::mpsc::channel(2);
+    tokio::spawn(stream_snapshot(txn, as_of, first, state.config.id_mask, sender));
+    let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
+    });
     let header = |v: String| HeaderValue::from_str(&v).map_err(ApiError::internal);
     Ok((
         [
@@ -133,14 +118,73 @@ async fn feed_snapshot(
                 axum::http::HeaderName::from_static("x-snapshot-as-of"),
                 header(as_of.to_string())?,
             ),
-            (
-                axum::http::HeaderName::from_static("x-snapshot-sha256"),
-                header(sha256)?,
-            ),
         ],
-        body,
+        axum::body::Body::from_stream(body),
     )
         .into_response())
+}
+
+/// One chunk of a streamed snapshot, or why it stopped.
+type Chunk = Result<Vec<u8>, std::io::Error>;
+
+/// Sends the snapshot page by page (starting with `page`, already read) and its closing line,
+/// reading in `txn`; stops when the client has gone.
+async fn stream_snapshot(
+    txn: sea_orm::DatabaseTransaction,
+    as_of: i64,
+    mut page: Vec<entity::public_change::Model>,
+    id_mask: crate::domain::IdMaskStyle,
+    sender: tokio::sync::mpsc::Sender<Chunk>,
+) {
+    use sha2::{Digest, Sha256};
+    #[derive(Serialize)]
+    struct Line {
+        seq: i64,
+        entry_id: Uuid,
+        entry: Option<serde_json::Value>,
+    }
+    let mut digest = Sha256::new();
+    let mut count = 0usize;
+    loop {
+        let full = page.len() as u64 == changes::SNAPSHOT_PAGE;
+        let after = page.last().map_or(as_of, |r| r.seq);
+        let mut chunk = Vec::with_capacity(page.len() * 1024);
+        for r in page {
+            let line = Line {
+                seq: r.seq,
+                entry_id: r.entry_id,
+                entry: changes::present(r.document, id_mask),
+            };
+            if let Err(e) = serde_json::to_writer(&mut chunk, &line) {
+                let _ = sender.send(Err(std::io::Error::other(e))).await;
+                return;
+            }
+            chunk.push(b'\n');
+            count += 1;
+        }
+        digest.update(&chunk);
+        if sender.send(Ok(chunk)).await.is_err() {
+            return;
+        }
+        if !full {
+            break;
+        }
+        page = match changes::snapshot_page(&txn, as_of, after, changes::SNAPSHOT_PAGE).await {
+            Ok(page) => page,
+            Err(e) => {
+                tracing::error!(error = %e, "the snapshot stopped: the database failed");
+                let _ = sender.send(Err(std::io::Error::other(e))).await;
+                return;
+            }
+        };
+    }
+    let sha256 = hex::encode(digest.finalize());
+    let closing = serde_json::json!({"snapshot": {"as_of": as_of, "entries": count, "sha256": sha256}});
+    let mut chunk = closing.to_string().into_bytes();
+    chunk.push(b'\n');
+    let _ = sender.send(Ok(chunk)).await;
+    // Read only: nothing to keep.
+    let _ = txn.rollback().await;
 }
 
 /// The routes of this module.
