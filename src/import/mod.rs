@@ -13,8 +13,8 @@ pub mod file;
 pub use file::{Columns, FileError, Row, Table, read_table, write_rejected};
 
 use crate::db::begin_write;
-use crate::error::ApiError;
-use crate::services::intake::{self, Outcome};
+use crate::error::{ApiError, ApiResult};
+use crate::services::intake::{self, Outcome, Submission};
 use crate::state::AppState;
 use entity::agency;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
@@ -103,6 +103,7 @@ pub async fn run(
         rows: table.rows.len(),
         ..ImportReport::default()
     };
+    progress(0, report.rows);
     let mut refused: Vec<(Row, String)> = Vec::new();
     let db_failed = |done: usize| {
         move |e: ApiError| ImportError::Database {
@@ -110,18 +111,15 @@ pub async fn run(
             error: e.message,
         }
     };
-    for (n, chunk) in table.rows.chunks(ROWS_PER_CHUNK).enumerate() {
-        let done = n * ROWS_PER_CHUNK;
-        let records = chunk
-            .iter()
-            .map(|row| match columns.record(row) {
-                Ok(value) => intake::parse_record(value, &agency, ctx.today),
-                Err(reason) => Err(ApiError::new(
-                    crate::error::ErrorCode::InvalidFileCell,
-                    reason,
-                )),
-            })
-            .collect();
+    // The rows are checked on a blocking thread, one chunk ahead of the chunk being written:
+    // checking is CPU work that the writer's task would otherwise wait for.
+    let (chunks, mut checked) = tokio::sync::mpsc::channel(1);
+    let checker = {
+        let (rows, agency, today) = (table.rows, agency.clone(), ctx.today);
+        tokio::task::spawn_blocking(move || check_chunks(rows, &columns, &agency, today, &chunks))
+    };
+    let mut done = 0;
+    while let Some((chunk, records)) = checked.recv().await {
         let txn = begin_write(&state.db)
             .await
             .map_err(|e| db_failed(done)(e.into()))?;
@@ -129,7 +127,8 @@ pub async fn run(
             .await
             .map_err(db_failed(done))?;
         txn.commit().await.map_err(|e| db_failed(done)(e.into()))?;
-        for (row, v) in chunk.iter().zip(verdicts) {
+        done += chunk.len();
+        for (row, v) in chunk.into_iter().zip(verdicts) {
             match v.outcome {
                 Outcome::Accepted => report.accepted += 1,
                 Outcome::Updated => report.updated += 1,
@@ -141,11 +140,15 @@ pub async fn run(
                         .error
                         .map(|e| format!("{}: {}", e.code.as_str(), e.message))
                         .unwrap_or_default();
-                    refused.push((row.clone(), reason));
+                    refused.push((row, reason));
                 }
             }
         }
-        progress(done + chunk.len(), report.rows);
+        progress(done, report.rows);
+    }
+    // Every chunk arrived unless the checking thread panicked: that panic is the import's.
+    if let Err(e) = checker.await {
+        std::panic::resume_unwind(e.into_panic());
     }
     if !refused.is_empty() {
         write_rejected(rejected, &table.headings, &refused).map_err(|source| {
@@ -159,6 +162,34 @@ pub async fn run(
     tracing::info!(agency.id = %agency.id, rows = report.rows, accepted = report.accepted,
         updated = report.updated, held_for_review = report.held_for_review, unchanged = report.unchanged, rejected = report.rejected, "file import");
     Ok(report)
+}
+
+/// Checks `rows` chunk by chunk ([`Columns::record`], then the partner record checks) and sends
+/// each chunk with its records; stops early when the receiver is gone (the import failed).
+fn check_chunks(
+    rows: Vec<Row>,
+    columns: &Columns,
+    agency: &agency::Model,
+    today: chrono::NaiveDate,
+    chunks: &tokio::sync::mpsc::Sender<(Vec<Row>, Vec<ApiResult<Submission>>)>,
+) {
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<Row> = rows.by_ref().take(ROWS_PER_CHUNK).collect();
+        let records = chunk
+            .iter()
+            .map(|row| match columns.record(row) {
+                Ok(value) => intake::parse_record(value, agency, today),
+                Err(reason) => Err(ApiError::new(
+                    crate::error::ErrorCode::InvalidFileCell,
+                    reason,
+                )),
+            })
+            .collect();
+        if chunks.blocking_send((chunk, records)).is_err() {
+            return;
+        }
+    }
 }
 
 async fn find_agency(state: &AppState, agency_ref: &str) -> Result<agency::Model, ImportError> {

@@ -28,7 +28,8 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    EntityTrait, IntoActiveModel, QueryFilter, Set, TransactionTrait,
+    DbBackend, EntityName, EntityTrait, IdenStatic, IntoActiveModel, Iterable, QueryFilter, Set, Statement,
+    TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -150,9 +151,9 @@ enum SubjectKey {
     IdHash(String),
 }
 
-// Rows per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
-// parameters for the widest table (entries, 33 columns).
-const ROWS_PER_INSERT: usize = 800;
+// Values per multi-row INSERT: well under SQLite's 32,766 and PostgreSQL's 65,535 bound
+// parameters (800 rows of the widest table, entries, 33 columns).
+const PARAMS_PER_INSERT: usize = 26_400;
 // Values per `IN (…)` list.
 const KEYS_PER_QUERY: usize = 900;
 
@@ -536,20 +537,14 @@ async fn write_new(
     } else {
         Vec::new()
     };
-    // The index learns of each new entry and of every subject whose badges changed.
-    let touched: BTreeSet<Uuid> = new_subjects
-        .iter()
-        .map(|s| s.id.0)
-        .chain(new_entries.iter().map(|e| e.subject_id.0))
-        .collect();
+    // The index learns of each new entry; the indexer refreshes the entry's subject with it
+    // (its badges and counts), so the new subjects need no rows of their own.
     let outbox_rows: Vec<outbox::ActiveModel> = new_entries
         .iter()
-        .map(|e| (OutboxTarget::Entry, e.id.0))
-        .chain(touched.into_iter().map(|id| (OutboxTarget::Subject, id)))
-        .map(|(target, id)| outbox::ActiveModel {
+        .map(|e| outbox::ActiveModel {
             id: NotSet,
-            target: Set(target),
-            target_id: Set(id),
+            target: Set(OutboxTarget::Entry),
+            target_id: Set(e.id.0),
             created_at: Set(ctx.now),
             attempts: Set(0),
             not_before: Set(ctx.now),
@@ -558,16 +553,12 @@ async fn write_new(
         .collect();
     insert_all(
         db,
-        new_subjects
-            .into_iter()
-            .map(|s| s.into_active_model().reset_all()),
+        new_subjects.into_iter().map(IntoActiveModel::into_active_model),
     )
     .await?;
     insert_all(
         db,
-        new_entries
-            .into_iter()
-            .map(|e| e.into_active_model().reset_all()),
+        new_entries.into_iter().map(IntoActiveModel::into_active_model),
     )
     .await?;
     insert_all(db, outbox_rows).await?;
@@ -575,7 +566,13 @@ async fn write_new(
     Ok(())
 }
 
-/// Multi-row INSERTs of `rows`, [`ROWS_PER_INSERT`] at a time.
+/// Multi-row INSERTs of `rows`, as many rows per statement as [`PARAMS_PER_INSERT`] allows.
+///
+/// The statement is written here rather than through `insert_many`: the values are moved out of
+/// the models once, in column order, with no query tree built, copied and dropped per row, and a
+/// full statement has the same text every time, so the driver reuses its prepared statement.
+/// The columns are those set in the first row (an auto-increment key left unset is left to the
+/// database); every row must set the same ones.
 async fn insert_all<A>(
     db: &impl ConnectionTrait,
     rows: impl IntoIterator<Item = A>,
@@ -584,13 +581,63 @@ where
     A: ActiveModelTrait,
 {
     let mut rows = rows.into_iter().peekable();
+    let Some(first) = rows.peek() else {
+        return Ok(());
+    };
+    let columns: Vec<<A::Entity as EntityTrait>::Column> =
+        <<A::Entity as EntityTrait>::Column as Iterable>::iter()
+            .filter(|c| !first.get(*c).is_not_set())
+            .collect();
+    let table = <A::Entity as Default>::default().table_name();
+    let names: Vec<&str> = columns.iter().map(|c| c.as_str()).collect();
+    let per_statement = (PARAMS_PER_INSERT / columns.len().max(1)).max(1);
+    let backend = db.get_database_backend();
     while rows.peek().is_some() {
-        let chunk: Vec<A> = rows.by_ref().take(ROWS_PER_INSERT).collect();
-        <A::Entity as EntityTrait>::insert_many(chunk)
-            .exec_without_returning(db)
+        let mut values = Vec::with_capacity(per_statement * columns.len());
+        let mut count = 0;
+        for mut row in rows.by_ref().take(per_statement) {
+            for column in &columns {
+                let value = row.take(*column).into_value().ok_or_else(|| {
+                    sea_orm::DbErr::Custom(format!(
+                        "{table}: a row of a bulk insert leaves `{}` unset",
+                        column.as_str()
+                    ))
+                })?;
+                values.push(value);
+            }
+            count += 1;
+        }
+        let sql = insert_sql(backend, table, &names, count);
+        db.execute_raw(Statement::from_sql_and_values(backend, sql, values))
             .await?;
     }
     Ok(())
+}
+
+/// `INSERT INTO "table" ("a", "b") VALUES (?, ?), (?, ?)…` for `rows` rows, with the backend's
+/// placeholders.
+fn insert_sql(backend: DbBackend, table: &str, columns: &[&str], rows: usize) -> String {
+    use std::fmt::Write as _;
+    let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
+    let mut sql = format!("INSERT INTO \"{table}\" ({}) VALUES ", quoted.join(", "));
+    let mut n = 0;
+    for row in 0..rows {
+        sql.push_str(if row == 0 { "(" } else { ", (" });
+        for column in 0..columns.len() {
+            if column > 0 {
+                sql.push_str(", ");
+            }
+            n += 1;
+            match backend {
+                DbBackend::Postgres => {
+                    let _ = write!(sql, "${n}");
+                }
+                _ => sql.push('?'),
+            }
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 /// Change-feed records for new entries that the public sees at once.

@@ -183,7 +183,10 @@ async fn postpone(
     Ok(())
 }
 
-/// Brings the engine in line with the current rows named by `rows`.
+/// Brings the engine in line with the current rows named by `rows`. An entry row refreshes the
+/// entry's subject too (its badges and counts follow its public entries), so a writer that adds
+/// or changes entries queues only the entries; a subject row is for a change to the subject
+/// alone.
 async fn apply(
     state: &AppState,
     db: &impl ConnectionTrait,
@@ -194,17 +197,22 @@ async fn apply(
         ids.entry(row.target).or_default().insert(row.target_id);
     }
     let projector = state.projector();
-    if let Some(set) = ids.get(&OutboxTarget::Subject) {
-        let ids: Vec<SubjectId> = set.iter().copied().map(SubjectId).collect();
+    let mut subjects: BTreeSet<uuid::Uuid> = ids
+        .get(&OutboxTarget::Subject)
+        .cloned()
+        .unwrap_or_default();
+    if let Some(set) = ids.get(&OutboxTarget::Entry) {
+        let ids: Vec<EntryId> = set.iter().copied().map(EntryId).collect();
+        let (docs, gone, of) = entry_docs_and_subjects(db, &projector, &ids).await?;
+        subjects.extend(of.into_iter().map(|id| id.0));
+        state.search.upsert(&docs).await?;
+        state.search.delete::<EntryDoc>(&gone).await?;
+    }
+    if !subjects.is_empty() {
+        let ids: Vec<SubjectId> = subjects.into_iter().map(SubjectId).collect();
         let (docs, gone) = subject_docs(db, &projector, &ids).await?;
         state.search.upsert(&docs).await?;
         state.search.delete::<SubjectDoc>(&gone).await?;
-    }
-    if let Some(set) = ids.get(&OutboxTarget::Entry) {
-        let ids: Vec<EntryId> = set.iter().copied().map(EntryId).collect();
-        let (docs, gone) = entry_docs(db, &projector, &ids).await?;
-        state.search.upsert(&docs).await?;
-        state.search.delete::<EntryDoc>(&gone).await?;
     }
     if let Some(set) = ids.get(&OutboxTarget::Notice) {
         let ids: Vec<NoticeId> = set.iter().copied().map(NoticeId).collect();
@@ -257,6 +265,16 @@ pub async fn entry_docs(
     projector: &Projector<'_>,
     ids: &[EntryId],
 ) -> Result<(Vec<EntryDoc>, Vec<String>), DbErr> {
+    let (docs, gone, _) = entry_docs_and_subjects(db, projector, ids).await?;
+    Ok((docs, gone))
+}
+
+/// [`entry_docs`], and the subjects of the entries found (public or not).
+async fn entry_docs_and_subjects(
+    db: &impl ConnectionTrait,
+    projector: &Projector<'_>,
+    ids: &[EntryId],
+) -> Result<(Vec<EntryDoc>, Vec<String>, BTreeSet<SubjectId>), DbErr> {
     let rows = list_entry::Entity::find()
         .filter(list_entry::Column::Id.is_in(ids.iter().copied()))
         .find_also_related(subject::Entity)
@@ -264,7 +282,9 @@ pub async fn entry_docs(
         .await?;
     let mut docs = Vec::with_capacity(rows.len());
     let mut present = BTreeSet::new();
+    let mut subjects = BTreeSet::new();
     for (e, s) in &rows {
+        subjects.insert(e.subject_id);
         if let Some(s) = s
             && let Some(doc) = projector.entry_doc(e, s)
         {
@@ -277,7 +297,7 @@ pub async fn entry_docs(
         .filter(|id| !present.contains(id))
         .map(ToString::to_string)
         .collect();
-    Ok((docs, gone))
+    Ok((docs, gone, subjects))
 }
 
 /// Public documents of the given notices, and the ids that must not be in the index.

@@ -160,9 +160,106 @@ async fn a_file_imports_names_refused_rows_and_their_fixed_file_imports_again(ba
     );
 }
 
+/// An import queues one outbox row per new entry and none for the subjects; the indexer
+/// refreshes each entry's subject with it, so the lookup shows the new company and the one
+/// already on record with their black badge.
+async fn an_import_queues_one_outbox_row_per_entry_and_the_lookup_shows_their_subjects(
+    backend: Backend,
+) {
+    use sea_orm::{EntityTrait, QueryOrder};
+    let app = TestApp::spawn(backend).await;
+    let (status, agency) = app
+        .post(
+            "/api/v1/office/agencies",
+            Some(ADMIN_TOKEN),
+            json!({"name": "国家税务总局汉中市税务局", "uscc": AGENCY_USCC, "trusted": true}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{agency}");
+    let known = app
+        .create_subject("legal_person", "汉中市秦岭商贸有限公司", "91610702MA6YL3K17R")
+        .await;
+    app.drain().await;
+    let lookup = |name: &'static str| {
+        let app = &app;
+        async move {
+            let query: String = percent_encoding::utf8_percent_encode(
+                name,
+                percent_encoding::NON_ALPHANUMERIC,
+            )
+            .to_string();
+            let (status, found) = app.get(&format!("/api/v1/lookup?q={query}"), None).await;
+            assert_eq!(status, StatusCode::OK, "{found}");
+            found
+        }
+    };
+    let before = lookup("汉中市秦岭商贸有限公司").await;
+    assert_eq!(before["hits"][0]["id"], known.as_str(), "{before}");
+    assert_eq!(before["hits"][0]["black_count"], 0, "{before}");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let file = dir.path().join("税务黑名单.csv");
+    let lines = [
+        HEADINGS.to_owned(),
+        row("法人", "汉中市天汉建设工程有限公司", "91610702MA6YL3K09Y", 1, "2026-05-01"),
+        row("法人", "汉中市秦岭商贸有限公司", "91610702MA6YL3K17R", 2, "2026-05-02"),
+    ];
+    std::fs::write(&file, lines.join("\n")).expect("written");
+    let report = import_file(&app, &file).await;
+    assert_eq!((report.accepted, report.rejected), (2, 0), "{report:?}");
+
+    let entries = entity::list_entry::Entity::find()
+        .order_by_asc(entity::list_entry::Column::DocumentNumber)
+        .all(&app.state.db)
+        .await
+        .expect("entries");
+    let mut queued: Vec<(String, uuid::Uuid)> = entity::outbox::Entity::find()
+        .order_by_asc(entity::outbox::Column::Id)
+        .all(&app.state.db)
+        .await
+        .expect("outbox")
+        .into_iter()
+        .map(|r| (format!("{:?}", r.target), r.target_id))
+        .collect();
+    let mut expected: Vec<_> = entries
+        .iter()
+        .map(|e| ("Entry".to_owned(), e.id.0))
+        .collect();
+    queued.sort();
+    expected.sort();
+    assert_eq!(queued, expected, "one row per new entry, none per subject");
+    assert_eq!(app.drain().await, 2);
+
+    for (name, document) in [
+        ("汉中市天汉建设工程有限公司", "汉税稽罚〔2026〕1号"),
+        ("汉中市秦岭商贸有限公司", "汉税稽罚〔2026〕2号"),
+    ] {
+        let found = lookup(name).await;
+        assert_eq!(found["hits"][0]["display_name"], name, "{found}");
+        assert_eq!(found["hits"][0]["black_count"], 1, "{name}: {found}");
+        assert_eq!(
+            found["hits"][0]["list_names"],
+            json!(["重大税收违法失信主体"]),
+            "{name}: {found}"
+        );
+        let entry = entries
+            .iter()
+            .find(|e| e.document_number == document)
+            .expect("the entry");
+        assert_eq!(
+            found["hits"][0]["id"],
+            entry.subject_id.to_string(),
+            "{found}"
+        );
+    }
+    let found = lookup("汉中市秦岭商贸有限公司").await;
+    assert_eq!(found["hits"][0]["id"], known.as_str(), "the subject on record");
+}
+
 db_tests!(
     a_file_imports_names_refused_rows_and_their_fixed_file_imports_again,
     the_console_import_runs_in_the_background_and_its_page_follows_it,
+    an_import_queues_one_outbox_row_per_entry_and_the_lookup_shows_their_subjects,
 );
 
 /// A multipart body of text fields and one file, as a browser sends the console's import form.
