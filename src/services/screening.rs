@@ -2,9 +2,10 @@
 //! subject, which public list entries it is on, how sure the match is and why.
 //!
 //! Matching runs against an in-memory [`Index`] of every subject with a public entry, built from
-//! the database and kept while the change feed's last sequence (and the date) stay the same:
-//! every write that changes what the public sees records a feed row, so a new sequence is the
-//! signal to rebuild. Each answer names the sequence it reflects (its snapshot).
+//! the database and then kept in step with the change feed: every write that changes what the
+//! public sees records a feed row, so the rows after the index's sequence name the entries, and
+//! so the subjects, to re-read ([`Cache`]). Each answer names the sequence it reflects (its
+//! snapshot).
 //!
 //! Order of evidence: an exact code decides alone; a natural person is matched only by ID number
 //! (keyed hash) and name together, never by name alone and never by ID number alone (a number
@@ -17,11 +18,14 @@ use crate::domain::masking::{IdMaskStyle, NameMask, mask_person_name};
 use crate::domain::{IdNumber, Uscc, names};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EntryStatus, ListKind, Severity, SubjectKind, list_entry, subject};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{EntryStatus, ListKind, Severity, SubjectKind, list_entry, public_change, subject};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use serde::Serialize;
-use std::collections::HashMap;
+use std::borrow::Borrow;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::Mutex;
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -49,10 +53,15 @@ struct Listed {
     /// The display name (a natural person's is masked).
     name: String,
     uscc: Option<String>,
+    id_number_hash: Option<String>,
     id_number_masked: Option<String>,
     /// For a natural person, the folded full name (compared, never shown).
     folded: String,
     core: String,
+    /// The reading of `core` (organisations only).
+    reading: Option<String>,
+    /// The distinct bigrams of `core` (organisations only).
+    bigrams: Vec<[char; 2]>,
     grams: usize,
     hits: Vec<Hit>,
 }
@@ -84,29 +93,190 @@ pub struct Hit {
     pub under_objection: bool,
 }
 
-/// The public state screening answers from.
-#[derive(Debug)]
+impl Hit {
+    fn of(e: list_entry::Model) -> Hit {
+        Hit {
+            entry_id: e.id.0,
+            list: e.list,
+            list_name: e.list_name,
+            severity: e.severity,
+            reason: e.reason,
+            authority_name: e.authority_name,
+            document_number: e.document_number,
+            decision_date: e.decision_date,
+            publicity_until: e.publicity_until,
+            under_objection: e.under_objection,
+        }
+    }
+}
+
+/// How many shards each map of the index is split into: a change copies only the shards it
+/// touches (about a thousandth of a map each), not the map.
+const SHARDS: usize = 1024;
+/// Subjects per chunk of [`Slots`].
+const CHUNK: usize = 1024;
+/// Subjects re-read per query when the index follows the feed.
+const SUBJECTS_PER_QUERY: usize = 500;
+/// Beyond this many feed rows since the index's sequence, one rebuild is cheaper than
+/// following them subject by subject.
+const MAX_FOLLOWED: i64 = 20_000;
+
+/// A hash map split into shards, each behind an `Arc`: a clone copies the shard pointers, and a
+/// change copies the one shard it touches while an older clone still shares it. This is what
+/// lets a new version of the index share all it did not change with the version being read.
+#[derive(Clone, Debug)]
+struct Shards<K, V>(Vec<Arc<HashMap<K, V>>>);
+
+impl<K: Hash + Eq + Clone, V: Clone> Shards<K, V> {
+    fn new() -> Self {
+        Shards((0..SHARDS).map(|_| Arc::new(HashMap::new())).collect())
+    }
+
+    fn shard_of<Q: Hash + ?Sized>(key: &Q) -> usize {
+        // A fixed hasher: the shard of a key must not change between versions.
+        let mut hasher = std::hash::DefaultHasher::new();
+        key.hash(&mut hasher);
+        (hasher.finish() % SHARDS as u64) as usize
+    }
+
+    fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.0[Self::shard_of(key)].get(key)
+    }
+
+    fn shard_mut(&mut self, key: &K) -> &mut HashMap<K, V> {
+        Arc::make_mut(&mut self.0[Self::shard_of(key)])
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&K, &V)> {
+        self.0.iter().flat_map(|shard| shard.iter())
+    }
+
+    /// Removes `key` if it maps to `value`.
+    fn remove_if(&mut self, key: &K, value: &V)
+    where
+        V: PartialEq,
+    {
+        if self.get(key) == Some(value) {
+            self.shard_mut(key).remove(key);
+        }
+    }
+}
+
+impl<K: Hash + Eq + Clone> Shards<K, Vec<u32>> {
+    fn push(&mut self, key: K, at: u32) {
+        self.shard_mut(&key).entry(key).or_default().push(at);
+    }
+
+    /// Takes `at` out of the list of `key`, and the key when its list is left empty.
+    fn take_out(&mut self, key: &K, at: u32) {
+        if !self.get(key).is_some_and(|list| list.contains(&at)) {
+            return;
+        }
+        let shard = self.shard_mut(key);
+        if let Some(list) = shard.get_mut(key) {
+            list.retain(|&x| x != at);
+            if list.is_empty() {
+                shard.remove(key);
+            }
+        }
+    }
+}
+
+/// The listed subjects by position, in chunks behind `Arc`s (shared between versions like
+/// [`Shards`]). A subject that is no longer listed leaves its slot empty until the next rebuild;
+/// a subject that changes keeps its slot.
+#[derive(Clone, Debug, Default)]
+struct Slots(Vec<Arc<Vec<Option<Arc<Listed>>>>>);
+
+impl Slots {
+    fn get(&self, at: u32) -> Option<&Listed> {
+        let at = at as usize;
+        self.0.get(at / CHUNK)?.get(at % CHUNK)?.as_deref()
+    }
+
+    fn set(&mut self, at: u32, listed: Option<Listed>) {
+        let at = at as usize;
+        if let Some(chunk) = self.0.get_mut(at / CHUNK)
+            && let Some(slot) = Arc::make_mut(chunk).get_mut(at % CHUNK)
+        {
+            *slot = listed.map(Arc::new);
+        }
+    }
+
+    /// Adds a slot at the end; its position.
+    fn push(&mut self, listed: Listed) -> ApiResult<u32> {
+        let len = self.0.last().map_or(0, |c| c.len()) + self.0.len().saturating_sub(1) * CHUNK;
+        let at = u32::try_from(len).map_err(|_| ApiError::internal("too many listed subjects"))?;
+        match self.0.last_mut() {
+            Some(chunk) if chunk.len() < CHUNK => Arc::make_mut(chunk).push(Some(Arc::new(listed))),
+            _ => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(Some(Arc::new(listed)));
+                self.0.push(Arc::new(chunk));
+            }
+        }
+        Ok(at)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Listed> {
+        self.0.iter().flat_map(|c| c.iter()).flatten().map(|l| &**l)
+    }
+}
+
+/// The public state screening answers from. A version is never changed once published: the
+/// next one is a clone (cheap: it shares every shard) with the changes applied.
+#[derive(Clone, Debug)]
 pub struct Index {
     /// The change-feed sequence it reflects.
     pub seq: i64,
     /// The day publicity was judged on.
     pub today: NaiveDate,
-    /// When it was read from the database.
+    /// When it was last read from the database.
     pub built_at: DateTime<Utc>,
     /// The masking style its ID numbers are shown in.
     pub id_mask: IdMaskStyle,
-    subjects: Vec<Listed>,
-    by_uscc: HashMap<String, u32>,
-    by_id_hash: HashMap<String, u32>,
-    by_folded: HashMap<String, Vec<u32>>,
-    by_core: HashMap<String, Vec<u32>>,
-    by_pinyin: HashMap<String, Vec<u32>>,
-    by_bigram: HashMap<[char; 2], Vec<u32>>,
+    /// Subjects listed (the occupied slots).
+    listed: usize,
+    subjects: Slots,
+    by_subject: Shards<Uuid, u32>,
+    by_uscc: Shards<String, u32>,
+    by_id_hash: Shards<String, u32>,
+    by_folded: Shards<String, Vec<u32>>,
+    by_core: Shards<String, Vec<u32>>,
+    by_pinyin: Shards<String, Vec<u32>>,
+    by_bigram: Shards<[char; 2], Vec<u32>>,
 }
 
-/// The index kept between calls; rebuilt when the feed moves on or the day changes.
+/// How often a [`Cache`] brought its index up to date, and how.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Refreshes {
+    /// Built whole from the database.
+    pub rebuilt: u64,
+    /// Brought forward along the change feed, subject by subject.
+    pub followed: u64,
+}
+
+/// The index kept between calls. When the change feed has moved on, the subjects its new rows
+/// touch are re-read and replaced in a new version of the index; it is built anew when there is
+/// none yet, the day or the masking style changed, or the feed moved too far for that to pay.
+///
+/// Callers get an `Arc` of an immutable version: screening never waits for another screening
+/// nor for a refresh in progress (only a caller that needs the newer state waits, for the one
+/// refresh that reads it), a refresh never waits for screenings still reading the version
+/// before, and the `seq` of the version an answer was read from is the state it reflects.
 #[derive(Debug, Default)]
-pub struct Cache(Mutex<Option<Arc<Index>>>);
+pub struct Cache {
+    /// The latest version; held only to clone or replace the `Arc`.
+    current: std::sync::Mutex<Option<Arc<Index>>>,
+    /// Taken by the one caller that brings the index up to date.
+    refresh: Mutex<()>,
+    rebuilt: AtomicU64,
+    followed: AtomicU64,
+}
 
 impl Cache {
     /// The index for the current public state, its ID numbers masked with `id_mask`.
@@ -117,22 +287,94 @@ impl Cache {
         now: DateTime<Utc>,
         id_mask: IdMaskStyle,
     ) -> ApiResult<Arc<Index>> {
-        let mut slot = self.0.lock().await;
         let seq = super::changes::last_seq(db).await?;
-        if let Some(index) = slot.as_ref()
-            && index.seq == seq
-            && index.today == today
-            && index.id_mask == id_mask
-        {
-            return Ok(index.clone());
+        if let Some(index) = self.matching(seq, today, id_mask) {
+            return Ok(index);
         }
-        let index = Arc::new(Index::build(db, seq, today, now, id_mask).await?);
-        *slot = Some(index.clone());
-        Ok(index)
+        let _turn = self.refresh.lock().await;
+        // Another caller may have brought it up to date meanwhile, or further.
+        let seq = super::changes::last_seq(db).await?;
+        if let Some(index) = self.matching(seq, today, id_mask) {
+            return Ok(index);
+        }
+        let started = std::time::Instant::now();
+        let next = match self.latest() {
+            Some(index)
+                if index.today == today
+                    && index.id_mask == id_mask
+                    && index.seq < seq
+                    && seq - index.seq <= MAX_FOLLOWED =>
+            {
+                let next = index.follow(db, seq, now).await?;
+                self.followed.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(
+                    from = index.seq,
+                    to = seq,
+                    listed = next.listed,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "screening index followed the change feed"
+                );
+                next
+            }
+            _ => {
+                let next = Index::build(db, seq, today, now, id_mask).await?;
+                self.rebuilt.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    seq,
+                    listed = next.listed,
+                    elapsed_ms = started.elapsed().as_millis() as u64,
+                    "screening index built"
+                );
+                next
+            }
+        };
+        let next = Arc::new(next);
+        *self.slot() = Some(next.clone());
+        Ok(next)
+    }
+
+    /// How often the index was rebuilt or brought forward.
+    pub fn refreshes(&self) -> Refreshes {
+        Refreshes {
+            rebuilt: self.rebuilt.load(Ordering::Relaxed),
+            followed: self.followed.load(Ordering::Relaxed),
+        }
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<Arc<Index>>> {
+        // Nothing can be left half-done under this lock: it only clones or replaces an `Arc`.
+        self.current.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn latest(&self) -> Option<Arc<Index>> {
+        self.slot().clone()
+    }
+
+    fn matching(&self, seq: i64, today: NaiveDate, id_mask: IdMaskStyle) -> Option<Arc<Index>> {
+        self.latest()
+            .filter(|i| i.seq == seq && i.today == today && i.id_mask == id_mask)
     }
 }
 
 impl Index {
+    fn empty(seq: i64, today: NaiveDate, now: DateTime<Utc>, id_mask: IdMaskStyle) -> Index {
+        Index {
+            seq,
+            today,
+            built_at: now,
+            id_mask,
+            listed: 0,
+            subjects: Slots::default(),
+            by_subject: Shards::new(),
+            by_uscc: Shards::new(),
+            by_id_hash: Shards::new(),
+            by_folded: Shards::new(),
+            by_core: Shards::new(),
+            by_pinyin: Shards::new(),
+            by_bigram: Shards::new(),
+        }
+    }
+
     /// Reads every public entry and its subject; ID numbers are shown masked with `id_mask`.
     pub async fn build(
         db: &impl ConnectionTrait,
@@ -146,85 +388,97 @@ impl Index {
             .find_also_related(subject::Entity)
             .all(db)
             .await?;
-        let mut index = Index {
-            seq,
-            today,
-            built_at: now,
-            id_mask,
-            subjects: Vec::new(),
-            by_uscc: HashMap::new(),
-            by_id_hash: HashMap::new(),
-            by_folded: HashMap::new(),
-            by_core: HashMap::new(),
-            by_pinyin: HashMap::new(),
-            by_bigram: HashMap::new(),
-        };
-        let mut position: HashMap<Uuid, u32> = HashMap::new();
-        for (e, s) in rows {
-            let Some(s) = s else { continue };
-            if !e.is_public_on(today) {
-                continue;
-            }
-            let at = match position.get(&s.id.0) {
-                Some(&at) => at,
-                None => {
-                    let at = u32::try_from(index.subjects.len())
-                        .map_err(|_| ApiError::internal("too many listed subjects"))?;
-                    index.add_subject(&s, at);
-                    position.insert(s.id.0, at);
-                    at
-                }
-            };
-            index.subjects[at as usize].hits.push(Hit {
-                entry_id: e.id.0,
-                list: e.list,
-                list_name: e.list_name,
-                severity: e.severity,
-                reason: e.reason,
-                authority_name: e.authority_name,
-                document_number: e.document_number,
-                decision_date: e.decision_date,
-                publicity_until: e.publicity_until,
-                under_objection: e.under_objection,
-            });
-        }
-        for s in &mut index.subjects {
-            s.hits
-                .sort_by_key(|h| std::cmp::Reverse((h.decision_date, h.entry_id)));
+        let mut index = Index::empty(seq, today, now, id_mask);
+        for (s, hits) in public_by_subject(rows, today) {
+            let listed = index.listed(&s, hits);
+            index.insert(listed, None)?;
         }
         Ok(index)
     }
 
-    fn add_subject(&mut self, s: &subject::Model, at: u32) {
-        let folded = names::fold(&s.name);
+    /// The next version: this one with every subject touched by the feed rows after `self.seq`
+    /// up to `seq` re-read (an entry's change may add, change or remove its subject).
+    async fn follow(
+        &self,
+        db: &impl ConnectionTrait,
+        seq: i64,
+        now: DateTime<Utc>,
+    ) -> ApiResult<Index> {
+        let entries: BTreeSet<Uuid> = public_change::Entity::find()
+            .select_only()
+            .column(public_change::Column::EntryId)
+            .filter(public_change::Column::Seq.gt(self.seq))
+            .filter(public_change::Column::Seq.lte(seq))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        let mut subjects = BTreeSet::new();
+        for chunk in entries
+            .into_iter()
+            .collect::<Vec<_>>()
+            .chunks(SUBJECTS_PER_QUERY)
+        {
+            subjects.extend(
+                list_entry::Entity::find()
+                    .select_only()
+                    .column(list_entry::Column::SubjectId)
+                    .filter(list_entry::Column::Id.is_in(chunk.iter().copied()))
+                    .into_tuple::<Uuid>()
+                    .all(db)
+                    .await?,
+            );
+        }
+        let mut next = self.clone();
+        next.seq = seq;
+        next.built_at = now;
+        for chunk in subjects
+            .into_iter()
+            .collect::<Vec<_>>()
+            .chunks(SUBJECTS_PER_QUERY)
+        {
+            let rows = list_entry::Entity::find()
+                .filter(list_entry::Column::SubjectId.is_in(chunk.iter().copied()))
+                .filter(list_entry::Column::Status.eq(EntryStatus::Published))
+                .find_also_related(subject::Entity)
+                .all(db)
+                .await?;
+            let mut now_listed: HashMap<Uuid, Listed> = public_by_subject(rows, self.today)
+                .map(|(s, hits)| (s.id.0, next.listed(&s, hits)))
+                .collect();
+            for id in chunk {
+                next.replace(*id, now_listed.remove(id))?;
+            }
+        }
+        Ok(next)
+    }
+
+    /// Puts `listed` in the place of subject `id` (`None`: it is no longer listed).
+    fn replace(&mut self, id: Uuid, listed: Option<Listed>) -> ApiResult<()> {
+        let at = self.by_subject.get(&id).copied();
+        if let Some(at) = at {
+            self.remove(at);
+        }
+        match listed {
+            Some(listed) => self.insert(listed, at),
+            None => Ok(()),
+        }
+    }
+
+    /// A subject as screening sees it, with its public entries newest decision first.
+    fn listed(&self, s: &subject::Model, mut hits: Vec<Hit>) -> Listed {
+        hits.sort_by_key(|h| std::cmp::Reverse((h.decision_date, h.entry_id)));
         let person = s.kind == SubjectKind::NaturalPerson;
         let core = if person {
             String::new()
         } else {
             names::core(&s.name)
         };
-        if let Some(code) = &s.uscc {
-            self.by_uscc.insert(code.clone(), at);
-        }
-        if let Some(hash) = &s.id_number_hash {
-            self.by_id_hash.insert(hash.clone(), at);
-        }
-        let mut grams = names::bigrams(&core);
-        grams.sort_unstable();
-        grams.dedup();
-        if !person {
-            // Natural persons are never found by name alone.
-            self.by_folded.entry(folded.clone()).or_default().push(at);
-            self.by_core.entry(core.clone()).or_default().push(at);
-            self.by_pinyin
-                .entry(names::pinyin(&core))
-                .or_default()
-                .push(at);
-            for g in &grams {
-                self.by_bigram.entry(*g).or_default().push(at);
-            }
-        }
-        self.subjects.push(Listed {
+        let mut bigrams = names::bigrams(&core);
+        bigrams.sort_unstable();
+        bigrams.dedup();
+        Listed {
             id: s.id.0,
             kind: s.kind,
             name: if person {
@@ -233,18 +487,197 @@ impl Index {
                 s.name.clone()
             },
             uscc: s.uscc.clone(),
+            id_number_hash: s.id_number_hash.clone(),
             id_number_masked: super::projection::masked_id_number(s, self.id_mask),
-            folded,
+            folded: names::fold(&s.name),
+            grams: bigrams.len(),
+            // Natural persons are never found by name alone.
+            reading: (!person).then(|| names::pinyin(&core)),
+            bigrams: if person { Vec::new() } else { bigrams },
             core,
-            grams: grams.len(),
-            hits: Vec::new(),
-        });
+            hits,
+        }
+    }
+
+    /// Adds a subject, in slot `at` (emptied before) or a new one.
+    fn insert(&mut self, s: Listed, at: Option<u32>) -> ApiResult<()> {
+        let person = s.kind == SubjectKind::NaturalPerson;
+        let keys = (
+            s.id,
+            s.uscc.clone(),
+            s.id_number_hash.clone(),
+            (!person).then(|| (s.folded.clone(), s.core.clone())),
+            s.reading.clone(),
+            s.bigrams.clone(),
+        );
+        let at = match at {
+            Some(at) => {
+                self.subjects.set(at, Some(s));
+                at
+            }
+            None => self.subjects.push(s)?,
+        };
+        let (id, uscc, id_hash, names, reading, bigrams) = keys;
+        self.listed += 1;
+        self.by_subject.shard_mut(&id).insert(id, at);
+        if let Some(code) = uscc {
+            self.by_uscc.shard_mut(&code).insert(code, at);
+        }
+        if let Some(hash) = id_hash {
+            self.by_id_hash.shard_mut(&hash).insert(hash, at);
+        }
+        if let Some((folded, core)) = names {
+            self.by_folded.push(folded, at);
+            self.by_core.push(core, at);
+        }
+        if let Some(reading) = reading {
+            self.by_pinyin.push(reading, at);
+        }
+        for g in bigrams {
+            self.by_bigram.push(g, at);
+        }
+        Ok(())
+    }
+
+    /// Empties slot `at` and takes it out of every map.
+    fn remove(&mut self, at: u32) {
+        let Some(s) = self.subjects.get(at) else {
+            return;
+        };
+        let (id, uscc, id_hash) = (s.id, s.uscc.clone(), s.id_number_hash.clone());
+        let names =
+            (s.kind != SubjectKind::NaturalPerson).then(|| (s.folded.clone(), s.core.clone()));
+        let (reading, bigrams) = (s.reading.clone(), s.bigrams.clone());
+        self.by_subject.remove_if(&id, &at);
+        if let Some(code) = &uscc {
+            self.by_uscc.remove_if(code, &at);
+        }
+        if let Some(hash) = &id_hash {
+            self.by_id_hash.remove_if(hash, &at);
+        }
+        if let Some((folded, core)) = &names {
+            self.by_folded.take_out(folded, at);
+            self.by_core.take_out(core, at);
+        }
+        if let Some(reading) = &reading {
+            self.by_pinyin.take_out(reading, at);
+        }
+        for g in &bigrams {
+            self.by_bigram.take_out(g, at);
+        }
+        self.subjects.set(at, None);
+        self.listed -= 1;
     }
 
     /// Subjects with at least one public entry.
     pub fn listed_subjects(&self) -> usize {
-        self.subjects.len()
+        self.listed
     }
+
+    /// What the index holds as canonical text (subjects by id, every map by key, each key's
+    /// subjects by id, positions replaced by subject ids): equal for equal public states, however
+    /// the index was brought to it. For tests and diagnosis; it holds no ID number, only hashes
+    /// and masked forms.
+    pub fn dump(&self) -> String {
+        use std::fmt::Write;
+        let id = |at: &u32| self.subjects.get(*at).map(|s| s.id);
+        let mut out = format!(
+            "seq {} today {} id_mask {} listed {}\n",
+            self.seq,
+            self.today,
+            self.id_mask.as_str(),
+            self.listed
+        );
+        let mut subjects: Vec<&Listed> = self.subjects.iter().collect();
+        subjects.sort_by_key(|s| s.id);
+        for s in subjects {
+            let _ = writeln!(out, "{s:?}");
+        }
+        fn one<K: Ord + std::fmt::Debug>(
+            out: &mut String,
+            name: &str,
+            map: impl Iterator<Item = (K, Option<Uuid>)>,
+        ) {
+            let sorted: std::collections::BTreeMap<K, Option<Uuid>> = map.collect();
+            for (k, v) in sorted {
+                let _ = writeln!(out, "{name} {k:?} {v:?}");
+            }
+        }
+        fn many<K: Ord + std::fmt::Debug>(
+            out: &mut String,
+            name: &str,
+            map: impl Iterator<Item = (K, Vec<Option<Uuid>>)>,
+        ) {
+            let sorted: std::collections::BTreeMap<K, Vec<Option<Uuid>>> = map
+                .map(|(k, mut v)| {
+                    v.sort();
+                    (k, v)
+                })
+                .collect();
+            for (k, v) in sorted {
+                let _ = writeln!(out, "{name} {k:?} {v:?}");
+            }
+        }
+        one(
+            &mut out,
+            "subject",
+            self.by_subject.iter().map(|(k, at)| (*k, id(at))),
+        );
+        one(
+            &mut out,
+            "uscc",
+            self.by_uscc.iter().map(|(k, at)| (k.clone(), id(at))),
+        );
+        one(
+            &mut out,
+            "id_hash",
+            self.by_id_hash.iter().map(|(k, at)| (k.clone(), id(at))),
+        );
+        let ids = |v: &Vec<u32>| v.iter().map(id).collect::<Vec<_>>();
+        many(
+            &mut out,
+            "folded",
+            self.by_folded.iter().map(|(k, v)| (k.clone(), ids(v))),
+        );
+        many(
+            &mut out,
+            "core",
+            self.by_core.iter().map(|(k, v)| (k.clone(), ids(v))),
+        );
+        many(
+            &mut out,
+            "pinyin",
+            self.by_pinyin.iter().map(|(k, v)| (k.clone(), ids(v))),
+        );
+        many(
+            &mut out,
+            "bigram",
+            self.by_bigram.iter().map(|(k, v)| (*k, ids(v))),
+        );
+        out
+    }
+}
+
+/// Each subject of `rows` (published entries with their subjects) that has an entry public on
+/// `today`, with those entries, in the order first met.
+fn public_by_subject(
+    rows: Vec<(list_entry::Model, Option<subject::Model>)>,
+    today: NaiveDate,
+) -> impl Iterator<Item = (subject::Model, Vec<Hit>)> {
+    let mut position: HashMap<Uuid, usize> = HashMap::new();
+    let mut grouped: Vec<(subject::Model, Vec<Hit>)> = Vec::new();
+    for (e, s) in rows {
+        let Some(s) = s else { continue };
+        if !e.is_public_on(today) {
+            continue;
+        }
+        let at = *position.entry(s.id.0).or_insert_with(|| {
+            grouped.push((s, Vec::new()));
+            grouped.len() - 1
+        });
+        grouped[at].1.push(Hit::of(e));
+    }
+    grouped.into_iter()
 }
 
 /// One subject to screen, as the caller sent it. Its `Debug` never shows the ID number.
@@ -421,7 +854,7 @@ impl Index {
                     .by_id_hash
                     .get(&id_hash)
                     .copied()
-                    .filter(|&at| self.subjects[at as usize].folded == folded);
+                    .filter(|&at| self.subjects.get(at).is_some_and(|s| s.folded == folded));
                 if let Some(at) = at {
                     found.push((
                         at,
@@ -432,7 +865,7 @@ impl Index {
                 }
                 person = Some(PersonCheck {
                     id_number_hash: id_hash,
-                    subject_id: at.map(|at| self.subjects[at as usize].id),
+                    subject_id: at.and_then(|at| self.subjects.get(at)).map(|s| s.id),
                 });
             }
             Checked::Name { raw } => self.by_name(&raw, threshold, &mut found),
@@ -440,9 +873,9 @@ impl Index {
         let mut matches: Vec<Match> = found
             .into_iter()
             .filter(|(_, score, _, _)| *score >= threshold)
-            .map(|(at, score, matched_by, explanation)| {
-                let s = &self.subjects[at as usize];
-                Match {
+            .filter_map(|(at, score, matched_by, explanation)| {
+                let s = self.subjects.get(at)?;
+                Some(Match {
                     subject_id: s.id,
                     kind: s.kind,
                     name: s.name.clone(),
@@ -452,10 +885,17 @@ impl Index {
                     matched_by,
                     explanation,
                     hits: s.hits.clone(),
-                }
+                })
             })
             .collect();
-        matches.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.name.cmp(&b.name)));
+        // Ties are ordered by subject too, so that the answer depends on the public state only,
+        // not on the order the index was built or changed in.
+        matches.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.name.cmp(&b.name))
+                .then(a.subject_id.cmp(&b.subject_id))
+        });
         Ok(Screened { matches, person })
     }
 
@@ -494,7 +934,9 @@ impl Index {
         let reading = names::pinyin(&core);
         if SCORE_PINYIN >= threshold {
             for &at in self.by_pinyin.get(&reading).into_iter().flatten() {
-                let theirs = &self.subjects[at as usize].core;
+                let Some(theirs) = self.subjects.get(at).map(|s| &s.core) else {
+                    continue;
+                };
                 push(
                     at,
                     SCORE_PINYIN,
@@ -511,7 +953,7 @@ impl Index {
         let mut grams = names::bigrams(&core);
         grams.sort_unstable();
         grams.dedup();
-        let common = self.subjects.len() / COMMON_BIGRAM_SHARE + 1;
+        let common = self.listed / COMMON_BIGRAM_SHARE + 1;
         let mut shared: HashMap<u32, usize> = HashMap::new();
         for g in &grams {
             if let Some(postings) = self.by_bigram.get(g)
@@ -522,18 +964,23 @@ impl Index {
                 }
             }
         }
-        let mut near: Vec<(u32, f64)> = shared
+        let mut near: Vec<(u32, &Listed, f64)> = shared
             .into_iter()
             .filter_map(|(at, n)| {
-                let theirs = self.subjects[at as usize].grams;
-                let dice = (2 * n) as f64 / (grams.len() + theirs) as f64;
+                let theirs = self.subjects.get(at)?;
+                let dice = (2 * n) as f64 / (grams.len() + theirs.grams) as f64;
                 let score = dice * SIMILARITY_WEIGHT;
-                (score >= threshold).then_some((at, score))
+                (score >= threshold).then_some((at, theirs, score))
             })
             .collect();
-        near.sort_by(|a, b| b.1.total_cmp(&a.1));
-        for (at, score) in near.into_iter().take(10) {
-            let theirs = &self.subjects[at as usize].core;
+        // The ten most similar; ties by name and subject, so that which ten is decided.
+        near.sort_by(|a, b| {
+            b.2.total_cmp(&a.2)
+                .then(a.1.name.cmp(&b.1.name))
+                .then(a.1.id.cmp(&b.1.id))
+        });
+        for (at, theirs, score) in near.into_iter().take(10) {
+            let theirs = &theirs.core;
             push(
                 at,
                 score,

@@ -5,6 +5,7 @@ use crate::fixtures::org_code as code;
 use crate::helpers::{ADMIN_TOKEN, Backend, TestApp};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use xinyong::services::screening;
 
 const PERSON_ID: &str = "610702200001010026";
 const TIANHAN: &str = "91610702MA6YL3K09Y";
@@ -375,8 +376,419 @@ async fn screening_requests_are_checked(backend: Backend) {
     assert_eq!(log["total"], 1);
 }
 
+/// The index as the screening API reads it, and one built afresh from the database at the same
+/// sequence.
+async fn kept_and_rebuilt(app: &TestApp) -> (std::sync::Arc<screening::Index>, screening::Index) {
+    let state = &app.state;
+    let (today, now) = (state.clock.today(), state.clock.now());
+    let kept = state
+        .screening
+        .current(&state.db, today, now, state.config.id_mask)
+        .await
+        .map_err(|e| e.message)
+        .expect("the kept index");
+    let rebuilt = screening::Index::build(&state.db, kept.seq, today, now, state.config.id_mask)
+        .await
+        .map_err(|e| e.message)
+        .expect("a rebuilt index");
+    (kept, rebuilt)
+}
+
+/// What an index answers for `probe`: the matches as sent, and the person checked.
+fn answer(
+    app: &TestApp,
+    index: &screening::Index,
+    probe: &(Option<String>, Option<String>, Option<String>),
+    threshold: f64,
+) -> (Value, Option<screening::PersonCheck>) {
+    let (uscc, name, id_number) = probe.clone();
+    let screened = index
+        .screen(
+            screening::Probe {
+                uscc,
+                name,
+                id_number,
+            },
+            threshold,
+            true,
+            &app.state.keys,
+        )
+        .map_err(|e| e.message)
+        .expect("a valid probe");
+    (
+        serde_json::to_value(&screened.matches).expect("matches"),
+        screened.person,
+    )
+}
+
+/// One subject of the random test: its current name, every name it had, and its code or ID number.
+struct Pooled {
+    person: bool,
+    name: String,
+    names: Vec<String>,
+    code: String,
+    id: Option<String>,
+}
+
+/// One entry of the random test, while it is public.
+struct Listing {
+    subject: usize,
+    list: &'static str,
+    document: String,
+    id: String,
+}
+
+fn pooled_subject(p: &Pooled) -> Value {
+    if p.person {
+        json!({"kind": "natural_person", "name": p.name, "id_number": p.code})
+    } else {
+        json!({"kind": "legal_person", "name": p.name, "uscc": p.code})
+    }
+}
+
+fn org_name(rng: &mut impl rand::Rng) -> String {
+    const REGION: [&str; 3] = ["汉中市", "", "陕西"];
+    // Homophones (天汉/天汗, 秦岭/秦陵) and shared cores, so that names meet in every map.
+    const BODY: [&str; 5] = ["天汉", "天汗", "秦岭", "秦陵", "汉江"];
+    const TRADE: [&str; 4] = ["建设工程", "建设", "药业", "商贸"];
+    const FORM: [&str; 3] = ["有限公司", "有限责任公司", "股份有限公司"];
+    format!(
+        "{}{}{}{}",
+        REGION[rng.gen_range(0..3)],
+        BODY[rng.gen_range(0..5)],
+        TRADE[rng.gen_range(0..4)],
+        FORM[rng.gen_range(0..3)]
+    )
+}
+
+/// The kept index answers exactly as one rebuilt afresh, through random runs of publications,
+/// corrections, withdrawals, repairs and renames (one to three writes between looks), and it
+/// was built once and then followed the change feed every time it moved.
+async fn the_index_kept_along_the_feed_answers_as_a_rebuilt_one(backend: Backend) {
+    use rand::{Rng, SeedableRng};
+    let app = TestApp::spawn(backend).await;
+    let key = listed(&app).await;
+    let region = xinyong::domain::RegionCode::parse("610702").expect("region");
+    let mut rng = rand::rngs::StdRng::seed_from_u64(20261203);
+    let mut pool: Vec<Pooled> = (0..12)
+        .map(|i| {
+            let name = org_name(&mut rng);
+            Pooled {
+                person: false,
+                names: vec![name.clone()],
+                name,
+                code: code("91", &format!("MA{i:06}")),
+                id: None,
+            }
+        })
+        .collect();
+    const PERSONS: [&str; 4] = ["王五", "赵六", "王伍", "钱七"];
+    for (i, name) in PERSONS.iter().enumerate() {
+        let birth = chrono::NaiveDate::from_ymd_opt(1980, 1, 1 + i as u32).expect("date");
+        pool.push(Pooled {
+            person: true,
+            name: (*name).to_owned(),
+            names: vec![(*name).to_owned()],
+            code: xinyong::domain::IdNumber::from_parts(&region, birth, 11)
+                .as_str()
+                .to_owned(),
+            id: None,
+        });
+    }
+    let mut public: Vec<Listing> = Vec::new();
+    let mut documents = 0;
+    let (mut looks, mut moves) = (0, 0);
+    let (first, _) = kept_and_rebuilt(&app).await;
+    let mut seq = first.seq;
+    for _ in 0..40 {
+        for _ in 0..rng.gen_range(1..=3) {
+            let op = rng.gen_range(0..100);
+            if op < 35 || public.is_empty() {
+                // Publish a new entry, for a new or a known subject.
+                let subject = rng.gen_range(0..pool.len());
+                documents += 1;
+                let list = if rng.gen_bool(0.3) { "red" } else { "black" };
+                let document = format!("汉税随机〔2026〕{documents}号");
+                let (status, out) = app
+                    .post(
+                        "/api/v1/partner/batches",
+                        Some(&key),
+                        json!({"records": [listing(pooled_subject(&pool[subject]), list, &document)]}),
+                    )
+                    .await;
+                assert_eq!(
+                    (status, out["accepted"].clone()),
+                    (StatusCode::OK, json!(1)),
+                    "{out}"
+                );
+                let id = out["results"][0]["entry_id"]
+                    .as_str()
+                    .expect("entry")
+                    .to_owned();
+                public.push(Listing {
+                    subject,
+                    list,
+                    document,
+                    id,
+                });
+            } else if op < 55 {
+                // Correct a public entry's reason and decision date.
+                let l = &public[rng.gen_range(0..public.len())];
+                let mut record = listing(pooled_subject(&pool[l.subject]), l.list, &l.document);
+                record["entry"]["reason"] = json!(
+                    ["虚开增值税专用发票", "逃避缴纳税款", "骗取出口退税"][rng.gen_range(0..3)]
+                );
+                record["entry"]["decision_date"] =
+                    json!(["2026-03-01", "2026-04-15", "2026-05-01"][rng.gen_range(0..3)]);
+                let (status, out) = app
+                    .post(
+                        "/api/v1/partner/batches",
+                        Some(&key),
+                        json!({"records": [record]}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{out}");
+                assert_eq!(out["rejected"], 0, "{out}");
+            } else if op < 70 {
+                let l = public.swap_remove(rng.gen_range(0..public.len()));
+                let (_, entry) = app
+                    .get(
+                        &format!("/api/v1/office/entries/{}", l.id),
+                        Some(ADMIN_TOKEN),
+                    )
+                    .await;
+                let (status, out) = app
+                    .post(
+                        &format!("/api/v1/office/entries/{}/withdraw", l.id),
+                        Some(ADMIN_TOKEN),
+                        json!({"version": entry["version"], "reason": "处罚决定已撤销"}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{out}");
+            } else if op < 80 {
+                // An approved repair ends the entry's publicity.
+                let l = public.swap_remove(rng.gen_range(0..public.len()));
+                let state = &app.state;
+                let txn = xinyong::db::begin_write(&state.db)
+                    .await
+                    .expect("transaction");
+                xinyong::services::repairs::end_publicity(
+                    &txn,
+                    &state.write_ctx("staff:screening-test".into()),
+                    entity::EntryId(l.id.parse().expect("uuid")),
+                )
+                .await
+                .map_err(|e| e.message)
+                .expect("repaired");
+                txn.commit().await.expect("committed");
+            } else {
+                // Rename a subject the office knows.
+                let l = &public[rng.gen_range(0..public.len())];
+                let subject = l.subject;
+                let id = match &pool[subject].id {
+                    Some(id) => id.clone(),
+                    None => {
+                        let (_, entry) = app
+                            .get(
+                                &format!("/api/v1/office/entries/{}", l.id),
+                                Some(ADMIN_TOKEN),
+                            )
+                            .await;
+                        entry["subject_id"].as_str().expect("subject").to_owned()
+                    }
+                };
+                let name = if pool[subject].person {
+                    PERSONS[rng.gen_range(0..PERSONS.len())].to_owned()
+                } else {
+                    org_name(&mut rng)
+                };
+                let (_, current) = app
+                    .get(&format!("/api/v1/office/subjects/{id}"), Some(ADMIN_TOKEN))
+                    .await;
+                let (status, out) = app
+                    .patch(
+                        &format!("/api/v1/office/subjects/{id}"),
+                        Some(ADMIN_TOKEN),
+                        json!({"version": current["version"], "name": name}),
+                    )
+                    .await;
+                assert_eq!(status, StatusCode::OK, "{out}");
+                let p = &mut pool[subject];
+                p.id = Some(id);
+                p.names.push(name.clone());
+                p.name = name;
+            }
+        }
+        let (kept, rebuilt) = kept_and_rebuilt(&app).await;
+        looks += 1;
+        if kept.seq != seq {
+            moves += 1;
+            seq = kept.seq;
+        }
+        assert_eq!(kept.dump(), rebuilt.dump(), "after {looks} looks");
+        assert_eq!(kept.listed_subjects(), rebuilt.listed_subjects());
+        let mut probes: Vec<(Option<String>, Option<String>, Option<String>)> = Vec::new();
+        for p in &pool {
+            for name in &p.names {
+                if p.person {
+                    probes.push((None, Some(name.clone()), Some(p.code.clone())));
+                } else {
+                    probes.push((None, Some(name.clone()), None));
+                    probes.push((None, Some(name.replace('汉', "漢")), None));
+                    probes.push((None, Some(xinyong::domain::names::core(name)), None));
+                }
+            }
+            if !p.person {
+                probes.push((Some(p.code.clone()), None, None));
+            }
+        }
+        for probe in &probes {
+            for threshold in [0.6, 0.85, 1.0] {
+                assert_eq!(
+                    answer(&app, &kept, probe, threshold),
+                    answer(&app, &rebuilt, probe, threshold),
+                    "{probe:?} at {threshold}"
+                );
+            }
+        }
+    }
+    assert!(
+        moves >= 20,
+        "the feed moved between most looks: {moves} of {looks}"
+    );
+    assert_eq!(
+        app.state.screening.refreshes(),
+        screening::Refreshes {
+            rebuilt: 1,
+            followed: moves
+        }
+    );
+}
+
+/// A withdrawal reaches the next screening: no match, from the next snapshot, read by following
+/// the feed rather than by rebuilding.
+async fn a_withdrawn_entry_is_no_longer_found(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let key = listed(&app).await;
+    let body = json!({"purpose": "资格审查", "subjects": [{"uscc": TIANHAN}]});
+    let (status, before) = screen(&app, &key, body.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{before}");
+    assert_eq!(
+        summary_of(&before["results"][0]),
+        (
+            "flagged".into(),
+            vec![("汉中市天汉建设工程有限公司".into(), "uscc".into(), 1.0)]
+        )
+    );
+    let entry_id = before["results"][0]["matches"][0]["hits"][0]["entry_id"]
+        .as_str()
+        .expect("entry")
+        .to_owned();
+    let (_, entry) = app
+        .get(
+            &format!("/api/v1/office/entries/{entry_id}"),
+            Some(ADMIN_TOKEN),
+        )
+        .await;
+    let (status, out) = app
+        .post(
+            &format!("/api/v1/office/entries/{entry_id}/withdraw"),
+            Some(ADMIN_TOKEN),
+            json!({"version": entry["version"], "reason": "处罚决定已撤销"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{out}");
+    let (status, after) = screen(&app, &key, body).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["results"][0]["status"], "clear", "{after}");
+    assert_eq!(after["results"][0]["matches"], json!([]));
+    // One feed row, the removal, and the answer is read from it.
+    let seq = before["snapshot_seq"].as_i64().expect("seq");
+    assert_eq!(after["snapshot_seq"], json!(seq + 1));
+    assert_eq!(after["receipt"]["snapshot_seq"], json!(seq + 1));
+    assert_eq!(
+        app.state.screening.refreshes(),
+        screening::Refreshes {
+            rebuilt: 1,
+            followed: 1
+        }
+    );
+}
+
+/// Renaming a subject reaches screening: a company by its new name, a natural person by the
+/// new name with the ID number, the old names no longer; and a new day rebuilds the index.
+async fn a_renamed_subject_is_screened_by_its_new_name(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let key = listed(&app).await;
+    let ask = json!({"purpose": "资格审查", "legal_basis": "《汉中市财政补贴资金管理办法》第十二条",
+    "subjects": [
+        {"name": "汉中市天汉建设工程有限公司"}, {"name": "汉中市汉水路桥工程有限公司"},
+        {"name": "张三", "id_number": PERSON_ID}, {"name": "张叁", "id_number": PERSON_ID}
+    ]});
+    let (_, before) = screen(&app, &key, ask.clone()).await;
+    let statuses = |out: &Value| -> Vec<String> {
+        out["results"]
+            .as_array()
+            .expect("results")
+            .iter()
+            .map(|r| r["status"].as_str().expect("status").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        statuses(&before),
+        ["flagged", "clear", "flagged", "clear"],
+        "{before}"
+    );
+    for (result, name) in [(0, "汉中市汉水路桥工程有限公司"), (2, "张叁")] {
+        let id = before["results"][result]["matches"][0]["subject_id"]
+            .as_str()
+            .expect("subject")
+            .to_owned();
+        let (_, subject) = app
+            .get(&format!("/api/v1/office/subjects/{id}"), Some(ADMIN_TOKEN))
+            .await;
+        let (status, out) = app
+            .patch(
+                &format!("/api/v1/office/subjects/{id}"),
+                Some(ADMIN_TOKEN),
+                json!({"version": subject["version"], "name": name}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{out}");
+    }
+    let (_, after) = screen(&app, &key, ask.clone()).await;
+    assert_eq!(
+        statuses(&after),
+        ["clear", "flagged", "clear", "flagged"],
+        "{after}"
+    );
+    assert_eq!(after["results"][3]["matches"][0]["name"], "张*");
+    // Each rename recorded a feed row (a person's masked name is the same, but the public
+    // document's person key is not).
+    let seq = before["snapshot_seq"].as_i64().expect("seq");
+    assert_eq!(after["snapshot_seq"], json!(seq + 2));
+    assert_eq!(
+        app.state.screening.refreshes(),
+        screening::Refreshes {
+            rebuilt: 1,
+            followed: 1
+        }
+    );
+    // Publicity is judged again on a new day: the index is rebuilt.
+    app.clock.advance(chrono::Duration::days(1));
+    let (_, next_day) = screen(&app, &key, ask).await;
+    assert_eq!(
+        statuses(&next_day),
+        ["clear", "flagged", "clear", "flagged"]
+    );
+    assert_eq!(app.state.screening.refreshes().rebuilt, 2);
+}
+
 db_tests!(
     screening_finds_listed_subjects_by_code_core_name_and_traditional_script,
     natural_persons_need_a_legal_basis_and_their_id_number,
     screening_requests_are_checked,
+    the_index_kept_along_the_feed_answers_as_a_rebuilt_one,
+    a_withdrawn_entry_is_no_longer_found,
+    a_renamed_subject_is_screened_by_its_new_name,
 );
