@@ -125,10 +125,7 @@ impl Server {
         let http = reqwest::Client::new();
         let started = Instant::now();
         loop {
-            let ready = http
-                .get(format!("{}/readyz", server.base))
-                .send()
-                .await;
+            let ready = http.get(format!("{}/readyz", server.base)).send().await;
             if ready.is_ok_and(|r| r.status().is_success()) {
                 return Ok(server);
             }
@@ -565,4 +562,3 @@ async fn publish_one(http: &reqwest::Client, base: &str) -> Result<(), Error> {
     }
     Ok(())
 }
-

@@ -28,8 +28,8 @@ use entity::{
 };
 use sea_orm::{
     ActiveModelTrait, ActiveValue::NotSet, ColumnTrait, ConnectionTrait, DatabaseTransaction,
-    DbBackend, EntityName, EntityTrait, IdenStatic, IntoActiveModel, Iterable, QueryFilter, Set, Statement,
-    TransactionTrait,
+    DbBackend, EntityName, EntityTrait, IdenStatic, IntoActiveModel, Iterable, QueryFilter, Set,
+    Statement, TransactionTrait,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -553,12 +553,16 @@ async fn write_new(
         .collect();
     insert_all(
         db,
-        new_subjects.into_iter().map(IntoActiveModel::into_active_model),
+        new_subjects
+            .into_iter()
+            .map(IntoActiveModel::into_active_model),
     )
     .await?;
     insert_all(
         db,
-        new_entries.into_iter().map(IntoActiveModel::into_active_model),
+        new_entries
+            .into_iter()
+            .map(IntoActiveModel::into_active_model),
     )
     .await?;
     insert_all(db, outbox_rows).await?;

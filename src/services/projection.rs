@@ -6,7 +6,7 @@ use crate::crypto::Keys;
 use crate::domain::{IdMaskStyle, IdNumber, NameMask, RegionCode, mask_person_name};
 use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use entity::{ListKind, NoticeCategory, SubjectKind, list_entry, notice, subject};
-use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter};
 use search::{EntryDoc, NoticeDoc, SubjectDoc};
 use std::collections::{BTreeSet, HashMap};
 

@@ -197,10 +197,8 @@ async fn apply(
         ids.entry(row.target).or_default().insert(row.target_id);
     }
     let projector = state.projector();
-    let mut subjects: BTreeSet<uuid::Uuid> = ids
-        .get(&OutboxTarget::Subject)
-        .cloned()
-        .unwrap_or_default();
+    let mut subjects: BTreeSet<uuid::Uuid> =
+        ids.get(&OutboxTarget::Subject).cloned().unwrap_or_default();
     if let Some(set) = ids.get(&OutboxTarget::Entry) {
         let ids: Vec<EntryId> = set.iter().copied().map(EntryId).collect();
         let (docs, gone, of) = entry_docs_and_subjects(db, &projector, &ids).await?;

@@ -177,17 +177,19 @@ async fn an_import_queues_one_outbox_row_per_entry_and_the_lookup_shows_their_su
         .await;
     assert_eq!(status, StatusCode::CREATED, "{agency}");
     let known = app
-        .create_subject("legal_person", "汉中市秦岭商贸有限公司", "91610702MA6YL3K17R")
+        .create_subject(
+            "legal_person",
+            "汉中市秦岭商贸有限公司",
+            "91610702MA6YL3K17R",
+        )
         .await;
     app.drain().await;
     let lookup = |name: &'static str| {
         let app = &app;
         async move {
-            let query: String = percent_encoding::utf8_percent_encode(
-                name,
-                percent_encoding::NON_ALPHANUMERIC,
-            )
-            .to_string();
+            let query: String =
+                percent_encoding::utf8_percent_encode(name, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
             let (status, found) = app.get(&format!("/api/v1/lookup?q={query}"), None).await;
             assert_eq!(status, StatusCode::OK, "{found}");
             found
@@ -201,8 +203,20 @@ async fn an_import_queues_one_outbox_row_per_entry_and_the_lookup_shows_their_su
     let file = dir.path().join("税务黑名单.csv");
     let lines = [
         HEADINGS.to_owned(),
-        row("法人", "汉中市天汉建设工程有限公司", "91610702MA6YL3K09Y", 1, "2026-05-01"),
-        row("法人", "汉中市秦岭商贸有限公司", "91610702MA6YL3K17R", 2, "2026-05-02"),
+        row(
+            "法人",
+            "汉中市天汉建设工程有限公司",
+            "91610702MA6YL3K09Y",
+            1,
+            "2026-05-01",
+        ),
+        row(
+            "法人",
+            "汉中市秦岭商贸有限公司",
+            "91610702MA6YL3K17R",
+            2,
+            "2026-05-02",
+        ),
     ];
     std::fs::write(&file, lines.join("\n")).expect("written");
     let report = import_file(&app, &file).await;
@@ -253,7 +267,11 @@ async fn an_import_queues_one_outbox_row_per_entry_and_the_lookup_shows_their_su
         );
     }
     let found = lookup("汉中市秦岭商贸有限公司").await;
-    assert_eq!(found["hits"][0]["id"], known.as_str(), "the subject on record");
+    assert_eq!(
+        found["hits"][0]["id"],
+        known.as_str(),
+        "the subject on record"
+    );
 }
 
 db_tests!(

@@ -804,6 +804,31 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_word_being_typed_stands_for_its_first_fifty_words() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let engine = EmbeddedEngine::open(dir.path()).expect("open");
+        let docs: Vec<SubjectDoc> = (0..60)
+            .map(|i| subject(&format!("s{i:02}"), &format!("abcd{i:02}")))
+            .collect();
+        engine.upsert(&docs).await.expect("upsert");
+        // `abcd` is being typed: it stands for the first 50 indexed words starting with it.
+        let typed = engine
+            .search::<SubjectDoc>(&Query {
+                limit: 100,
+                ..Query::text("abcd")
+            })
+            .await
+            .expect("search");
+        assert_eq!(typed.total, query::MAX_PREFIX_TERMS as u64);
+        let mut found: Vec<String> = typed.hits.into_iter().map(|h| h.doc.id).collect();
+        found.sort();
+        let first: Vec<String> = (0..50).map(|i| format!("s{i:02}")).collect();
+        assert_eq!(found, first);
+        // A longer start narrows the words, and all of them count again.
+        assert_eq!(ids(&engine, "abcd5").await.len(), 10, "abcd50 to abcd59");
+    }
+
+    #[tokio::test]
     async fn opening_keeps_the_current_generation_and_removes_stale_ones() {
         let dir = tempfile::tempdir().expect("tempdir");
         {

@@ -19,12 +19,12 @@
 
 use std::collections::BTreeSet;
 
-use tantivy::{Searcher, Term};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur,
     PhraseQuery, Query, RegexQuery, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{Searcher, Term};
 
 use super::schema::Fields;
 use crate::text::{AnalyzedQuery, QueryTerm, TermKind, bigram_tokens};

@@ -103,7 +103,13 @@ async fn feed_snapshot(
     // The first page is read before the answer starts, so that a failing database is a 503.
     let first = changes::snapshot_page(&txn, as_of, 0, changes::SNAPSHOT_PAGE).await?;
     let (sender, receiver) = tokio::sync::mpsc::channel(2);
-    tokio::spawn(stream_snapshot(txn, as_of, first, state.config.id_mask, sender));
+    tokio::spawn(stream_snapshot(
+        txn,
+        as_of,
+        first,
+        state.config.id_mask,
+        sender,
+    ));
     let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))
     });
@@ -179,7 +185,8 @@ async fn stream_snapshot(
         };
     }
     let sha256 = hex::encode(digest.finalize());
-    let closing = serde_json::json!({"snapshot": {"as_of": as_of, "entries": count, "sha256": sha256}});
+    let closing =
+        serde_json::json!({"snapshot": {"as_of": as_of, "entries": count, "sha256": sha256}});
     let mut chunk = closing.to_string().into_bytes();
     chunk.push(b'\n');
     let _ = sender.send(Ok(chunk)).await;
