@@ -218,7 +218,6 @@ async fn main() -> Result<(), Error> {
             (Some(code), 0) => json!({"uscc": code}),
             _ => json!({"name": s.name}),
         })
-        .filter(|p| p.get("uscc").is_some() || !p["name"].as_str().unwrap_or("").is_empty())
         .collect();
 
     // Import through `xinyong import`'s code path.

@@ -438,9 +438,10 @@ impl Index {
             .collect::<Vec<_>>()
             .chunks(SUBJECTS_PER_QUERY)
         {
+            // By subject only; publicity is judged in `public_by_subject` (with a status
+            // condition SQLite reads the status index: every published entry per chunk).
             let rows = list_entry::Entity::find()
                 .filter(list_entry::Column::SubjectId.is_in(chunk.iter().copied()))
-                .filter(list_entry::Column::Status.eq(EntryStatus::Published))
                 .find_also_related(subject::Entity)
                 .all(db)
                 .await?;

@@ -150,23 +150,22 @@ fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Result<Vec<T
         .collect())
 }
 
-/// Any of `terms`, each scored as a whole word (a prefix's words), or `None` for none.
+/// Any of `terms` (a prefix's words, a filter's values), or `None` for none.
 fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
-    let mut terms = terms.into_iter();
-    let first = terms.next()?;
-    let rest: Vec<Clause> = terms
-        .map(|t| {
-            let q: Box<dyn Query> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
-            (Occur::Should, q)
+    let mut clauses: Vec<Clause> = terms
+        .into_iter()
+        .map(|t| -> Clause {
+            (
+                Occur::Should,
+                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
+            )
         })
         .collect();
-    let first: Box<dyn Query> = Box::new(TermQuery::new(first, IndexRecordOption::Basic));
-    if rest.is_empty() {
-        return Some(first);
+    match clauses.len() {
+        0 => None,
+        1 => clauses.pop().map(|(_, query)| query),
+        _ => Some(Box::new(BooleanQuery::new(clauses))),
     }
-    let mut clauses = vec![(Occur::Should, first)];
-    clauses.extend(rest);
-    Some(Box::new(BooleanQuery::new(clauses)))
 }
 
 fn boosted_box(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
