@@ -1,6 +1,5 @@
-//! Scale: every measure of the scale goals on one data set of `BENCH_SUBJECTS` synthetic
-//! subjects (default 100,000; `1000000` for the province-size run) in SQLite with the embedded
-//! engine, printed as one table with the goal beside each figure.
+//! Scale: every measure of the scale goals on data sets of synthetic subjects in SQLite with the
+//! embedded engine, printed as one table with the goal beside each figure.
 //!
 //! The data set is built in this process (seed, reindex, import through `xinyong import`'s
 //! code path); then the real server binary (`xinyong serve`) is started on it as a child
@@ -11,6 +10,9 @@
 //! - partner screening of 1,000-subject batches through the API, and the first answer after
 //!   the change feed moved (the match index follows it);
 //! - the partner snapshot of every public entry, streamed, while the server's memory is sampled.
+//!
+//! `BENCH_SUBJECTS` is a comma-separated list of sizes (default `100000,1000000`), each run on a
+//! fresh data set; the table has a column per size.
 //!
 //! Run: `cargo bench --bench scale` (`BENCH_SUBJECTS=10000 BENCH_SECONDS=2` for a smoke run).
 
@@ -154,9 +156,43 @@ impl Drop for Server {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let n = env_number("BENCH_SUBJECTS", 100_000);
+    let sizes: Vec<u64> = std::env::var("BENCH_SUBJECTS")
+        .unwrap_or_else(|_| "100000,1000000".into())
+        .split(',')
+        .map(|n| n.trim().parse::<u64>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| format!("BENCH_SUBJECTS: a comma-separated list of sizes: {e}"))?;
     let seconds = env_number("BENCH_SECONDS", 10);
     let records = env_number("BENCH_RECORDS", 20_000);
+    let mut runs: Vec<Vec<Row>> = Vec::new();
+    for &n in &sizes {
+        println!("--- {n} subjects");
+        runs.push(run(n, seconds, records).await?);
+    }
+    // One row per measure, one column per size.
+    let heading: Vec<String> = sizes.iter().map(|n| format!("{n} subjects")).collect();
+    println!(
+        "\n| measure | {} | goal |\n|{}",
+        heading.join(" | "),
+        " --- |".repeat(sizes.len() + 2)
+    );
+    for (i, row) in runs[0].iter().enumerate() {
+        let values: Vec<&str> = runs
+            .iter()
+            .map(|rows| rows.get(i).map_or("", |r| r.value.as_str()))
+            .collect();
+        println!(
+            "| {} | {} | {} |",
+            row.measure,
+            values.join(" | "),
+            row.goal
+        );
+    }
+    Ok(())
+}
+
+/// Every measure on a fresh data set of `n` subjects.
+async fn run(n: u64, seconds: u64, records: u64) -> Result<Vec<Row>, Error> {
     let dir = tempfile::tempdir()?;
     let mut rows = Vec::new();
 
@@ -384,12 +420,7 @@ async fn main() -> Result<(), Error> {
         goal: "streamed in constant memory",
     });
     drop(server);
-
-    println!("\n| measure ({n} subjects) | figure | goal |\n| --- | --- | --- |");
-    for r in rows {
-        println!("| {} | {} | {} |", r.measure, r.value, r.goal);
-    }
-    Ok(())
+    Ok(rows)
 }
 
 /// Waits until the server's indexer has taken every queued change (the import's).

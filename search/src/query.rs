@@ -116,6 +116,8 @@ pub enum Filter {
     Eq(String, FilterValue),
     /// The field has one of these values (an empty list matches nothing).
     In(String, Vec<FilterValue>),
+    /// The field does not have this value (a multi-valued field: none of its values is it).
+    Ne(String, FilterValue),
 }
 
 impl Filter {
@@ -132,10 +134,15 @@ impl Filter {
         Filter::In(field.into(), values.into_iter().map(Into::into).collect())
     }
 
+    /// `field != value`.
+    pub fn ne(field: impl Into<String>, value: impl Into<FilterValue>) -> Filter {
+        Filter::Ne(field.into(), value.into())
+    }
+
     /// The field the filter is on.
     pub fn field(&self) -> &str {
         match self {
-            Filter::Eq(field, _) | Filter::In(field, _) => field,
+            Filter::Eq(field, _) | Filter::In(field, _) | Filter::Ne(field, _) => field,
         }
     }
 }

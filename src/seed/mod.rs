@@ -16,7 +16,7 @@
 use std::collections::HashSet;
 
 use chrono::{DateTime, Datelike, Days, Months, NaiveDate, Utc};
-use entity::{EntryId, EntryStatus, NoticeCategory, SubjectId, list_entry, subject};
+use entity::{EntryId, EntryStatus, NoticeCategory, SubjectId, list_entry, public_change, subject};
 use sea_orm::{ActiveValue::Set, DbErr, EntityTrait, PaginatorTrait};
 use serde_json::json;
 

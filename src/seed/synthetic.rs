@@ -203,6 +203,11 @@ pub async fn synthetic(
             synthetic_capacity()
         )));
     }
+    audit::lock(&txn).await?;
+    // The seeded entries are published: the change feed records them, as it records every
+    // write the public sees (partners' snapshots and screening follow the feed).
+    let ctx = state.write_ctx(ACTOR.to_owned());
+    let projector = crate::services::changes::projector(&ctx);
     let mut rng = Rng::new(SYNTHETIC_SEED ^ start);
     let mut in_txn = 0;
     while report.subjects < n {
@@ -219,6 +224,7 @@ pub async fn synthetic(
                 &mut entry_rows,
             )?);
         }
+        let feed = feed_rows(&projector, &subject_rows, &entry_rows, now)?;
         subject::Entity::insert_many(subject_rows)
             .exec_without_returning(&txn)
             .await?;
@@ -230,12 +236,20 @@ pub async fn synthetic(
                 .exec_without_returning(&txn)
                 .await?;
         }
+        let mut feed = feed.into_iter().peekable();
+        while feed.peek().is_some() {
+            let chunk: Vec<_> = feed.by_ref().take(SYNTHETIC_CHUNK as usize).collect();
+            public_change::Entity::insert_many(chunk)
+                .exec_without_returning(&txn)
+                .await?;
+        }
         report.subjects += size;
         in_txn += size;
         progress(report.subjects);
         if in_txn >= SYNTHETIC_SUBJECTS_PER_TXN && report.subjects < n {
             txn.commit().await?;
             txn = begin_write(&state.db).await?;
+            audit::lock(&txn).await?;
             in_txn = 0;
         }
     }
@@ -259,4 +273,28 @@ pub async fn synthetic(
     .await?;
     txn.commit().await?;
     Ok(report)
+}
+
+/// The change-feed rows of a chunk's public entries.
+fn feed_rows(
+    projector: &crate::services::projection::Projector<'_>,
+    subjects: &[subject::ActiveModel],
+    entries: &[list_entry::ActiveModel],
+    now: DateTime<Utc>,
+) -> Result<Vec<public_change::ActiveModel>, SeedError> {
+    use sea_orm::TryIntoModel;
+    let subjects: std::collections::HashMap<SubjectId, subject::Model> = subjects
+        .iter()
+        .map(|s| s.clone().try_into_model().map(|m| (m.id, m)))
+        .collect::<Result<_, DbErr>>()?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for e in entries {
+        let e = e.clone().try_into_model()?;
+        if let Some(s) = subjects.get(&e.subject_id)
+            && let Some(row) = crate::services::changes::added(projector, &e, s, now)
+        {
+            rows.push(row);
+        }
+    }
+    Ok(rows)
 }

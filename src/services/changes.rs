@@ -32,6 +32,38 @@ pub(crate) fn projector<'a>(ctx: &WriteCtx<'a>) -> Projector<'a> {
     }
 }
 
+/// The feed document of entry `e` of subject `s`, if the public sees it: the projection, with a
+/// natural person's ID number in its widest masked form ([`ID_NUMBER_FIELD`]).
+pub(crate) fn document(
+    projector: &Projector<'_>,
+    e: &list_entry::Model,
+    s: &subject::Model,
+) -> Option<serde_json::Value> {
+    let mut doc = serde_json::to_value(projector.entry_doc(e, s)?).ok()?;
+    if let (Some(widest), Some(fields)) = (&s.id_number_masked_widest, doc.as_object_mut()) {
+        fields.insert(ID_NUMBER_FIELD.to_owned(), widest.clone().into());
+    }
+    Some(doc)
+}
+
+/// The feed row of a new entry that the public sees at once (`added`, `published`), for
+/// writers that insert many entries together; `None` if the public does not see it.
+pub(crate) fn added(
+    projector: &Projector<'_>,
+    e: &list_entry::Model,
+    s: &subject::Model,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Option<public_change::ActiveModel> {
+    Some(public_change::ActiveModel {
+        seq: NotSet,
+        entry_id: Set(e.id.0),
+        change: Set("added".to_owned()),
+        reason: Set("published".to_owned()),
+        at: Set(at),
+        document: Set(Some(document(projector, e, s)?)),
+    })
+}
+
 /// Records the public effect of a write to `entry` (call after the entry row is written).
 pub async fn record_entry(
     db: &impl ConnectionTrait,
@@ -53,16 +85,7 @@ pub async fn record_entry(
         .one(db)
         .await?;
     let was_public = last.as_ref().is_some_and(|c| c.change != "removed");
-    let doc = projector
-        .entry_doc(&e, &s)
-        .and_then(|d| serde_json::to_value(d).ok())
-        .map(|mut doc| {
-            if let (Some(widest), Some(fields)) = (&s.id_number_masked_widest, doc.as_object_mut())
-            {
-                fields.insert(ID_NUMBER_FIELD.to_owned(), widest.clone().into());
-            }
-            doc
-        });
+    let doc = document(&projector, &e, &s);
     let (change, reason, document) = match (was_public, doc) {
         (false, Some(doc)) => ("added", "published", Some(doc)),
         (true, Some(doc)) => {

@@ -675,18 +675,7 @@ async fn feed_additions(
     let projector = super::changes::projector(ctx);
     Ok(new_entries
         .iter()
-        .filter_map(|e| {
-            let s = subjects.get(&e.subject_id)?;
-            let doc = serde_json::to_value(projector.entry_doc(e, s)?).ok()?;
-            Some(public_change::ActiveModel {
-                seq: NotSet,
-                entry_id: Set(e.id.0),
-                change: Set("added".to_owned()),
-                reason: Set("published".to_owned()),
-                at: Set(ctx.now),
-                document: Set(Some(doc)),
-            })
-        })
+        .filter_map(|e| super::changes::added(&projector, e, subjects.get(&e.subject_id)?, ctx.now))
         .collect())
 }
 

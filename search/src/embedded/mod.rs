@@ -26,6 +26,7 @@ mod facets;
 mod query;
 mod schema;
 mod tokenizer;
+mod union;
 
 use std::collections::{BTreeMap, HashMap};
 use std::marker::PhantomData;
@@ -76,6 +77,10 @@ struct Inner {
     dir: PathBuf,
     /// Open indexes by name, opened on first use.
     slots: Mutex<HashMap<&'static str, Arc<Slot>>>,
+    /// Searches running at once: one per core. A search is CPU work from start to end; more at
+    /// once only share the cores, make each one slower, and starve the indexer's commits (the
+    /// time a write takes to become searchable).
+    searches: Arc<tokio::sync::Semaphore>,
 }
 
 /// One index: its settings and its live generation.
@@ -121,6 +126,9 @@ impl EmbeddedEngine {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
                 slots: Mutex::new(HashMap::new()),
+                searches: Arc::new(tokio::sync::Semaphore::new(
+                    std::thread::available_parallelism().map_or(2, |n| n.get()),
+                )),
             }),
         })
     }
@@ -207,7 +215,15 @@ impl EmbeddedEngine {
         let settings = D::settings();
         query.validate(&settings)?;
         let query = query.clone();
+        let permit = self
+            .inner
+            .searches
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("the search queue is closed".into()))?;
         self.with_slot::<D, _>(move |slot| {
+            let _running = permit;
             let generation = slot.current()?;
             search_generation(&generation, &settings, &query)
         })

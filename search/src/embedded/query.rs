@@ -12,7 +12,8 @@
 //! equal to a whole code (USCC, document number) matches that code and ranks first.
 //!
 //! Everything here is built from posting lists that intersect lazily: a word prefix is expanded
-//! into its words, and a filter on several values is a union of their terms. tantivy's automaton
+//! into its words, a filter on several values is a union of their terms, and every union is a
+//! [`SeekUnion`], which follows an intersection's leader by seeking. tantivy's automaton
 //! and term-set queries would instead mark every matching document of the segment in a bit set
 //! before the first intersection step, which for a prefix such as `有限公司` or the filter on
 //! the three kinds of organisation costs a pass over most of a million-document index per query.
@@ -27,6 +28,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{Searcher, Term};
 
 use super::schema::Fields;
+use super::union::SeekUnion;
 use crate::text::{AnalyzedQuery, QueryTerm, TermKind, bigram_tokens};
 use crate::{Error, Filter, FilterValue};
 
@@ -84,11 +86,18 @@ pub(crate) fn build(
     }
     for filter in filters {
         let query = filter_query(filter, fields)?;
-        clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))));
+        clauses.push(match filter {
+            // Excluding: each document the others propose is looked up in one posting list.
+            Filter::Ne(..) => (Occur::MustNot, query),
+            _ => (Occur::Must, Box::new(ConstScoreQuery::new(query, 0.0))),
+        });
+    }
+    // A query of exclusions alone matches nothing in tantivy: they exclude from every document.
+    if !clauses.iter().any(|(occur, _)| *occur == Occur::Must) {
+        clauses.push((Occur::Must, Box::new(AllQuery)));
     }
     Ok(match clauses.len() {
-        0 => Box::new(AllQuery),
-        1 if !aq.is_empty() => clauses.remove(0).1,
+        1 => clauses.remove(0).1,
         _ => Box::new(BooleanQuery::new(clauses)),
     })
 }
@@ -103,26 +112,32 @@ fn text_query(
         .iter()
         .map(|term| Ok((Occur::Must, term_query(term, fields, searcher)?)))
         .collect::<Result<_, Error>>()?;
-    for run in &aq.cjk_runs {
+    let mut runs: Vec<Box<dyn Query>> = Vec::new();
+    // A run that is one term already has its bigrams among that term's alternatives.
+    for run in aq
+        .cjk_runs
+        .iter()
+        .filter(|run| !aq.terms.iter().any(|t| t.text == **run))
+    {
         for (rank, _, field) in &fields.bigrams {
             if let Some(query) = bigram_run(*field, run) {
-                text.push((
-                    Occur::Should,
-                    boosted_box(query, RUN_BOOST * field_weight(*rank)),
-                ));
+                runs.push(boosted_box(query, RUN_BOOST * field_weight(*rank)));
             }
         }
+    }
+    if let Some(runs) = union(runs) {
+        text.push((Occur::Should, runs));
     }
     let text: Box<dyn Query> = Box::new(BooleanQuery::new(text));
     let Some(code) = aq.code.as_deref().filter(|_| !fields.codes.is_empty()) else {
         return Ok(text);
     };
-    let mut either: Vec<Clause> = vec![(Occur::Should, text)];
+    let mut either: Vec<Box<dyn Query>> = vec![text];
     for (_, field) in &fields.codes {
         let exact = TermQuery::new(text_term(*field, code), IndexRecordOption::Basic);
-        either.push((Occur::Should, boosted(exact, CODE_EXACT_BOOST)));
+        either.push(boosted(exact, CODE_EXACT_BOOST));
     }
-    Ok(Box::new(BooleanQuery::new(either)))
+    Ok(Box::new(SeekUnion::new(either)))
 }
 
 /// The indexed words of `field` that start with `prefix`, in any segment: at most
@@ -152,19 +167,20 @@ fn prefix_terms(searcher: &Searcher, field: Field, prefix: &str) -> Result<Vec<T
 
 /// Any of `terms` (a prefix's words, a filter's values), or `None` for none.
 fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
-    let mut clauses: Vec<Clause> = terms
-        .into_iter()
-        .map(|t| -> Clause {
-            (
-                Occur::Should,
-                Box::new(TermQuery::new(t, IndexRecordOption::Basic)),
-            )
-        })
-        .collect();
-    match clauses.len() {
+    union(
+        terms
+            .into_iter()
+            .map(|t| -> Box<dyn Query> { Box::new(TermQuery::new(t, IndexRecordOption::Basic)) })
+            .collect(),
+    )
+}
+
+/// Any of `queries` ([`SeekUnion`]), or `None` for none.
+fn union(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
         0 => None,
-        1 => clauses.pop().map(|(_, query)| query),
-        _ => Some(Box::new(BooleanQuery::new(clauses))),
+        1 => queries.pop(),
+        _ => Some(Box::new(SeekUnion::new(queries))),
     }
 }
 
@@ -194,8 +210,8 @@ fn term_query(
     fields: &Fields,
     searcher: &Searcher,
 ) -> Result<Box<dyn Query>, Error> {
-    let mut alternatives: Vec<Clause> = Vec::new();
-    let mut push = |query: Box<dyn Query>| alternatives.push((Occur::Should, query));
+    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+    let mut push = |query: Box<dyn Query>| alternatives.push(query);
     for (rank, (_, field)) in fields.words.iter().enumerate() {
         let weight = field_weight(rank);
         let word = text_term(*field, &term.text);
@@ -259,7 +275,7 @@ fn term_query(
             }
         }
     }
-    Ok(Box::new(BooleanQuery::new(alternatives)))
+    Ok(union(alternatives).unwrap_or_else(|| Box::new(EmptyQuery)))
 }
 
 fn filter_query(filter: &Filter, fields: &Fields) -> Result<Box<dyn Query>, Error> {
@@ -268,7 +284,9 @@ fn filter_query(filter: &Filter, fields: &Fields) -> Result<Box<dyn Query>, Erro
     })?;
     let term = |value: &FilterValue| text_term(field, &value.as_key());
     Ok(match filter {
-        Filter::Eq(_, value) => Box::new(TermQuery::new(term(value), IndexRecordOption::Basic)),
+        Filter::Eq(_, value) | Filter::Ne(_, value) => {
+            Box::new(TermQuery::new(term(value), IndexRecordOption::Basic))
+        }
         Filter::In(_, values) => match any_term(values.iter().map(term).collect()) {
             Some(query) => query,
             None => Box::new(EmptyQuery),

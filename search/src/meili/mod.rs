@@ -290,6 +290,7 @@ pub fn render_filters(filters: &[Filter]) -> Option<String> {
         .iter()
         .map(|filter| match filter {
             Filter::Eq(field, value) => format!("({field} = {})", render_value(value)),
+            Filter::Ne(field, value) => format!("({field} != {})", render_value(value)),
             Filter::In(field, values) => format!(
                 "({field} IN [{}])",
                 values
