@@ -144,8 +144,10 @@ impl Hit {
 const SHARDS: usize = 1024;
 /// Subjects per chunk of [`Slots`].
 const CHUNK: usize = 1024;
-/// Subjects read per query when the index is built or follows the feed.
+/// Subjects re-read per query when the index follows the feed.
 const SUBJECTS_PER_QUERY: usize = 500;
+/// Subjects read per page when the index is built: a page's rows are all that is held at once.
+const SUBJECTS_PER_PAGE: u64 = 2000;
 /// Beyond this many feed rows since the index's sequence, one rebuild is cheaper than
 /// following them subject by subject.
 const MAX_FOLLOWED: i64 = 20_000;
@@ -416,9 +418,10 @@ impl Index {
 
     /// Reads every public entry and its subject; ID numbers are shown masked with `id_mask`.
     ///
-    /// Read a page of subjects at a time (the subjects that have an entry, by id, then their
-    /// entries by subject only: publicity is judged by [`list_entry::Model::is_public_on`], as
-    /// when following the feed), so that no more than one page of rows is held at once.
+    /// Read a page of subjects at a time (the next ids that have an entry, then the entries of
+    /// that range of ids, by subject only: publicity is judged by
+    /// [`list_entry::Model::is_public_on`], as when following the feed), so that no more than
+    /// one page of rows is held at once.
     pub async fn build(
         db: &impl ConnectionTrait,
         seq: i64,
@@ -426,6 +429,20 @@ impl Index {
         now: DateTime<Utc>,
         id_mask: IdMaskStyle,
     ) -> ApiResult<Index> {
+        Index::build_in_pages(db, seq, today, now, id_mask, SUBJECTS_PER_PAGE).await
+    }
+
+    /// [`Index::build`], reading `per_page` subjects a page (tests read small pages, so that
+    /// subjects and their entries fall across page boundaries).
+    pub async fn build_in_pages(
+        db: &impl ConnectionTrait,
+        seq: i64,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        id_mask: IdMaskStyle,
+        per_page: u64,
+    ) -> ApiResult<Index> {
+        let per_page = per_page.max(1);
         let mut index = Index::empty(seq, today, now, id_mask);
         let mut texts = Interner::default();
         let mut after: Option<Uuid> = None;
@@ -435,15 +452,17 @@ impl Index {
                 .column(list_entry::Column::SubjectId)
                 .distinct()
                 .order_by_asc(list_entry::Column::SubjectId)
-                .limit(SUBJECTS_PER_QUERY as u64);
+                .limit(per_page);
+            let mut rows = list_entry::Entity::find();
             if let Some(after) = after {
                 page = page.filter(list_entry::Column::SubjectId.gt(after));
+                rows = rows.filter(list_entry::Column::SubjectId.gt(after));
             }
             let ids: Vec<Uuid> = page.into_tuple().all(db).await?;
             let Some(&last) = ids.last() else { break };
             after = Some(last);
-            let rows = list_entry::Entity::find()
-                .filter(list_entry::Column::SubjectId.is_in(ids.iter().copied()))
+            let rows = rows
+                .filter(list_entry::Column::SubjectId.lte(last))
                 .find_also_related(subject::Entity)
                 .all(db)
                 .await?;
@@ -451,7 +470,7 @@ impl Index {
                 let listed = index.listed(&s, hits);
                 index.insert(listed, None)?;
             }
-            if ids.len() < SUBJECTS_PER_QUERY {
+            if (ids.len() as u64) < per_page {
                 break;
             }
         }
