@@ -18,11 +18,11 @@ use crate::domain::masking::{IdMaskStyle, NameMask, mask_person_name};
 use crate::domain::{IdNumber, Uscc, names};
 use crate::error::{ApiError, ApiResult, ErrorCode};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{EntryStatus, ListKind, Severity, SubjectKind, list_entry, public_change, subject};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
+use entity::{ListKind, Severity, SubjectKind, list_entry, public_change, subject};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde::Serialize;
 use std::borrow::Borrow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -45,25 +45,51 @@ const SIMILARITY_WEIGHT: f64 = 0.9;
 // candidates (a rarer bigram of the same name still is).
 const COMMON_BIGRAM_SHARE: usize = 20;
 
-/// One listed subject, as screening sees it.
+/// One listed subject, as screening sees it. The texts that are also keys of the index's maps
+/// are the same allocation as the key (an `Arc`), and a text equal to the one before it (the
+/// folded name to the name, the core to the folded name) shares it too.
 #[derive(Debug)]
 struct Listed {
     id: Uuid,
     kind: SubjectKind,
     /// The display name (a natural person's is masked).
-    name: String,
-    uscc: Option<String>,
-    id_number_hash: Option<String>,
-    id_number_masked: Option<String>,
+    name: Arc<str>,
+    uscc: Option<Arc<str>>,
+    id_number_hash: Option<Arc<str>>,
+    id_number_masked: Option<Box<str>>,
     /// For a natural person, the folded full name (compared, never shown).
-    folded: String,
-    core: String,
+    folded: Arc<str>,
+    core: Arc<str>,
     /// The reading of `core` (organisations only).
-    reading: Option<String>,
-    /// The distinct bigrams of `core` (organisations only).
-    bigrams: Vec<[char; 2]>,
-    grams: usize,
-    hits: Vec<Hit>,
+    reading: Option<Arc<str>>,
+    /// The distinct bigrams of `core`, sorted (organisations only).
+    bigrams: Box<[[char; 2]]>,
+    hits: Box<[Hit]>,
+}
+
+/// Texts that many entries repeat (list names, reasons, authorities), kept once while an index
+/// is read: each distinct text is one allocation however many hits show it.
+#[derive(Default)]
+struct Interner(HashSet<Arc<str>>);
+
+impl Interner {
+    fn get(&mut self, text: String) -> Arc<str> {
+        if let Some(kept) = self.0.get(text.as_str()) {
+            return kept.clone();
+        }
+        let kept: Arc<str> = Arc::from(text);
+        self.0.insert(kept.clone());
+        kept
+    }
+}
+
+/// `text` as an `Arc`, sharing `like` when the two are equal.
+fn share(text: String, like: &Arc<str>) -> Arc<str> {
+    if *text == **like {
+        like.clone()
+    } else {
+        Arc::from(text)
+    }
 }
 
 /// A public entry a subject is on.
@@ -75,14 +101,17 @@ pub struct Hit {
     #[schema(value_type = String, example = "black")]
     pub list: ListKind,
     /// 名单名称.
-    pub list_name: String,
+    #[schema(value_type = String)]
+    pub list_name: Arc<str>,
     /// 失信等级 of black entries.
     #[schema(value_type = Option<String>, example = "serious")]
     pub severity: Option<Severity>,
     /// 列入事由.
-    pub reason: String,
+    #[schema(value_type = String)]
+    pub reason: Arc<str>,
     /// 认定部门.
-    pub authority_name: String,
+    #[schema(value_type = String)]
+    pub authority_name: Arc<str>,
     /// 决定文书号.
     pub document_number: String,
     /// 认定日期.
@@ -94,14 +123,14 @@ pub struct Hit {
 }
 
 impl Hit {
-    fn of(e: list_entry::Model) -> Hit {
+    fn of(e: list_entry::Model, texts: &mut Interner) -> Hit {
         Hit {
             entry_id: e.id.0,
             list: e.list,
-            list_name: e.list_name,
+            list_name: texts.get(e.list_name),
             severity: e.severity,
-            reason: e.reason,
-            authority_name: e.authority_name,
+            reason: texts.get(e.reason),
+            authority_name: texts.get(e.authority_name),
             document_number: e.document_number,
             decision_date: e.decision_date,
             publicity_until: e.publicity_until,
@@ -117,6 +146,8 @@ const SHARDS: usize = 1024;
 const CHUNK: usize = 1024;
 /// Subjects re-read per query when the index follows the feed.
 const SUBJECTS_PER_QUERY: usize = 500;
+/// Subjects read per page when the index is built: a page's rows are all that is held at once.
+const SUBJECTS_PER_PAGE: u64 = 2000;
 /// Beyond this many feed rows since the index's sequence, one rebuild is cheaper than
 /// following them subject by subject.
 const MAX_FOLLOWED: i64 = 20_000;
@@ -184,6 +215,16 @@ impl<K: Hash + Eq + Clone> Shards<K, Vec<u32>> {
             }
         }
     }
+
+    /// Gives back what the lists hold beyond their length (a list grown by pushes keeps up to
+    /// twice its length).
+    fn shrink(&mut self) {
+        for shard in &mut self.0 {
+            for list in Arc::make_mut(shard).values_mut() {
+                list.shrink_to_fit();
+            }
+        }
+    }
 }
 
 /// The listed subjects by position, in chunks behind `Arc`s (shared between versions like
@@ -243,11 +284,11 @@ pub struct Index {
     listed: usize,
     subjects: Slots,
     by_subject: Shards<Uuid, u32>,
-    by_uscc: Shards<String, u32>,
-    by_id_hash: Shards<String, u32>,
-    by_folded: Shards<String, Vec<u32>>,
-    by_core: Shards<String, Vec<u32>>,
-    by_pinyin: Shards<String, Vec<u32>>,
+    by_uscc: Shards<Arc<str>, u32>,
+    by_id_hash: Shards<Arc<str>, u32>,
+    by_folded: Shards<Arc<str>, Vec<u32>>,
+    by_core: Shards<Arc<str>, Vec<u32>>,
+    by_pinyin: Shards<Arc<str>, Vec<u32>>,
     by_bigram: Shards<[char; 2], Vec<u32>>,
 }
 
@@ -376,6 +417,11 @@ impl Index {
     }
 
     /// Reads every public entry and its subject; ID numbers are shown masked with `id_mask`.
+    ///
+    /// Read a page of subjects at a time (the next ids that have an entry, then the entries of
+    /// that range of ids, by subject only: publicity is judged by
+    /// [`list_entry::Model::is_public_on`], as when following the feed), so that no more than
+    /// one page of rows is held at once.
     pub async fn build(
         db: &impl ConnectionTrait,
         seq: i64,
@@ -383,16 +429,55 @@ impl Index {
         now: DateTime<Utc>,
         id_mask: IdMaskStyle,
     ) -> ApiResult<Index> {
-        let rows = list_entry::Entity::find()
-            .filter(list_entry::Column::Status.eq(EntryStatus::Published))
-            .find_also_related(subject::Entity)
-            .all(db)
-            .await?;
+        Index::build_in_pages(db, seq, today, now, id_mask, SUBJECTS_PER_PAGE).await
+    }
+
+    /// [`Index::build`], reading `per_page` subjects a page (tests read small pages, so that
+    /// subjects and their entries fall across page boundaries).
+    pub async fn build_in_pages(
+        db: &impl ConnectionTrait,
+        seq: i64,
+        today: NaiveDate,
+        now: DateTime<Utc>,
+        id_mask: IdMaskStyle,
+        per_page: u64,
+    ) -> ApiResult<Index> {
+        let per_page = per_page.max(1);
         let mut index = Index::empty(seq, today, now, id_mask);
-        for (s, hits) in public_by_subject(rows, today) {
-            let listed = index.listed(&s, hits);
-            index.insert(listed, None)?;
+        let mut texts = Interner::default();
+        let mut after: Option<Uuid> = None;
+        loop {
+            let mut page = list_entry::Entity::find()
+                .select_only()
+                .column(list_entry::Column::SubjectId)
+                .distinct()
+                .order_by_asc(list_entry::Column::SubjectId)
+                .limit(per_page);
+            let mut rows = list_entry::Entity::find();
+            if let Some(after) = after {
+                page = page.filter(list_entry::Column::SubjectId.gt(after));
+                rows = rows.filter(list_entry::Column::SubjectId.gt(after));
+            }
+            let ids: Vec<Uuid> = page.into_tuple().all(db).await?;
+            let Some(&last) = ids.last() else { break };
+            after = Some(last);
+            let rows = rows
+                .filter(list_entry::Column::SubjectId.lte(last))
+                .find_also_related(subject::Entity)
+                .all(db)
+                .await?;
+            for (s, hits) in public_by_subject(rows, today, &mut texts) {
+                let listed = index.listed(&s, hits);
+                index.insert(listed, None)?;
+            }
+            if (ids.len() as u64) < per_page {
+                break;
+            }
         }
+        index.by_folded.shrink();
+        index.by_core.shrink();
+        index.by_pinyin.shrink();
+        index.by_bigram.shrink();
         Ok(index)
     }
 
@@ -445,9 +530,10 @@ impl Index {
                 .find_also_related(subject::Entity)
                 .all(db)
                 .await?;
-            let mut now_listed: HashMap<Uuid, Listed> = public_by_subject(rows, self.today)
-                .map(|(s, hits)| (s.id.0, next.listed(&s, hits)))
-                .collect();
+            let mut now_listed: HashMap<Uuid, Listed> =
+                public_by_subject(rows, self.today, &mut Interner::default())
+                    .map(|(s, hits)| (s.id.0, next.listed(&s, hits)))
+                    .collect();
             for id in chunk {
                 next.replace(*id, now_listed.remove(id))?;
             }
@@ -479,24 +565,30 @@ impl Index {
         let mut bigrams = names::bigrams(&core);
         bigrams.sort_unstable();
         bigrams.dedup();
+        let name: Arc<str> = if person {
+            mask_person_name(&s.name, NameMask::default()).into()
+        } else {
+            s.name.as_str().into()
+        };
+        let folded = share(names::fold(&s.name), &name);
         Listed {
             id: s.id.0,
             kind: s.kind,
-            name: if person {
-                mask_person_name(&s.name, NameMask::default())
-            } else {
-                s.name.clone()
-            },
-            uscc: s.uscc.clone(),
-            id_number_hash: s.id_number_hash.clone(),
-            id_number_masked: super::projection::masked_id_number(s, self.id_mask),
-            folded: names::fold(&s.name),
-            grams: bigrams.len(),
+            uscc: s.uscc.as_deref().map(Arc::from),
+            id_number_hash: s.id_number_hash.as_deref().map(Arc::from),
+            id_number_masked: super::projection::masked_id_number(s, self.id_mask)
+                .map(String::into_boxed_str),
             // Natural persons are never found by name alone.
-            reading: (!person).then(|| names::pinyin(&core)),
-            bigrams: if person { Vec::new() } else { bigrams },
-            core,
-            hits,
+            reading: (!person).then(|| names::pinyin(&core).into()),
+            bigrams: if person {
+                Box::default()
+            } else {
+                bigrams.into_boxed_slice()
+            },
+            core: share(core, &folded),
+            folded,
+            name,
+            hits: hits.into_boxed_slice(),
         }
     }
 
@@ -534,7 +626,7 @@ impl Index {
         if let Some(reading) = reading {
             self.by_pinyin.push(reading, at);
         }
-        for g in bigrams {
+        for &g in bigrams.iter() {
             self.by_bigram.push(g, at);
         }
         Ok(())
@@ -548,7 +640,7 @@ impl Index {
         let (id, uscc, id_hash) = (s.id, s.uscc.clone(), s.id_number_hash.clone());
         let names =
             (s.kind != SubjectKind::NaturalPerson).then(|| (s.folded.clone(), s.core.clone()));
-        let (reading, bigrams) = (s.reading.clone(), s.bigrams.clone());
+        let (reading, bigrams) = (s.reading.clone(), s.bigrams.to_vec());
         self.by_subject.remove_if(&id, &at);
         if let Some(code) = &uscc {
             self.by_uscc.remove_if(code, &at);
@@ -664,6 +756,7 @@ impl Index {
 fn public_by_subject(
     rows: Vec<(list_entry::Model, Option<subject::Model>)>,
     today: NaiveDate,
+    texts: &mut Interner,
 ) -> impl Iterator<Item = (subject::Model, Vec<Hit>)> {
     let mut position: HashMap<Uuid, usize> = HashMap::new();
     let mut grouped: Vec<(subject::Model, Vec<Hit>)> = Vec::new();
@@ -676,7 +769,7 @@ fn public_by_subject(
             grouped.push((s, Vec::new()));
             grouped.len() - 1
         });
-        grouped[at].1.push(Hit::of(e));
+        grouped[at].1.push(Hit::of(e, texts));
     }
     grouped.into_iter()
 }
@@ -840,7 +933,7 @@ impl Index {
         let mut person = None;
         match check(probe, legal_basis, keys, self.today)? {
             Checked::Code(code) => {
-                if let Some(&at) = self.by_uscc.get(&code) {
+                if let Some(&at) = self.by_uscc.get(code.as_str()) {
                     found.push((
                         at,
                         SCORE_EXACT,
@@ -853,9 +946,9 @@ impl Index {
                 // Both must agree: a listed number under another name is no match and no hint.
                 let at = self
                     .by_id_hash
-                    .get(&id_hash)
+                    .get(id_hash.as_str())
                     .copied()
-                    .filter(|&at| self.subjects.get(at).is_some_and(|s| s.folded == folded));
+                    .filter(|&at| self.subjects.get(at).is_some_and(|s| *s.folded == *folded));
                 if let Some(at) = at {
                     found.push((
                         at,
@@ -879,13 +972,13 @@ impl Index {
                 Some(Match {
                     subject_id: s.id,
                     kind: s.kind,
-                    name: s.name.clone(),
-                    uscc: s.uscc.clone(),
-                    id_number_masked: s.id_number_masked.clone(),
+                    name: s.name.to_string(),
+                    uscc: s.uscc.as_deref().map(str::to_owned),
+                    id_number_masked: s.id_number_masked.as_deref().map(str::to_owned),
                     score: (score * 1000.0).round() / 1000.0,
                     matched_by,
                     explanation,
-                    hits: s.hits.clone(),
+                    hits: s.hits.to_vec(),
                 })
             })
             .collect();
@@ -898,6 +991,56 @@ impl Index {
                 .then(a.subject_id.cmp(&b.subject_id))
         });
         Ok(Screened { matches, person })
+    }
+
+    /// The listed organisations whose cores share enough bigrams with `core` to score
+    /// `threshold` or above, with their scores, in no order.
+    ///
+    /// The score is 0.9 × 2n/(g+h): g the distinct bigrams of `core`, h those of the listed
+    /// core, n the shared ones among the *usable* bigrams of `core` (those on no more than a
+    /// twentieth of the listed names). As h ≥ n, a subject with n shared can score no more than
+    /// 0.9 × 2n/(g+n), which grows with n: the least n that reaches the threshold so is needed,
+    /// and a subject that shares that many of the u usable bigrams shares at least one of any
+    /// u − n + 1 of them. Candidates are taken from the postings of the u − n + 1 rarest only
+    /// (a prefix filter) and each is then counted against its own bigrams: the same subjects
+    /// and scores as counting over every usable posting list.
+    fn similar(&self, core: &str, threshold: f64) -> Vec<(u32, &Listed, f64)> {
+        let mut grams = names::bigrams(core);
+        grams.sort_unstable();
+        grams.dedup();
+        let common = self.listed / COMMON_BIGRAM_SHARE + 1;
+        let mut usable: Vec<([char; 2], &[u32])> = grams
+            .iter()
+            .filter_map(|g| {
+                let postings = self.by_bigram.get(g)?;
+                (postings.len() <= common).then_some((*g, postings.as_slice()))
+            })
+            .collect();
+        // The score of n shared bigrams with a core of h; with h = n, its upper bound.
+        let score_of = |n: usize, h: usize| {
+            let dice = (2 * n) as f64 / (grams.len() + h) as f64;
+            dice * SIMILARITY_WEIGHT
+        };
+        let Some(least) = (1..=usable.len()).find(|&n| score_of(n, n) >= threshold) else {
+            return Vec::new();
+        };
+        let mine: Vec<[char; 2]> = usable.iter().map(|(g, _)| *g).collect();
+        usable.sort_by_key(|(_, postings)| postings.len());
+        let mut candidates: Vec<u32> = usable[..usable.len() - least + 1]
+            .iter()
+            .flat_map(|(_, postings)| postings.iter().copied())
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        candidates
+            .into_iter()
+            .filter_map(|at| {
+                let theirs = self.subjects.get(at)?;
+                let n = shared_count(&mine, &theirs.bigrams);
+                let score = score_of(n, theirs.bigrams.len());
+                (score >= threshold).then_some((at, theirs, score))
+            })
+            .collect()
     }
 
     fn by_name(&self, raw: &str, threshold: f64, found: &mut Vec<(u32, f64, MatchedBy, String)>) {
@@ -916,7 +1059,7 @@ impl Index {
                 found.push((at, score, by, why));
             }
         };
-        for &at in self.by_folded.get(&folded).into_iter().flatten() {
+        for &at in self.by_folded.get(folded.as_str()).into_iter().flatten() {
             push(
                 at,
                 SCORE_EXACT,
@@ -924,7 +1067,7 @@ impl Index {
                 format!("名称一致{script}"),
             );
         }
-        for &at in self.by_core.get(&core).into_iter().flatten() {
+        for &at in self.by_core.get(core.as_str()).into_iter().flatten() {
             push(
                 at,
                 SCORE_CORE,
@@ -934,7 +1077,7 @@ impl Index {
         }
         let reading = names::pinyin(&core);
         if SCORE_PINYIN >= threshold {
-            for &at in self.by_pinyin.get(&reading).into_iter().flatten() {
+            for &at in self.by_pinyin.get(reading.as_str()).into_iter().flatten() {
                 let Some(theirs) = self.subjects.get(at).map(|s| &s.core) else {
                     continue;
                 };
@@ -951,29 +1094,7 @@ impl Index {
         if SIMILARITY_WEIGHT < threshold {
             return;
         }
-        let mut grams = names::bigrams(&core);
-        grams.sort_unstable();
-        grams.dedup();
-        let common = self.listed / COMMON_BIGRAM_SHARE + 1;
-        let mut shared: HashMap<u32, usize> = HashMap::new();
-        for g in &grams {
-            if let Some(postings) = self.by_bigram.get(g)
-                && postings.len() <= common
-            {
-                for &at in postings {
-                    *shared.entry(at).or_default() += 1;
-                }
-            }
-        }
-        let mut near: Vec<(u32, &Listed, f64)> = shared
-            .into_iter()
-            .filter_map(|(at, n)| {
-                let theirs = self.subjects.get(at)?;
-                let dice = (2 * n) as f64 / (grams.len() + theirs.grams) as f64;
-                let score = dice * SIMILARITY_WEIGHT;
-                (score >= threshold).then_some((at, theirs, score))
-            })
-            .collect();
+        let mut near = self.similar(&core, threshold);
         // The ten most similar; ties by name and subject, so that which ten is decided.
         near.sort_by(|a, b| {
             b.2.total_cmp(&a.2)
@@ -993,6 +1114,23 @@ impl Index {
             );
         }
     }
+}
+
+/// How many items two sorted, deduplicated lists share.
+fn shared_count<T: Ord>(a: &[T], b: &[T]) -> usize {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
 }
 
 /// What one screening call is logged with.
@@ -1098,4 +1236,121 @@ pub async fn log_page(
     let pages = query.paginate(db, page.per_page);
     let total = pages.num_items().await?;
     Ok((pages.fetch_page(page.page - 1).await?, total))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A listed organisation named `name`.
+    fn organisation(n: u128, name: &str) -> subject::Model {
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        subject::Model {
+            id: entity::SubjectId(Uuid::from_u128(n)),
+            kind: SubjectKind::LegalPerson,
+            name: name.to_owned(),
+            uscc: None,
+            uscc_warning: None,
+            id_number_cipher: None,
+            id_number_hash: None,
+            id_number_masked: None,
+            id_number_masked_widest: None,
+            legal_representative: None,
+            region_code: "110000".into(),
+            address: None,
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
+    /// Names from a small vocabulary (so that they share many bigrams), some with words common
+    /// enough to be left out of the candidate search; deterministic.
+    fn names(count: usize, mut seed: u64) -> Vec<String> {
+        const CHARS: [char; 24] = [
+            '华', '信', '达', '通', '远', '恒', '泰', '丰', '盛', '源', '鑫', '宏', '兴', '隆',
+            '安', '和', '瑞', '祥', '嘉', '益', '德', '利', '永', '昌',
+        ];
+        const WORDS: [&str; 4] = ["科技", "贸易", "发展", ""];
+        const FORMS: [&str; 3] = ["有限公司", "股份有限公司", "商行"];
+        let mut next = move |below: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % below as u64) as usize
+        };
+        (0..count)
+            .map(|_| {
+                let mut name: String = (0..2 + next(5)).map(|_| CHARS[next(CHARS.len())]).collect();
+                name.push_str(WORDS[next(WORDS.len())]);
+                name.push_str(FORMS[next(FORMS.len())]);
+                name
+            })
+            .collect()
+    }
+
+    /// Every listed subject scored against `core` the plain way: over all of them, counting the
+    /// usable bigrams of `core` each one has.
+    fn scored_by_brute_force(index: &Index, core: &str, threshold: f64) -> Vec<(u32, f64)> {
+        let mut grams = names::bigrams(core);
+        grams.sort_unstable();
+        grams.dedup();
+        let common = index.listed / COMMON_BIGRAM_SHARE + 1;
+        let usable: Vec<[char; 2]> = grams
+            .iter()
+            .copied()
+            .filter(|g| index.by_bigram.get(g).is_some_and(|p| p.len() <= common))
+            .collect();
+        (0..index.listed as u32)
+            .filter_map(|at| {
+                let theirs = index.subjects.get(at)?;
+                let n = usable.iter().filter(|g| theirs.bigrams.contains(g)).count();
+                let dice = (2 * n) as f64 / (grams.len() + theirs.bigrams.len()) as f64;
+                let score = dice * SIMILARITY_WEIGHT;
+                (n > 0 && score >= threshold).then_some((at, score))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_prefix_filter_finds_every_similar_name_brute_force_does() {
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("a date");
+        let mut index = Index::empty(0, today, DateTime::UNIX_EPOCH, IdMaskStyle::default());
+        let listed = names(3000, 7);
+        for (n, name) in listed.iter().enumerate() {
+            let s = index.listed(&organisation(n as u128 + 1, name), Vec::new());
+            index.insert(s, None).expect("inserted");
+        }
+        let common = index.listed / COMMON_BIGRAM_SHARE + 1;
+        assert!(
+            index.by_bigram.iter().any(|(_, p)| p.len() > common),
+            "some bigrams are too common to search by"
+        );
+        // Listed names themselves, and other names from the same vocabulary.
+        let probes: Vec<String> = listed
+            .iter()
+            .take(150)
+            .cloned()
+            .chain(names(150, 11))
+            .collect();
+        let mut found = 0;
+        for threshold in [0.3, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9] {
+            for probe in &probes {
+                let core = names::core(probe);
+                let mut fast: Vec<(u32, f64)> = index
+                    .similar(&core, threshold)
+                    .into_iter()
+                    .map(|(at, _, score)| (at, score))
+                    .collect();
+                fast.sort_by_key(|&(at, _)| at);
+                let slow = scored_by_brute_force(&index, &core, threshold);
+                assert_eq!(fast, slow, "{probe} at {threshold}");
+                found += slow.len();
+            }
+        }
+        assert!(
+            found > 1_000,
+            "only {found} similar names: the test says little"
+        );
+    }
 }

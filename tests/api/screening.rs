@@ -391,6 +391,13 @@ async fn kept_and_rebuilt(app: &TestApp) -> (std::sync::Arc<screening::Index>, s
         .await
         .map_err(|e| e.message)
         .expect("a rebuilt index");
+    // Read three subjects a page: the same index as read in the usual pages.
+    let paged =
+        screening::Index::build_in_pages(&state.db, kept.seq, today, now, state.config.id_mask, 3)
+            .await
+            .map_err(|e| e.message)
+            .expect("an index read in small pages");
+    assert_eq!(paged.dump(), rebuilt.dump(), "read in pages of three");
     (kept, rebuilt)
 }
 
