@@ -161,6 +161,7 @@ conformance!(
     a_whole_name_ranks_above_names_matching_only_by_fragments,
     an_exact_uscc_ranks_above_everything,
     filters_narrow_the_results,
+    a_not_equal_filter_excludes_only_that_value,
     an_empty_in_filter_matches_nothing,
     facet_counts_are_exact_over_the_filtered_set,
     highlights_mark_matches_and_escape_markup,
@@ -593,6 +594,45 @@ mod cases {
             .await
             .expect("search");
         assert_eq!(ids(&notices), vec!["n-listed", "n-quoting"]);
+    }
+
+    pub async fn a_not_equal_filter_excludes_only_that_value(h: &mut Harness) {
+        seed(h).await;
+        let all = id_set(&find(h, filtered(vec![])).await);
+        let without = |gone: &[&str]| -> BTreeSet<String> {
+            all.iter()
+                .filter(|id| !gone.contains(&id.as_str()))
+                .cloned()
+                .collect()
+        };
+
+        let organisations = find(h, filtered(vec![Filter::ne("kind", "natural_person")])).await;
+        assert_eq!(id_set(&organisations), without(&[PERSON]));
+        assert_eq!(organisations.total, all.len() as u64 - 1);
+
+        // Multi-valued: a document with the value among others is excluded too.
+        let never_black = find(h, filtered(vec![Filter::ne("lists", "black")])).await;
+        assert_eq!(
+            id_set(&never_black),
+            without(&[TIANHAN, DINGJUNSHAN, MIANPI, PERSON])
+        );
+
+        // Beside a text query and another filter.
+        let hanzhong = |filters| Query {
+            q: "汉中".into(),
+            filters,
+            limit: 50,
+            ..Query::default()
+        };
+        let everywhere = id_set(&find(h, hanzhong(vec![])).await);
+        assert!(everywhere.contains(HONGDA), "{everywhere:?}");
+        let not_red = find(h, hanzhong(vec![Filter::ne("lists", "red")])).await;
+        let expected: BTreeSet<String> = everywhere
+            .iter()
+            .filter(|id| id.as_str() != HONGDA)
+            .cloned()
+            .collect();
+        assert_eq!(id_set(&not_red), expected);
     }
 
     pub async fn filters_narrow_the_results(h: &mut Harness) {

@@ -68,9 +68,7 @@ impl Weight for SeekUnionWeight {
         }
         Ok(match scorers.len() {
             0 => Box::new(EmptyScorer),
-            1 => scorers
-                .pop()
-                .map_or_else(|| Box::new(EmptyScorer) as _, |s| s),
+            1 => scorers.pop().unwrap_or_else(|| Box::new(EmptyScorer)),
             _ => Box::new(SeekUnionScorer::new(scorers)),
         })
     }
